@@ -1,0 +1,224 @@
+// The ndump archive: writer and reader. The normative description of the bytes is
+// formats/archive_format.md; this header is the API over it.
+//
+// An archive is: a header, the table of contents (TOC), data blocks from any number of entries
+// interleaved in any order, a trailing block index with per-entry statistics, and a fixed-size
+// footer. Writing never seeks. Every byte is covered by an XXH3-64 checksum or a structural check.
+#ifndef LIBDUMP_FORMAT_ARCHIVE_H_
+#define LIBDUMP_FORMAT_ARCHIVE_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libdump/format/byte_io.h"
+#include "libdump/status.h"
+
+namespace libdump::format {
+
+// Archive format version written by this library (archive_format.md, "Versions").
+inline constexpr uint16_t kFormatMajor = 1;
+inline constexpr uint16_t kFormatMinor = 0;
+
+// pg_dump's three sections; kNone for entries that belong to none (unused for now).
+enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
+const char* SectionName(Section s);  // "PRE-DATA", "DATA", "POST-DATA", "NONE"
+
+// One object in the archive, in pg_dump's vocabulary.
+struct TocEntry {
+  uint32_t dump_id = 0;        // unique within the archive, > 0
+  std::string kind;            // "TABLE", "TABLE DATA", "INDEX", "FK CONSTRAINT", "COMMENT", ...
+  Section section = Section::kNone;
+  std::string schema;          // namespace name, empty for objects outside a schema
+  std::string name;            // the object's tag, e.g. table name or "COLUMN t.c" for comments
+  std::string owner;           // role name, empty when not applicable
+  std::string create_sql;      // statements that create the object (may be several, ';'-separated)
+  std::string drop_sql;        // statements that drop it (for --clean)
+  std::vector<uint32_t> deps;  // dump ids this entry depends on
+  // For entries that carry data (kind "TABLE DATA"): the statement that loads the data,
+  // "COPY s.t (a, b) FROM stdin;". Empty for entries without data.
+  std::string copy_sql;
+  uint64_t size_estimate = 0;  // bytes the server estimated for the data; used for scheduling
+  uint64_t catalog_oid = 0;    // the object's OID in the source database (informational)
+
+  bool has_data() const { return !copy_sql.empty(); }
+};
+
+struct ArchiveHeader {
+  uint16_t format_major = kFormatMajor;
+  uint16_t format_minor = kFormatMinor;
+  std::string tool_version;    // e.g. "ndump 0.1.0"
+  std::string server_version;  // server_version of the source, e.g. "15.18"
+  uint32_t server_version_num = 0;
+  std::string database;        // source database name
+  std::string encoding;        // client encoding the data was written in, e.g. "UTF8"
+  int64_t created_unix_seconds = 0;
+  uint8_t compression = 1;     // 0 = none, 1 = zstd (archive_format.md, "Compression")
+  int32_t compression_level = 3;
+};
+
+// Where one data block lives; from the trailing index.
+struct BlockInfo {
+  uint32_t dump_id = 0;
+  uint32_t seq = 0;         // 0, 1, 2, ... within its entry
+  uint64_t offset = 0;      // of the block header, from the start of the archive
+  uint32_t raw_len = 0;     // uncompressed payload bytes
+  uint32_t stored_len = 0;  // bytes stored after the block header
+  uint32_t rows = 0;        // rows in the block (COPY lines), as told by the writer
+};
+
+// Per-entry totals; from the trailing index.
+struct EntryStats {
+  uint32_t dump_id = 0;
+  uint64_t blocks = 0;
+  uint64_t rows = 0;
+  uint64_t raw_bytes = 0;
+  uint64_t stored_bytes = 0;
+  uint64_t content_hash = 0;  // XXH3-64 of all raw bytes of the entry in seq order
+};
+
+struct WriterOptions {
+  uint8_t compression = 1;  // 0 = none, 1 = zstd
+  int compression_level = 3;
+};
+
+class ArchiveWriter;
+
+// Appends the data of one TOC entry as a sequence of blocks. Obtained from
+// ArchiveWriter::OpenStream; used by one thread; must not outlive its writer.
+class EntryStream {
+ public:
+  // Compresses `raw` (in the calling thread, so workers compress in parallel) and appends it as
+  // the entry's next block. `raw.size()` must be at most kMaxBlockRaw. `rows` is recorded as
+  // information only. An empty `raw` is a no-op.
+  Status AppendBlock(std::string_view raw, uint32_t rows);
+  // Ends the entry. Must be called once before ArchiveWriter::Finish.
+  Status Close();
+
+  uint32_t dump_id() const { return dump_id_; }
+
+ private:
+  friend class ArchiveWriter;
+  EntryStream(ArchiveWriter* writer, uint32_t dump_id) : writer_(writer), dump_id_(dump_id) {}
+  ArchiveWriter* writer_;
+  uint32_t dump_id_;
+  uint32_t next_seq_ = 0;
+  bool closed_ = false;
+  std::string compressed_;  // reused between blocks
+  void* cctx_ = nullptr;    // ZSTD_CCtx*, owned
+  uint64_t hash_state_[80] = {};  // storage for XXH3_state_t (see archive.cc)
+  bool hash_init_ = false;
+
+ public:
+  ~EntryStream();
+  EntryStream(const EntryStream&) = delete;
+  EntryStream& operator=(const EntryStream&) = delete;
+};
+
+// Largest uncompressed payload of one data block (archive_format.md, "Data blocks").
+inline constexpr uint32_t kMaxBlockRaw = 8u << 20;
+// The block size producers should aim for.
+inline constexpr uint32_t kDefaultBlockRaw = 1u << 20;
+
+// Writes one archive to a sink. Thread-safe: several EntryStreams may append concurrently; the
+// writer serializes their blocks into the sink.
+class ArchiveWriter {
+ public:
+  // Writes the header and the TOC immediately. The sink must outlive the writer.
+  static Result<std::unique_ptr<ArchiveWriter>> Create(ByteSink* sink, const ArchiveHeader& header,
+                                                       const std::vector<TocEntry>& toc,
+                                                       const WriterOptions& options);
+  ~ArchiveWriter();
+
+  // Opens the data stream of `dump_id`, which must name a TOC entry with data. At most one
+  // stream per entry.
+  Result<std::unique_ptr<EntryStream>> OpenStream(uint32_t dump_id);
+
+  // Writes the block index and the footer, then commits the sink. Fails if a stream is open.
+  // Without a successful Finish the archive has no footer and every reader rejects it as
+  // incomplete.
+  Status Finish();
+
+  uint64_t bytes_written() const;
+
+ private:
+  friend class EntryStream;
+  ArchiveWriter() = default;
+  Status WriteBlock(uint32_t dump_id, uint32_t seq, std::string_view stored, uint32_t raw_len,
+                    uint32_t rows, uint8_t flags);
+  Status EndStream(uint32_t dump_id, uint64_t content_hash);
+
+  mutable std::mutex mu_;
+  ByteSink* sink_ = nullptr;
+  WriterOptions options_;
+  uint64_t offset_ = 0;
+  Status sticky_error_;  // the first write failure; later calls return it
+  std::vector<BlockInfo> blocks_;
+  std::vector<EntryStats> stats_;  // one per entry with data, in TOC order
+  std::vector<uint8_t> stream_state_;  // parallel to stats_: 0 unopened, 1 open, 2 closed
+  bool finished_ = false;
+};
+
+// What a full verification found.
+struct VerifyReport {
+  uint64_t entries = 0;
+  uint64_t data_entries = 0;
+  uint64_t blocks = 0;
+  uint64_t raw_bytes = 0;
+  uint64_t stored_bytes = 0;  // data block payload bytes as stored
+  uint64_t archive_bytes = 0;
+};
+
+// Reads an archive. Open() reads and checks the header and TOC only, so listing is cheap.
+//
+// Thread safety: after Open (and LoadIndex), ReadBlock may be called from several threads at once
+// on a seekable source. NextBlock is for one thread.
+class ArchiveReader {
+ public:
+  // The source must outlive the reader.
+  static Result<std::unique_ptr<ArchiveReader>> Open(ByteSource* source);
+
+  const ArchiveHeader& header() const { return header_; }
+  const std::vector<TocEntry>& toc() const { return toc_; }
+  const TocEntry* FindEntry(uint32_t dump_id) const;
+
+  // Seekable sources only: reads and checks the footer and the block index.
+  Status LoadIndex();
+  const std::vector<BlockInfo>& blocks() const { return blocks_; }
+  const std::vector<EntryStats>& stats() const { return stats_; }
+  // The blocks of one entry, in seq order (after LoadIndex).
+  std::vector<BlockInfo> BlocksOf(uint32_t dump_id) const;
+
+  // Seekable sources only: reads, checks and decompresses one block into `raw`.
+  Status ReadBlock(const BlockInfo& block, std::string* raw) const;
+
+  // Sequential reading, for pipes and files alike: returns the next data block (its info and
+  // decompressed payload) and true, or false after the last block, once the index and footer have
+  // been read and checked against every block seen. A stream without a valid footer is an error
+  // (kCorruption, "incomplete archive"), never a clean end.
+  Result<bool> NextBlock(BlockInfo* info, std::string* raw);
+
+  // Reads the whole archive sequentially and checks every checksum and structure, including that
+  // each entry's content hash matches. Names the entry and block on failure.
+  Status Verify(VerifyReport* report);
+
+ private:
+  ArchiveReader() = default;
+  ByteSource* source_ = nullptr;
+  ArchiveHeader header_;
+  std::vector<TocEntry> toc_;
+  std::vector<BlockInfo> blocks_;
+  std::vector<EntryStats> stats_;
+  uint64_t data_start_ = 0;  // offset of the first byte after the TOC
+  uint64_t seq_offset_ = 0;  // sequential cursor
+  bool seq_done_ = false;
+  struct SeqState;
+  std::shared_ptr<SeqState> seq_;  // sequential-read bookkeeping
+};
+
+}  // namespace libdump::format
+
+#endif  // LIBDUMP_FORMAT_ARCHIVE_H_

@@ -1,0 +1,152 @@
+// The catalog model: what the dump reads from the server's catalogs, one struct per object kind.
+// Filled by catalog/reader.cc, turned into SQL by ddl/, into TOC entries by dump/.
+#ifndef LIBDUMP_SRC_CATALOG_MODEL_H_
+#define LIBDUMP_SRC_CATALOG_MODEL_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace libdump::catalog {
+
+using Oid = uint32_t;
+
+// Identifies a catalog object across catalogs: (pg_class OID of its catalog, its OID).
+struct CatalogId {
+  Oid classid = 0;
+  Oid oid = 0;
+  auto operator<=>(const CatalogId&) const = default;
+};
+
+struct Schema {
+  Oid oid = 0;
+  std::string name;
+  std::string owner;
+  std::optional<std::string> comment;
+};
+
+struct EnumType {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::vector<std::string> labels;  // in enumsortorder
+  std::optional<std::string> comment;
+};
+
+struct DomainConstraint {
+  Oid oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_constraintdef: "CHECK (...)" [NOT VALID]
+  std::optional<std::string> comment;
+};
+
+struct DomainType {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::string base_type;                // format_type of the base type with typmod
+  std::optional<std::string> collation; // qualified, only when it differs from the base type's
+  std::optional<std::string> default_expr;
+  bool not_null = false;
+  std::vector<DomainConstraint> constraints;
+  std::vector<Oid> type_deps;  // user types referenced
+  std::optional<std::string> comment;
+};
+
+struct CompositeAttribute {
+  std::string name;
+  std::string type;  // format_type
+  std::optional<std::string> collation;
+  bool dropped = false;
+};
+
+struct CompositeType {
+  Oid oid = 0;      // pg_type OID
+  Oid relid = 0;    // its pg_class entry
+  std::string schema, name, owner;
+  std::vector<CompositeAttribute> attributes;
+  std::vector<Oid> type_deps;
+  std::optional<std::string> comment;
+  std::map<int, std::string> column_comments;  // attnum -> comment
+};
+
+struct Column {
+  int attnum = 0;
+  std::string name;
+  std::string type;                      // format_type(atttypid, atttypmod)
+  Oid type_oid = 0;
+  bool not_null = false;
+  std::optional<std::string> default_expr;
+  char identity = '\0';                  // 'a' ALWAYS, 'd' BY DEFAULT, '\0' none
+  char generated = '\0';                 // 's' stored generated column
+  std::optional<std::string> collation;  // qualified, only when it differs from the type's
+  bool dropped = false;
+  std::optional<std::string> comment;
+};
+
+struct Sequence;
+
+struct Constraint {
+  Oid oid = 0;
+  std::string name;
+  char type = 'c';          // p, u, c, f, x
+  std::string definition;   // pg_get_constraintdef
+  bool validated = true;
+  Oid index_oid = 0;        // conindid
+  Oid ref_table = 0;        // confrelid for foreign keys
+  bool local = true;        // conislocal
+  std::optional<std::string> comment;
+};
+
+struct Index {
+  Oid oid = 0;
+  std::string name;
+  std::string definition;  // pg_get_indexdef
+  std::optional<std::string> comment;
+};
+
+struct Table {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  char kind = 'r';           // relkind: r table, v view
+  char persistence = 'p';    // relpersistence
+  std::optional<std::string> reloptions;  // "fillfactor=70, ..." inside WITH ( )
+  std::vector<Column> columns;            // attnum order, dropped ones included
+  std::vector<Constraint> constraints;
+  std::vector<Index> indexes;
+  std::string view_definition;  // for views
+  std::vector<Oid> type_deps;     // user types used by columns
+  std::vector<Oid> relation_deps; // for views: relations the view reads
+  uint64_t size_bytes = 0;        // pg_table_size (heap + TOAST), for scheduling
+  std::optional<std::string> comment;
+};
+
+struct Sequence {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::string type;  // "integer", "bigint", "smallint"
+  int64_t start = 1, increment = 1, min = 1, max = 0, cache = 1;
+  bool cycle = false;
+  Oid owned_by_table = 0;  // OWNED BY table (serial), 0 if none
+  int owned_by_column = 0;
+  bool identity = false;   // an identity column's sequence (created with the table)
+  int64_t last_value = 0;
+  bool is_called = false;
+  std::optional<std::string> comment;
+};
+
+struct Catalog {
+  int server_version = 0;
+  std::string server_version_string;
+  std::string encoding;
+  std::vector<Schema> schemas;
+  std::vector<EnumType> enums;
+  std::vector<DomainType> domains;
+  std::vector<CompositeType> composites;
+  std::vector<Table> tables;  // tables and views
+  std::vector<Sequence> sequences;
+};
+
+}  // namespace libdump::catalog
+
+#endif  // LIBDUMP_SRC_CATALOG_MODEL_H_

@@ -1,0 +1,470 @@
+#include "catalog/reader.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+namespace libdump::catalog {
+
+namespace {
+
+// Objects in these namespaces are the system's, never the user's. Members of extensions are
+// dumped by CREATE EXTENSION, never one by one.
+constexpr const char* kUserNamespace =
+    "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'";
+
+std::string NotExtensionMember(const char* catalog, const char* oid_expr) {
+  return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '") +
+         catalog + "'::pg_catalog.regclass AND e.objid = " + oid_expr + " AND e.deptype = 'e')";
+}
+
+std::optional<std::string> OptString(const pg::PgResult& r, int row, int col) {
+  if (r.IsNull(row, col)) return std::nullopt;
+  return r.GetString(row, col);
+}
+
+Oid GetOid(const pg::PgResult& r, int row, int col) {
+  return static_cast<Oid>(r.GetUInt(row, col));
+}
+
+// Qualified collation name, only when a column's collation differs from its type's default.
+constexpr const char* kCollationExpr =
+    "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+    "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = "
+    "co.collnamespace WHERE co.oid = %COLL%)";
+
+std::string CollationExpr(const std::string& coll_oid_expr) {
+  std::string s = kCollationExpr;
+  s.replace(s.find("%COLL%"), 6, coll_oid_expr);
+  return s;
+}
+
+// For a column or attribute type: the type to depend on (an array's element type).
+constexpr const char* kDepTypeExpr =
+    "CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END";
+
+Status ReadSchemas(pg::PgConn& conn, Catalog* cat) {
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query(std::string("SELECT n.oid, n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), "
+                             "pg_catalog.obj_description(n.oid, 'pg_namespace') "
+                             "FROM pg_catalog.pg_namespace n WHERE ") +
+                 kUserNamespace + " AND " + NotExtensionMember("pg_namespace", "n.oid") +
+                 " ORDER BY n.nspname"));
+  for (int i = 0; i < r.rows(); ++i) {
+    Schema s;
+    s.oid = GetOid(r, i, 0);
+    s.name = r.GetString(i, 1);
+    s.owner = r.GetString(i, 2);
+    s.comment = OptString(r, i, 3);
+    cat->schemas.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
+Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
+  const std::string type_filter = std::string(kUserNamespace) + " AND " +
+                                  NotExtensionMember("pg_type", "t.oid");
+  // Enums (PostgreSQL 12+: pg_enum.enumsortorder exists since 9.1).
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult r,
+        conn.Query("SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
+                   "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t "
+                   "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                   "WHERE t.typtype = 'e' AND " +
+                   type_filter + " ORDER BY n.nspname, t.typname"));
+    std::unordered_map<Oid, size_t> by_oid;
+    for (int i = 0; i < r.rows(); ++i) {
+      EnumType e;
+      e.oid = GetOid(r, i, 0);
+      e.schema = r.GetString(i, 1);
+      e.name = r.GetString(i, 2);
+      e.owner = r.GetString(i, 3);
+      e.comment = OptString(r, i, 4);
+      by_oid[e.oid] = cat->enums.size();
+      cat->enums.push_back(std::move(e));
+    }
+    ASSIGN_OR_RETURN(pg::PgResult labels,
+                     conn.Query("SELECT e.enumtypid, e.enumlabel FROM pg_catalog.pg_enum e "
+                                "ORDER BY e.enumtypid, e.enumsortorder"));
+    for (int i = 0; i < labels.rows(); ++i) {
+      auto it = by_oid.find(GetOid(labels, i, 0));
+      if (it != by_oid.end()) cat->enums[it->second].labels.push_back(labels.GetString(i, 1));
+    }
+  }
+  // Domains. Domain NOT NULL is typnotnull up to PostgreSQL 16; from 17 it is also a
+  // pg_constraint row of contype 'n', which the constraint query below leaves out.
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult r,
+        conn.Query(
+            "SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
+            "pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, "
+            "pg_catalog.pg_get_expr(t.typdefaultbin, 'pg_catalog.pg_type'::pg_catalog.regclass), "
+            "CASE WHEN t.typcollation <> bt.typcollation THEN " +
+            CollationExpr("t.typcollation") +
+            " END, pg_catalog.obj_description(t.oid, 'pg_type'), "
+            "CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN bt.typelem ELSE bt.oid END "
+            "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+            "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
+            "WHERE t.typtype = 'd' AND " +
+            type_filter + " ORDER BY n.nspname, t.typname"));
+    std::unordered_map<Oid, size_t> by_oid;
+    for (int i = 0; i < r.rows(); ++i) {
+      DomainType d;
+      d.oid = GetOid(r, i, 0);
+      d.schema = r.GetString(i, 1);
+      d.name = r.GetString(i, 2);
+      d.owner = r.GetString(i, 3);
+      d.base_type = r.GetString(i, 4);
+      d.not_null = r.GetBool(i, 5);
+      d.default_expr = OptString(r, i, 6);
+      d.collation = OptString(r, i, 7);
+      d.comment = OptString(r, i, 8);
+      d.type_deps.push_back(GetOid(r, i, 9));
+      by_oid[d.oid] = cat->domains.size();
+      cat->domains.push_back(std::move(d));
+    }
+    ASSIGN_OR_RETURN(
+        pg::PgResult cons,
+        conn.Query("SELECT c.oid, c.contypid, c.conname, pg_catalog.pg_get_constraintdef(c.oid), "
+                   "pg_catalog.obj_description(c.oid, 'pg_constraint') "
+                   "FROM pg_catalog.pg_constraint c WHERE c.contypid <> 0 AND c.contype = 'c' "
+                   "ORDER BY c.contypid, c.conname"));
+    for (int i = 0; i < cons.rows(); ++i) {
+      auto it = by_oid.find(GetOid(cons, i, 1));
+      if (it == by_oid.end()) continue;
+      DomainConstraint c;
+      c.oid = GetOid(cons, i, 0);
+      c.name = cons.GetString(i, 2);
+      c.definition = cons.GetString(i, 3);
+      c.comment = OptString(cons, i, 4);
+      cat->domains[it->second].constraints.push_back(std::move(c));
+    }
+  }
+  // Stand-alone composite types (relkind 'c'); a table's row type is not one.
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult r,
+        conn.Query("SELECT t.oid, t.typrelid, n.nspname, t.typname, "
+                   "pg_catalog.pg_get_userbyid(t.typowner), "
+                   "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t "
+                   "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                   "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
+                   "WHERE t.typtype = 'c' AND c.relkind = 'c' AND " +
+                   type_filter + " ORDER BY n.nspname, t.typname"));
+    std::unordered_map<Oid, size_t> by_relid;
+    for (int i = 0; i < r.rows(); ++i) {
+      CompositeType c;
+      c.oid = GetOid(r, i, 0);
+      c.relid = GetOid(r, i, 1);
+      c.schema = r.GetString(i, 2);
+      c.name = r.GetString(i, 3);
+      c.owner = r.GetString(i, 4);
+      c.comment = OptString(r, i, 5);
+      by_relid[c.relid] = cat->composites.size();
+      cat->composites.push_back(std::move(c));
+    }
+    if (!by_relid.empty()) {
+      ASSIGN_OR_RETURN(
+          pg::PgResult a,
+          conn.Query(std::string("SELECT a.attrelid, a.attnum, a.attname, "
+                                 "pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                                 "CASE WHEN a.attcollation <> t.typcollation THEN ") +
+                     CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
+                     ", pg_catalog.col_description(a.attrelid, a.attnum) "
+                     "FROM pg_catalog.pg_attribute a "
+                     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                     "LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+                     "WHERE c.relkind = 'c' AND a.attnum > 0 ORDER BY a.attrelid, a.attnum"));
+      for (int i = 0; i < a.rows(); ++i) {
+        auto it = by_relid.find(GetOid(a, i, 0));
+        if (it == by_relid.end()) continue;
+        CompositeType& ct = cat->composites[it->second];
+        CompositeAttribute att;
+        att.name = a.GetString(i, 2);
+        att.type = a.GetString(i, 3);
+        att.collation = OptString(a, i, 4);
+        att.dropped = a.GetBool(i, 5);
+        if (!att.dropped) ct.type_deps.push_back(GetOid(a, i, 6));
+        if (!a.IsNull(i, 7)) ct.column_comments[static_cast<int>(a.GetInt(i, 1))] = a.GetString(i, 7);
+        ct.attributes.push_back(std::move(att));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
+  const std::string rel_filter = std::string(kUserNamespace) + " AND " +
+                                 NotExtensionMember("pg_class", "c.oid");
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT c.oid, n.nspname, c.relname, c.relkind, "
+                 "pg_catalog.pg_get_userbyid(c.relowner), c.relpersistence, "
+                 "pg_catalog.array_to_string(c.reloptions, E'\\n'), "
+                 "pg_catalog.obj_description(c.oid, 'pg_class'), "
+                 "CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_table_size(c.oid) ELSE 0 END, "
+                 "CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END "
+                 "FROM pg_catalog.pg_class c "
+                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE c.relkind IN ('r', 'v') AND " +
+                 rel_filter + " ORDER BY n.nspname, c.relname"));
+  std::unordered_map<Oid, size_t> by_oid;
+  for (int i = 0; i < r.rows(); ++i) {
+    Table t;
+    t.oid = GetOid(r, i, 0);
+    t.schema = r.GetString(i, 1);
+    t.name = r.GetString(i, 2);
+    t.kind = r.Get(i, 3)[0];
+    t.owner = r.GetString(i, 4);
+    t.persistence = r.Get(i, 5).empty() ? 'p' : r.Get(i, 5)[0];
+    t.reloptions = OptString(r, i, 6);
+    if (t.reloptions && t.reloptions->empty()) t.reloptions.reset();
+    t.comment = OptString(r, i, 7);
+    t.size_bytes = r.GetUInt(i, 8);
+    t.view_definition = r.GetString(i, 9);
+    by_oid[t.oid] = cat->tables.size();
+    cat->tables.push_back(std::move(t));
+  }
+  const std::string in_tables = "c.relkind IN ('r', 'v') AND " + rel_filter;
+
+  // Columns of every table and view in one query.
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult a,
+        conn.Query(std::string("SELECT a.attrelid, a.attnum, a.attname, "
+                               "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                               "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
+                               "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
+                   CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
+                   ", pg_catalog.col_description(a.attrelid, a.attnum) "
+                   "FROM pg_catalog.pg_attribute a "
+                   "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                   "LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+                   "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND "
+                   "d.adnum = a.attnum "
+                   "WHERE a.attnum > 0 AND " +
+                   in_tables + " ORDER BY a.attrelid, a.attnum"));
+    for (int i = 0; i < a.rows(); ++i) {
+      auto it = by_oid.find(GetOid(a, i, 0));
+      if (it == by_oid.end()) continue;
+      Table& t = cat->tables[it->second];
+      Column col;
+      col.attnum = static_cast<int>(a.GetInt(i, 1));
+      col.name = a.GetString(i, 2);
+      col.type = a.GetString(i, 3);
+      col.not_null = a.GetBool(i, 4);
+      col.default_expr = OptString(a, i, 5);
+      col.identity = a.Get(i, 6).empty() ? '\0' : a.Get(i, 6)[0];
+      col.generated = a.Get(i, 7).empty() ? '\0' : a.Get(i, 7)[0];
+      col.collation = OptString(a, i, 8);
+      col.dropped = a.GetBool(i, 9);
+      col.type_oid = GetOid(a, i, 10);
+      col.comment = OptString(a, i, 11);
+      if (!col.dropped) t.type_deps.push_back(col.type_oid);
+      t.columns.push_back(std::move(col));
+    }
+  }
+  // Constraints of tables (not of domains).
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult k,
+        conn.Query("SELECT co.oid, co.conrelid, co.conname, co.contype, "
+                   "pg_catalog.pg_get_constraintdef(co.oid), co.convalidated, co.conindid, "
+                   "co.confrelid, co.conislocal, "
+                   "pg_catalog.obj_description(co.oid, 'pg_constraint') "
+                   "FROM pg_catalog.pg_constraint co "
+                   "JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
+                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND " +
+                   in_tables + " ORDER BY co.conrelid, co.conname"));
+    for (int i = 0; i < k.rows(); ++i) {
+      auto it = by_oid.find(GetOid(k, i, 1));
+      if (it == by_oid.end()) continue;
+      Constraint c;
+      c.oid = GetOid(k, i, 0);
+      c.name = k.GetString(i, 2);
+      c.type = k.Get(i, 3)[0];
+      c.definition = k.GetString(i, 4);
+      c.validated = k.GetBool(i, 5);
+      c.index_oid = GetOid(k, i, 6);
+      c.ref_table = GetOid(k, i, 7);
+      c.local = k.GetBool(i, 8);
+      c.comment = OptString(k, i, 9);
+      cat->tables[it->second].constraints.push_back(std::move(c));
+    }
+  }
+  // Indexes that no constraint owns; invalid ones are skipped as pg_dump skips them.
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult x,
+        conn.Query("SELECT i.indexrelid, i.indrelid, ic.relname, "
+                   "pg_catalog.pg_get_indexdef(i.indexrelid), "
+                   "pg_catalog.obj_description(i.indexrelid, 'pg_class') "
+                   "FROM pg_catalog.pg_index i "
+                   "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                   "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k "
+                   "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND "
+                   "k.contype IN ('p', 'u', 'x')) AND " +
+                   in_tables + " ORDER BY i.indrelid, ic.relname"));
+    for (int i = 0; i < x.rows(); ++i) {
+      auto it = by_oid.find(GetOid(x, i, 1));
+      if (it == by_oid.end()) continue;
+      Index idx;
+      idx.oid = GetOid(x, i, 0);
+      idx.name = x.GetString(i, 2);
+      idx.definition = x.GetString(i, 3);
+      idx.comment = OptString(x, i, 4);
+      cat->tables[it->second].indexes.push_back(std::move(idx));
+    }
+  }
+  // What views read, and what column defaults and constraints reference (sequences, types):
+  // the dependency edges that columns alone do not show.
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult d,
+        conn.Query("SELECT r.ev_class, dep.refobjid FROM pg_catalog.pg_rewrite r "
+                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
+                   "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = r.oid "
+                   "WHERE dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+                   "dep.refobjid <> r.ev_class "
+                   "UNION "
+                   "SELECT ad.adrelid, dep.refobjid FROM pg_catalog.pg_attrdef ad "
+                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
+                   "'pg_catalog.pg_attrdef'::pg_catalog.regclass AND dep.objid = ad.oid "
+                   "WHERE dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+                   "ORDER BY 1, 2"));
+    for (int i = 0; i < d.rows(); ++i) {
+      auto it = by_oid.find(GetOid(d, i, 0));
+      if (it == by_oid.end()) continue;
+      cat->tables[it->second].relation_deps.push_back(GetOid(d, i, 1));
+    }
+    ASSIGN_OR_RETURN(
+        pg::PgResult td,
+        conn.Query("SELECT DISTINCT r.ev_class, dep.refobjid FROM pg_catalog.pg_rewrite r "
+                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
+                   "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = r.oid "
+                   "WHERE dep.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+                   "ORDER BY 1, 2"));
+    for (int i = 0; i < td.rows(); ++i) {
+      auto it = by_oid.find(GetOid(td, i, 0));
+      if (it == by_oid.end()) continue;
+      cat->tables[it->second].type_deps.push_back(GetOid(td, i, 1));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadSequences(pg::PgConn& conn, Catalog* cat) {
+  // pg_sequence exists from PostgreSQL 10; this path serves 10 and later.
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query(std::string(
+                     "SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
+                     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+                     "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, "
+                     "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class') "
+                     "FROM pg_catalog.pg_sequence s "
+                     "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
+                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                     "LEFT JOIN pg_catalog.pg_depend d ON d.classid = "
+                     "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND "
+                     "d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+                     "d.deptype IN ('a', 'i') WHERE ") +
+                 kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
+                 " ORDER BY n.nspname, c.relname"));
+  for (int i = 0; i < r.rows(); ++i) {
+    Sequence s;
+    s.oid = GetOid(r, i, 0);
+    s.schema = r.GetString(i, 1);
+    s.name = r.GetString(i, 2);
+    s.owner = r.GetString(i, 3);
+    s.type = r.GetString(i, 4);
+    s.start = r.GetInt(i, 5);
+    s.increment = r.GetInt(i, 6);
+    s.min = r.GetInt(i, 7);
+    s.max = r.GetInt(i, 8);
+    s.cache = r.GetInt(i, 9);
+    s.cycle = r.GetBool(i, 10);
+    if (!r.IsNull(i, 11)) {
+      s.owned_by_table = GetOid(r, i, 11);
+      s.owned_by_column = static_cast<int>(r.GetInt(i, 12));
+      s.identity = r.Get(i, 13) == "i";
+    }
+    s.comment = OptString(r, i, 14);
+    cat->sequences.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Catalog> ReadCatalog(pg::PgConn& conn) {
+  Catalog cat;
+  cat.server_version = conn.server_version();
+  cat.server_version_string = conn.ParameterStatus("server_version");
+  if (cat.server_version < 120000) {
+    return Status::Unsupported("catalog queries serve PostgreSQL 12 and later; server is " +
+                               cat.server_version_string);
+  }
+  ASSIGN_OR_RETURN(pg::PgResult enc,
+                   conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) "
+                              "FROM pg_catalog.pg_database d "
+                              "WHERE d.datname = pg_catalog.current_database()"));
+  if (enc.rows() == 1) cat.encoding = enc.GetString(0, 0);
+  RETURN_IF_ERROR(ReadSchemas(conn, &cat));
+  RETURN_IF_ERROR(ReadTypes(conn, &cat));
+  RETURN_IF_ERROR(ReadRelations(conn, &cat));
+  RETURN_IF_ERROR(ReadSequences(conn, &cat));
+  return cat;
+}
+
+Status LockUserTables(pg::PgConn& conn) {
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query(std::string("SELECT pg_catalog.quote_ident(n.nspname) || '.' || "
+                             "pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c "
+                             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE c.relkind = 'r' AND ") +
+                 kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
+                 " ORDER BY 1"));
+  constexpr int kBatch = 200;
+  for (int start = 0; start < r.rows(); start += kBatch) {
+    std::string sql = "LOCK TABLE ";
+    for (int i = start; i < std::min(r.rows(), start + kBatch); ++i) {
+      if (i > start) sql += ", ";
+      sql += r.GetString(i, 0);
+    }
+    RETURN_IF_ERROR(conn.Command(sql + " IN ACCESS SHARE MODE"));
+  }
+  return Status::Ok();
+}
+
+Status ReadSequenceValues(pg::PgConn& conn, Catalog* catalog) {
+  constexpr size_t kBatch = 500;
+  auto& seqs = catalog->sequences;
+  for (size_t start = 0; start < seqs.size(); start += kBatch) {
+    size_t end = std::min(seqs.size(), start + kBatch);
+    std::string sql;
+    for (size_t i = start; i < end; ++i) {
+      if (!sql.empty()) sql += " UNION ALL ";
+      sql += "SELECT " + std::to_string(i) + ", last_value, is_called FROM " +
+             pg::QualifiedName(seqs[i].schema, seqs[i].name);
+    }
+    ASSIGN_OR_RETURN(pg::PgResult r, conn.Query(sql));
+    for (int row = 0; row < r.rows(); ++row) {
+      size_t idx = static_cast<size_t>(r.GetUInt(row, 0));
+      if (idx >= seqs.size()) continue;
+      seqs[idx].last_value = r.GetInt(row, 1);
+      seqs[idx].is_called = r.GetBool(row, 2);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace libdump::catalog

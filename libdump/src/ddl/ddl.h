@@ -1,0 +1,46 @@
+// Pure functions from catalog objects to SQL text. No I/O, no server: every name the server
+// deparsed (types, expressions, index and constraint definitions) arrives already qualified
+// because the dump reads the catalog with an empty search_path.
+#ifndef LIBDUMP_SRC_DDL_DDL_H_
+#define LIBDUMP_SRC_DDL_DDL_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "catalog/model.h"
+
+namespace libdump::ddl {
+
+std::string CreateSchema(const catalog::Schema& s);
+std::string CreateEnum(const catalog::EnumType& e);
+std::string CreateDomain(const catalog::DomainType& d);
+std::string CreateComposite(const catalog::CompositeType& c);
+
+// CREATE TABLE with columns in attnum order, defaults, collations, NOT NULL, identity columns
+// (`identity_seqs` maps an identity column's attnum to its sequence), and the validated local
+// CHECK constraints inline. Dropped columns are left out.
+std::string CreateTable(const catalog::Table& t,
+                        const std::map<int, const catalog::Sequence*>& identity_seqs);
+std::string CreateView(const catalog::Table& v);
+std::string CreateSequence(const catalog::Sequence& s);
+std::string SequenceOwnedBy(const catalog::Sequence& s, const catalog::Table& t,
+                            std::string_view column);
+std::string SequenceSet(const catalog::Sequence& s);
+std::string CreateIndex(const catalog::Index& i);
+std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c);
+
+// "COMMENT ON <target> IS '<text>';" with target like `TABLE "s"."t"`.
+std::string Comment(std::string_view target, std::string_view text);
+
+// The COPY statements of a table: which columns are copied (generated columns are not).
+std::string CopyColumnList(const catalog::Table& t);  // `("a", "b")` or "" for no columns
+std::string CopyOutSql(const catalog::Table& t);
+std::string CopyInSql(const catalog::Table& t);
+
+// Options from reloptions text ("k=v" lines) to "k='v', ..." for WITH ( ... ).
+std::string FormatRelOptions(std::string_view reloptions);
+
+}  // namespace libdump::ddl
+
+#endif  // LIBDUMP_SRC_DDL_DDL_H_

@@ -1,0 +1,180 @@
+#include "libdump/dump.h"
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/reader.h"
+#include "common/events.h"
+#include "dump/toc_builder.h"
+#include "libdump/format/archive.h"
+#include "libdump/version.h"
+#include "pg/pg.h"
+#include "sched/task_graph.h"
+
+namespace libdump {
+
+namespace {
+
+// Settings every dump session runs with. COPY text output depends on DateStyle, IntervalStyle
+// and extra_float_digits (output functions read them), so they are pinned to values every
+// server reads back exactly. An empty search_path makes the server qualify every name it
+// deparses. synchronize_seqscans off makes the row order of a dump repeatable.
+constexpr const char* kDumpSessionSql =
+    "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; "
+    "SET statement_timeout = 0; SET lock_timeout = 0; "
+    "SET idle_in_transaction_session_timeout = 0; SET synchronize_seqscans = off; "
+    "SET row_security = off; SELECT pg_catalog.set_config('search_path', '', false);";
+
+std::string SetEncodingSql(const std::string& encoding) {
+  return "SET client_encoding = " + pg::QuoteLiteral(encoding);
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* observer,
+                         const CancelToken* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Events events(observer);
+  if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
+  if (options.block_size < 4096 || options.block_size > format::kMaxBlockRaw) {
+    return Status::InvalidArgument("block size must be between 4 KiB and 8 MiB");
+  }
+  if (sink == nullptr) return Status::InvalidArgument("no output sink");
+
+  ConnectionOptions conn_opts = options.connection;
+  if (conn_opts.application_name == "libdump") conn_opts.application_name = "ndump";
+  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader, pg::PgConn::Connect(conn_opts, kDumpSessionSql));
+  events.Verbose("connected to server " + leader->ParameterStatus("server_version"));
+
+  // The database encoding is what the archive's text is written in.
+  ASSIGN_OR_RETURN(pg::PgResult enc,
+                   leader->Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) "
+                                 "FROM pg_catalog.pg_database d "
+                                 "WHERE d.datname = pg_catalog.current_database()"));
+  const std::string encoding = enc.rows() == 1 ? enc.GetString(0, 0) : "UTF8";
+  RETURN_IF_ERROR(leader->Command(SetEncodingSql(encoding)));
+
+  // The first query of a REPEATABLE READ transaction fixes its snapshot; exporting it lets every
+  // worker see exactly the same database.
+  RETURN_IF_ERROR(leader->Command("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  ASSIGN_OR_RETURN(pg::PgResult snap, leader->Query("SELECT pg_catalog.pg_export_snapshot()"));
+  const std::string snapshot = snap.GetString(0, 0);
+  RETURN_IF_ERROR(catalog::LockUserTables(*leader));
+  if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
+
+  ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
+  RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
+  ASSIGN_OR_RETURN(dump::BuiltToc toc, dump::BuildToc(cat));
+  events.Verbose("read catalog: " + std::to_string(toc.entries.size()) + " entries, " +
+                 std::to_string(toc.data_jobs.size()) + " tables with data");
+
+  format::ArchiveHeader header;
+  header.tool_version = std::string("ndump ") + LIBDUMP_VERSION;
+  header.server_version = cat.server_version_string;
+  header.server_version_num = static_cast<uint32_t>(cat.server_version);
+  {
+    ASSIGN_OR_RETURN(pg::PgResult db, leader->Query("SELECT pg_catalog.current_database()"));
+    header.database = db.GetString(0, 0);
+  }
+  header.encoding = encoding;
+  header.created_unix_seconds = static_cast<int64_t>(std::time(nullptr));
+  format::WriterOptions wopts;
+  wopts.compression = options.compression_level > 0 ? 1 : 0;
+  wopts.compression_level = options.compression_level > 0 ? options.compression_level : 0;
+  header.compression = wopts.compression;
+  header.compression_level = wopts.compression_level;
+  ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveWriter> writer,
+                   format::ArchiveWriter::Create(sink, header, toc.entries, wopts));
+
+  // Worker connections: each imports the leader's snapshot before its first query.
+  const int workers =
+      std::max(1, std::min<int>(options.jobs, static_cast<int>(toc.data_jobs.size())));
+  ConnectionOptions worker_opts = conn_opts;
+  worker_opts.password = leader->password();
+  worker_opts.password_policy = PasswordPolicy::kNever;
+  const std::string worker_session = std::string(kDumpSessionSql) + SetEncodingSql(encoding) +
+                                     "; BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+                                     "SET TRANSACTION SNAPSHOT " +
+                                     pg::QuoteLiteral(snapshot);
+  std::vector<std::unique_ptr<pg::PgConn>> conns;
+  if (!toc.data_jobs.empty()) {
+    for (int w = 0; w < workers; ++w) {
+      ASSIGN_OR_RETURN(auto c, pg::PgConn::Connect(worker_opts, worker_session));
+      conns.push_back(std::move(c));
+    }
+  }
+  uint64_t estimate = 0;
+  for (const auto& j : toc.data_jobs) estimate += j.size_estimate;
+  events.SetTotals(toc.data_jobs.size(), estimate);
+
+  std::vector<sched::Task> tasks(toc.data_jobs.size());
+  std::atomic<uint64_t> total_rows{0};
+  std::atomic<uint64_t> total_raw{0};
+  auto run = [&](int w, size_t i) -> Status {
+    const dump::DataJob& job = toc.data_jobs[i];
+    ASSIGN_OR_RETURN(std::unique_ptr<format::EntryStream> stream, writer->OpenStream(job.dump_id));
+    std::string buffer;
+    buffer.reserve(options.block_size + 4096);
+    uint32_t rows = 0;
+    uint64_t stored_before = writer->bytes_written();
+    auto flush = [&]() -> Status {
+      if (buffer.empty()) return Status::Ok();
+      RETURN_IF_ERROR(stream->AppendBlock(buffer, rows));
+      total_rows += rows;
+      total_raw += buffer.size();
+      uint64_t stored_now = writer->bytes_written();
+      events.AddProgress(rows, buffer.size(), stored_now - std::min(stored_now, stored_before),
+                         false);
+      stored_before = stored_now;
+      buffer.clear();
+      rows = 0;
+      return Status::Ok();
+    };
+    Status st = conns[static_cast<size_t>(w)]->CopyOut(
+        job.copy_out_sql, [&](std::string_view row) -> Status {
+          if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
+          // A row larger than a block gets a block of its own, split at the block limit.
+          if (buffer.size() + row.size() > options.block_size) RETURN_IF_ERROR(flush());
+          while (row.size() > format::kMaxBlockRaw) {
+            RETURN_IF_ERROR(stream->AppendBlock(row.substr(0, format::kMaxBlockRaw), 0));
+            row.remove_prefix(format::kMaxBlockRaw);
+          }
+          buffer.append(row);
+          ++rows;
+          return Status::Ok();
+        });
+    if (st.ok()) st = flush();
+    if (st.ok()) st = stream->Close();
+    if (!st.ok()) return st.WithObject("TABLE DATA " + job.label);
+    events.AddProgress(0, 0, 0, true);
+    events.Verbose("dumped " + job.label);
+    return Status::Ok();
+  };
+  auto on_stop = [&]() {
+    for (auto& c : conns) c->Cancel();
+  };
+  RETURN_IF_ERROR(sched::RunTaskGraph(tasks, workers, run, cancel, on_stop));
+  if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
+
+  conns.clear();
+  RETURN_IF_ERROR(leader->Command("COMMIT"));
+  RETURN_IF_ERROR(writer->Finish());
+
+  DumpSummary summary;
+  summary.entries = toc.entries.size();
+  summary.tables = toc.data_jobs.size();
+  summary.rows = total_rows.load();
+  summary.raw_bytes = total_raw.load();
+  summary.archive_bytes = writer->bytes_written();
+  summary.seconds = SecondsSince(t0);
+  return summary;
+}
+
+}  // namespace libdump

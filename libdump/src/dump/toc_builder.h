@@ -1,0 +1,31 @@
+// Turns the catalog model into TOC entries: one entry per object (and per comment, per table's
+// data, per sequence value), each with its section, SQL and dependencies.
+#ifndef LIBDUMP_SRC_DUMP_TOC_BUILDER_H_
+#define LIBDUMP_SRC_DUMP_TOC_BUILDER_H_
+
+#include <string>
+#include <vector>
+
+#include "catalog/model.h"
+#include "libdump/format/archive.h"
+#include "libdump/status.h"
+
+namespace libdump::dump {
+
+struct DataJob {
+  uint32_t dump_id = 0;
+  std::string copy_out_sql;
+  std::string label;  // `"s"."t"` for messages
+  uint64_t size_estimate = 0;
+};
+
+struct BuiltToc {
+  std::vector<format::TocEntry> entries;  // sorted for restore
+  std::vector<DataJob> data_jobs;         // largest first
+};
+
+Result<BuiltToc> BuildToc(const catalog::Catalog& catalog);
+
+}  // namespace libdump::dump
+
+#endif  // LIBDUMP_SRC_DUMP_TOC_BUILDER_H_

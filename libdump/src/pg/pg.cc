@@ -1,0 +1,307 @@
+#include "pg/pg.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace libdump::pg {
+
+namespace {
+
+// libpq messages end with a newline and may span lines; a Status message is one line.
+std::string OneLine(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (char& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+std::string Abbreviate(std::string_view sql) {
+  std::string s(sql.substr(0, 120));
+  for (char& c : s) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  if (sql.size() > 120) s += "...";
+  return s;
+}
+
+}  // namespace
+
+PgResult& PgResult::operator=(PgResult&& other) noexcept {
+  if (this != &other) {
+    if (res_) PQclear(res_);
+    res_ = other.res_;
+    other.res_ = nullptr;
+  }
+  return *this;
+}
+
+PgResult::~PgResult() {
+  if (res_) PQclear(res_);
+}
+
+int PgResult::rows() const { return res_ ? PQntuples(res_) : 0; }
+int PgResult::cols() const { return res_ ? PQnfields(res_) : 0; }
+bool PgResult::IsNull(int row, int col) const { return PQgetisnull(res_, row, col) != 0; }
+
+std::string_view PgResult::Get(int row, int col) const {
+  if (PQgetisnull(res_, row, col)) return {};
+  return std::string_view(PQgetvalue(res_, row, col),
+                          static_cast<size_t>(PQgetlength(res_, row, col)));
+}
+
+int64_t PgResult::GetInt(int row, int col) const {
+  if (IsNull(row, col)) return 0;
+  return std::strtoll(PQgetvalue(res_, row, col), nullptr, 10);
+}
+
+uint64_t PgResult::GetUInt(int row, int col) const {
+  if (IsNull(row, col)) return 0;
+  return std::strtoull(PQgetvalue(res_, row, col), nullptr, 10);
+}
+
+int PgResult::Col(const char* name) const { return PQfnumber(res_, name); }
+
+PgConn::PgConn(pg_conn* conn) : conn_(conn) { server_version_ = PQserverVersion(conn_); }
+
+PgConn::~PgConn() {
+  {
+    std::lock_guard<std::mutex> lock(cancel_mu_);
+    if (cancel_) PQfreeCancel(cancel_);
+    cancel_ = nullptr;
+  }
+  if (conn_) PQfinish(conn_);
+}
+
+Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options,
+                                                std::string_view session_sql) {
+  std::string password = options.password;
+  bool asked = false;
+  if (options.password_policy == PasswordPolicy::kAlways && password.empty() &&
+      options.password_prompt) {
+    password = options.password_prompt();
+    asked = true;
+  }
+  for (;;) {
+    // dbname comes first so that explicit host/port/user given after it win over whatever a
+    // conninfo string or URI in dbname contains (expand_dbname = 1).
+    std::vector<const char*> keys;
+    std::vector<const char*> values;
+    auto add = [&](const char* k, const std::string& v) {
+      if (!v.empty()) {
+        keys.push_back(k);
+        values.push_back(v.c_str());
+      }
+    };
+    add("dbname", options.dbname);
+    add("host", options.host);
+    add("port", options.port);
+    add("user", options.user);
+    add("password", password);
+    add("fallback_application_name", options.application_name);
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+
+    pg_conn* raw = PQconnectdbParams(keys.data(), values.data(), 1);
+    if (raw == nullptr) return Status::ConnectionFailed("out of memory allocating a connection");
+    if (PQstatus(raw) != CONNECTION_OK) {
+      bool needs_password = PQconnectionNeedsPassword(raw) && password.empty();
+      std::string msg = OneLine(PQerrorMessage(raw));
+      PQfinish(raw);
+      if (needs_password && !asked && options.password_policy == PasswordPolicy::kAuto &&
+          options.password_prompt) {
+        password = options.password_prompt();
+        asked = true;
+        continue;
+      }
+      return Status::ConnectionFailed("connection to server failed: " + msg);
+    }
+    std::unique_ptr<PgConn> conn(new PgConn(raw));
+    {
+      std::lock_guard<std::mutex> lock(conn->cancel_mu_);
+      conn->cancel_ = PQgetCancel(raw);
+    }
+    if (conn->server_version_ < 120000) {
+      return Status::Unsupported("server version " + conn->ParameterStatus("server_version") +
+                                 " is not supported (PostgreSQL 12 or later is required)");
+    }
+    if (!session_sql.empty()) RETURN_IF_ERROR(conn->Command(session_sql));
+    return conn;
+  }
+}
+
+std::string PgConn::password() const {
+  const char* p = PQpass(conn_);
+  return p ? p : "";
+}
+
+std::string PgConn::ParameterStatus(const char* name) const {
+  const char* v = PQparameterStatus(conn_, name);
+  return v ? v : "";
+}
+
+Status PgConn::ConnectionError(std::string_view what) {
+  std::string msg = OneLine(PQerrorMessage(conn_));
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    return Status::ConnectionFailed(std::string(what) + ": connection lost: " + msg);
+  }
+  return Status::ServerError(std::string(what) + ": " + msg, "");
+}
+
+Status PgConn::ResultStatus(pg_result* res, std::string_view sql) {
+  ExecStatusType st = PQresultStatus(res);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
+    return Status::Ok();
+  }
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  std::string sqlstate = state ? state : "";
+  std::string msg = OneLine(PQresultErrorMessage(res));
+  if (msg.empty()) msg = OneLine(PQerrorMessage(conn_));
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    return Status::ConnectionFailed("connection lost: " + msg);
+  }
+  if (sqlstate == "57014") return Status::Cancelled("statement cancelled: " + Abbreviate(sql));
+  return Status::ServerError(msg + " [in: " + Abbreviate(sql) + "]", sqlstate);
+}
+
+Status PgConn::Command(std::string_view sql) {
+  std::string s(sql);
+  // PQexec runs a multi-statement string as one implicit transaction unless it contains
+  // transaction control; it returns only the last result, but stops at the first error.
+  pg_result* res = PQexec(conn_, s.c_str());
+  if (res == nullptr) return ConnectionError("sending a statement");
+  Status st = ResultStatus(res, sql);
+  PQclear(res);
+  return st;
+}
+
+Result<PgResult> PgConn::Query(std::string_view sql) {
+  std::string s(sql);
+  pg_result* res = PQexec(conn_, s.c_str());
+  if (res == nullptr) return ConnectionError("sending a query");
+  PgResult owned(res);
+  RETURN_IF_ERROR(ResultStatus(res, sql));
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    return Status::Internal("query returned no rows result: " + Abbreviate(sql));
+  }
+  return owned;
+}
+
+Status PgConn::CopyOut(std::string_view copy_sql,
+                       const std::function<Status(std::string_view)>& on_row) {
+  std::string s(copy_sql);
+  pg_result* res = PQexec(conn_, s.c_str());
+  if (res == nullptr) return ConnectionError("starting COPY");
+  if (PQresultStatus(res) != PGRES_COPY_OUT) {
+    Status st = ResultStatus(res, copy_sql);
+    PQclear(res);
+    return st.ok() ? Status::Internal("COPY did not start: " + Abbreviate(copy_sql)) : st;
+  }
+  PQclear(res);
+  Status callback_status;
+  for (;;) {
+    char* buf = nullptr;
+    int n = PQgetCopyData(conn_, &buf, 0);
+    if (n > 0) {
+      if (callback_status.ok()) {
+        callback_status = on_row(std::string_view(buf, static_cast<size_t>(n)));
+        // After a callback error we cannot leave COPY OUT early without dropping the
+        // connection; ask the server to stop and drain what is in flight.
+        if (!callback_status.ok()) Cancel();
+      }
+      PQfreemem(buf);
+      continue;
+    }
+    if (buf) PQfreemem(buf);
+    if (n == -1) break;  // COPY done; the final result follows
+    return ConnectionError("reading COPY data");
+  }
+  Status final_status;
+  while ((res = PQgetResult(conn_)) != nullptr) {
+    Status st = ResultStatus(res, copy_sql);
+    if (final_status.ok() && !st.ok()) final_status = st;
+    PQclear(res);
+  }
+  if (!callback_status.ok()) return callback_status;
+  return final_status;
+}
+
+Status PgConn::BeginCopyIn(std::string_view copy_sql) {
+  std::string s(copy_sql);
+  pg_result* res = PQexec(conn_, s.c_str());
+  if (res == nullptr) return ConnectionError("starting COPY");
+  if (PQresultStatus(res) != PGRES_COPY_IN) {
+    Status st = ResultStatus(res, copy_sql);
+    PQclear(res);
+    return st.ok() ? Status::Internal("COPY did not start: " + Abbreviate(copy_sql)) : st;
+  }
+  PQclear(res);
+  return Status::Ok();
+}
+
+Status PgConn::PutCopyData(std::string_view data) {
+  // libpq accepts at most INT_MAX bytes per call; blocks are far smaller, but be exact.
+  while (!data.empty()) {
+    size_t n = std::min<size_t>(data.size(), 1u << 30);
+    if (PQputCopyData(conn_, data.data(), static_cast<int>(n)) != 1) {
+      return ConnectionError("sending COPY data");
+    }
+    data.remove_prefix(n);
+  }
+  return Status::Ok();
+}
+
+Status PgConn::EndCopy(const std::string& abort_reason) {
+  if (PQputCopyEnd(conn_, abort_reason.empty() ? nullptr : abort_reason.c_str()) != 1) {
+    return ConnectionError("ending COPY");
+  }
+  Status final_status;
+  pg_result* res;
+  while ((res = PQgetResult(conn_)) != nullptr) {
+    Status st = ResultStatus(res, "COPY FROM STDIN");
+    if (final_status.ok() && !st.ok()) final_status = st;
+    PQclear(res);
+  }
+  return final_status;
+}
+
+void PgConn::Cancel() {
+  std::lock_guard<std::mutex> lock(cancel_mu_);
+  if (cancel_ == nullptr) return;
+  char errbuf[256];
+  (void)PQcancel(cancel_, errbuf, sizeof errbuf);
+}
+
+std::string QuoteIdent(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out.push_back('"');
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string QualifiedName(std::string_view schema, std::string_view name) {
+  if (schema.empty()) return QuoteIdent(name);
+  return QuoteIdent(schema) + "." + QuoteIdent(name);
+}
+
+std::string QuoteLiteral(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('\'');
+  for (char c : text) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+}  // namespace libdump::pg

@@ -1,0 +1,106 @@
+// The only part of libdump that sees libpq: RAII connections and results, COPY in both
+// directions, and SQL quoting.
+#ifndef LIBDUMP_SRC_PG_PG_H_
+#define LIBDUMP_SRC_PG_PG_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libdump/connection.h"
+#include "libdump/status.h"
+
+struct pg_conn;
+struct pg_result;
+struct pg_cancel;
+
+namespace libdump::pg {
+
+// Owns a PGresult.
+class PgResult {
+ public:
+  PgResult() = default;
+  explicit PgResult(pg_result* res) : res_(res) {}
+  PgResult(PgResult&& other) noexcept : res_(other.res_) { other.res_ = nullptr; }
+  PgResult& operator=(PgResult&& other) noexcept;
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+  ~PgResult();
+
+  int rows() const;
+  int cols() const;
+  bool IsNull(int row, int col) const;
+  // Column value as text; "" for NULL.
+  std::string_view Get(int row, int col) const;
+  std::string GetString(int row, int col) const { return std::string(Get(row, col)); }
+  int64_t GetInt(int row, int col) const;
+  uint64_t GetUInt(int row, int col) const;
+  bool GetBool(int row, int col) const { return Get(row, col) == "t"; }
+  // Column index by name; -1 when absent.
+  int Col(const char* name) const;
+
+ private:
+  pg_result* res_ = nullptr;
+};
+
+// One server connection. Used by one thread at a time; Cancel() may be called from any thread.
+class PgConn {
+ public:
+  // Connects and applies `session_sql` (one or more statements) before returning.
+  static Result<std::unique_ptr<PgConn>> Connect(const ConnectionOptions& options,
+                                                 std::string_view session_sql);
+  ~PgConn();
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  // Runs statements that return no rows (several may be ';'-separated).
+  Status Command(std::string_view sql);
+  // Runs one query and returns its rows.
+  Result<PgResult> Query(std::string_view sql);
+
+  // COPY ... TO STDOUT: calls `on_row` for every row (one COPY text line with its newline).
+  // Stops early when `on_row` returns an error, and returns that error.
+  Status CopyOut(std::string_view copy_sql, const std::function<Status(std::string_view)>& on_row);
+
+  // COPY ... FROM STDIN, fed by repeated PutCopyData calls and ended by EndCopy.
+  Status BeginCopyIn(std::string_view copy_sql);
+  Status PutCopyData(std::string_view data);
+  // Ends the COPY; with a non-empty `abort_reason`, aborts it (the server rolls it back).
+  Status EndCopy(const std::string& abort_reason = "");
+
+  // Asks the server to cancel the statement in progress (thread-safe, best effort).
+  void Cancel();
+
+  int server_version() const { return server_version_; }
+  // The password the connection was made with (as libpq knows it), so that worker connections
+  // can reuse a password the user typed once.
+  std::string password() const;
+  std::string ParameterStatus(const char* name) const;
+
+ private:
+  explicit PgConn(pg_conn* conn);
+  Status ResultStatus(pg_result* res, std::string_view sql);
+  Status ConnectionError(std::string_view what);
+
+  pg_conn* conn_ = nullptr;
+  int server_version_ = 0;
+  std::mutex cancel_mu_;
+  pg_cancel* cancel_ = nullptr;
+};
+
+// "name" with embedded quotes doubled. Always quotes, so keywords, case and odd characters are
+// safe without a keyword list.
+std::string QuoteIdent(std::string_view name);
+// "schema"."name", or just "name" when schema is empty.
+std::string QualifiedName(std::string_view schema, std::string_view name);
+// 'text' with embedded quotes doubled; requires standard_conforming_strings = on, which every
+// session libdump opens sets. Backslashes are then ordinary characters.
+std::string QuoteLiteral(std::string_view text);
+
+}  // namespace libdump::pg
+
+#endif  // LIBDUMP_SRC_PG_PG_H_

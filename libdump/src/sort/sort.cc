@@ -1,0 +1,83 @@
+#include "sort/sort.h"
+
+#include <queue>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+namespace libdump::sort {
+
+int KindPriority(std::string_view kind) {
+  struct KindRank {
+    std::string_view kind;
+    int rank;
+  };
+  // Mirrors the broad order of pg_dump's object type priorities.
+  static constexpr KindRank kRanks[] = {
+      {"SCHEMA", 1},         {"TYPE", 2},           {"DOMAIN", 3},
+      {"SEQUENCE", 4},       {"TABLE", 5},          {"SEQUENCE OWNED BY", 6},
+      {"VIEW", 7},           {"TABLE DATA", 10},    {"SEQUENCE SET", 11},
+      {"INDEX", 20},         {"CONSTRAINT", 21},    {"CHECK CONSTRAINT", 22},
+      {"FK CONSTRAINT", 23},
+  };
+  for (const auto& r : kRanks) {
+    if (r.kind == kind) return r.rank;
+  }
+  return 50;  // comments and anything newer follow what they attach to through dependencies
+}
+
+Status SortToc(std::vector<format::TocEntry>* entries) {
+  const size_t n = entries->size();
+  std::unordered_map<uint32_t, size_t> index_of;
+  for (size_t i = 0; i < n; ++i) index_of[(*entries)[i].dump_id] = i;
+
+  std::vector<std::vector<size_t>> dependents(n);
+  std::vector<size_t> waiting(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (uint32_t dep : (*entries)[i].deps) {
+      auto it = index_of.find(dep);
+      if (it == index_of.end()) {
+        return Status::Corruption("entry " + std::to_string((*entries)[i].dump_id) +
+                                  " depends on unknown entry " + std::to_string(dep));
+      }
+      dependents[it->second].push_back(i);
+      ++waiting[i];
+    }
+  }
+  auto key = [&](size_t i) {
+    const auto& e = (*entries)[i];
+    return std::make_tuple(static_cast<int>(e.section), KindPriority(e.kind), e.dump_id);
+  };
+  auto later = [&](size_t a, size_t b) { return key(a) > key(b); };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);
+  for (size_t i = 0; i < n; ++i) {
+    if (waiting[i] == 0) ready.push(i);
+  }
+  std::vector<size_t> order;
+  order.reserve(n);
+  while (!ready.empty()) {
+    size_t i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (size_t d : dependents[i]) {
+      if (--waiting[d] == 0) ready.push(d);
+    }
+  }
+  if (order.size() != n) {
+    std::string names;
+    int shown = 0;
+    for (size_t i = 0; i < n && shown < 5; ++i) {
+      if (waiting[i] == 0) continue;
+      const auto& e = (*entries)[i];
+      names += (shown++ ? ", " : "") + e.kind + " " + e.schema + "." + e.name;
+    }
+    return Status::Internal("dependency loop among: " + names);
+  }
+  std::vector<format::TocEntry> sorted;
+  sorted.reserve(n);
+  for (size_t i : order) sorted.push_back(std::move((*entries)[i]));
+  *entries = std::move(sorted);
+  return Status::Ok();
+}
+
+}  // namespace libdump::sort

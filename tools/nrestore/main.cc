@@ -1,0 +1,105 @@
+// nrestore: restore an ndump archive into a database, or list its contents.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "cli_common.h"
+#include "libdump/format/archive.h"
+#include "libdump/format/byte_io.h"
+#include "libdump/restore.h"
+#include "libdump/version.h"
+
+namespace {
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+int List(const std::string& file) {
+  auto source = libdump::OpenFileSource(file);
+  if (!source.ok()) return ndump_cli::ReportError("nrestore", source.status());
+  libdump::format::ArchiveHeader header;
+  auto toc = libdump::ListArchive(source->get(), &header);
+  if (!toc.ok()) return ndump_cli::ReportError("nrestore", toc.status());
+  char when[64] = "?";
+  std::time_t t = static_cast<std::time_t>(header.created_unix_seconds);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  std::printf(";\n; Archive created at %s\n;     dbname: %s\n;     TOC Entries: %zu\n", when,
+              header.database.c_str(), toc->size());
+  std::printf(";     Compression: %s\n;     Format version: %u.%u\n",
+              header.compression ? ("zstd:" + std::to_string(header.compression_level)).c_str()
+                                 : "none",
+              header.format_major, header.format_minor);
+  std::printf(";     Dumped from database version: %s\n;     Dumped by: %s\n;\n",
+              header.server_version.c_str(), header.tool_version.c_str());
+  for (const auto& e : *toc) {
+    std::printf("%u; %s %s %s %s\n", e.dump_id, e.kind.c_str(), OrDash(e.schema).c_str(),
+                e.name.c_str(), OrDash(e.owner).c_str());
+  }
+  return std::fflush(stdout) == 0 ? ndump_cli::kExitOk : ndump_cli::kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ndump_cli;
+  CLI::App app{
+      "nrestore restores a database from an ndump archive, or lists the archive.\n"
+      "Every block is checked against its checksum before it reaches the server.\n",
+      "nrestore"};
+  app.set_help_flag("--help", "show this help, then exit");
+  app.set_version_flag("-V,--version", std::string("nrestore (libdump) ") + LIBDUMP_VERSION,
+                       "output version information, then exit");
+  app.footer(
+      "Exit status: 0 success, 1 error, 2 usage error, 3 connection failure,\n"
+      "4 damaged or incomplete archive, 5 interrupted.");
+
+  ConnectionFlags conn;
+  std::string file = "-";
+  int jobs = 1;
+  bool list = false;
+  bool verbose = false;
+  app.add_option("FILE", file, "archive to read, - for standard input")->capture_default_str();
+  app.add_flag("-l,--list", list, "print a summarized TOC of the archive");
+  app.add_option("-j,--jobs", jobs, "use this many parallel jobs to restore")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_flag("-v,--verbose", verbose, "verbose mode");
+  AddConnectionOptions(app, &conn);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "nrestore: error: " << e.what()
+              << "\nTry \"nrestore --help\" for more information.\n";
+    return kExitUsage;
+  }
+  if (list) return List(file);
+  if (conn.dbname.empty()) {
+    std::cerr << "nrestore: error: no target database: give -d DBNAME (or --list)\n";
+    return kExitUsage;
+  }
+
+  libdump::CancelToken cancel;
+  InstallSignalHandlers(&cancel);
+  auto source = libdump::OpenFileSource(file);
+  if (!source.ok()) return ReportError("nrestore", source.status());
+
+  libdump::RestoreOptions options;
+  options.connection = ToConnectionOptions(conn, "nrestore");
+  options.jobs = jobs;
+  StderrObserver observer("nrestore", verbose);
+  auto result = libdump::Restore(options, source->get(), &observer, &cancel);
+  if (!result.ok()) return ReportError("nrestore", result.status());
+  if (verbose) {
+    const auto& s = *result;
+    std::fprintf(stderr, "nrestore: %llu entries, %llu tables, %llu rows in %.2f s\n",
+                 static_cast<unsigned long long>(s.entries),
+                 static_cast<unsigned long long>(s.tables),
+                 static_cast<unsigned long long>(s.rows), s.seconds);
+  }
+  return kExitOk;
+}
