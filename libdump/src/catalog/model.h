@@ -96,6 +96,8 @@ struct Constraint {
   Oid ref_table = 0;        // confrelid for foreign keys
   bool local = true;        // conislocal
   std::optional<std::string> comment;
+  std::string index_name;   // for p/u/x: the index the constraint owns
+  std::optional<std::string> index_comment;  // a comment on that index
 };
 
 struct Index {

@@ -275,10 +275,13 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
         conn.Query("SELECT co.oid, co.conrelid, co.conname, co.contype, "
                    "pg_catalog.pg_get_constraintdef(co.oid), co.convalidated, co.conindid, "
                    "co.confrelid, co.conislocal, "
-                   "pg_catalog.obj_description(co.oid, 'pg_constraint') "
+                   "pg_catalog.obj_description(co.oid, 'pg_constraint'), ic.relname, "
+                   "CASE WHEN co.contype <> 'f' THEN "
+                   "pg_catalog.obj_description(co.conindid, 'pg_class') END "
                    "FROM pg_catalog.pg_constraint co "
                    "JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                   "LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid "
                    "WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND " +
                    in_tables + " ORDER BY co.conrelid, co.conname"));
     for (int i = 0; i < k.rows(); ++i) {
@@ -294,6 +297,10 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       c.ref_table = GetOid(k, i, 7);
       c.local = k.GetBool(i, 8);
       c.comment = OptString(k, i, 9);
+      if (c.type != 'f') {
+        c.index_name = k.GetString(i, 10);
+        c.index_comment = OptString(k, i, 11);
+      }
       cat->tables[it->second].constraints.push_back(std::move(c));
     }
   }

@@ -10,15 +10,16 @@ using pg::QuoteLiteral;
 
 namespace {
 
-std::string SequenceOptions(const catalog::Sequence& s, bool with_type) {
+// The options of CREATE SEQUENCE, each preceded by `sep`.
+std::string SequenceOptions(const catalog::Sequence& s, bool with_type, const char* sep) {
   std::string out;
-  if (with_type && s.type != "bigint") out += "\n    AS " + s.type;
-  out += "\n    START WITH " + std::to_string(s.start);
-  out += "\n    INCREMENT BY " + std::to_string(s.increment);
-  out += "\n    MINVALUE " + std::to_string(s.min);
-  out += "\n    MAXVALUE " + std::to_string(s.max);
-  out += "\n    CACHE " + std::to_string(s.cache);
-  if (s.cycle) out += "\n    CYCLE";
+  if (with_type && s.type != "bigint") out += sep + ("AS " + s.type);
+  out += sep + ("START WITH " + std::to_string(s.start));
+  out += sep + ("INCREMENT BY " + std::to_string(s.increment));
+  out += sep + ("MINVALUE " + std::to_string(s.min));
+  out += sep + ("MAXVALUE " + std::to_string(s.max));
+  out += sep + ("CACHE " + std::to_string(s.cache));
+  if (s.cycle) out += sep + std::string("CYCLE");
   return out;
 }
 
@@ -117,13 +118,8 @@ std::string CreateTable(const catalog::Table& t,
       auto it = identity_seqs.find(col.attnum);
       if (it != identity_seqs.end() && it->second) {
         const catalog::Sequence& s = *it->second;
-        std::string opts = "SEQUENCE NAME " + QualifiedName(s.schema, s.name) +
-                           SequenceOptions(s, /*with_type=*/false);
-        // Inside the parentheses the options are separated by spaces, not new lines.
-        for (char& ch : opts) {
-          if (ch == '\n') ch = ' ';
-        }
-        def += " (" + opts + ")";
+        def += " (SEQUENCE NAME " + QualifiedName(s.schema, s.name) +
+               SequenceOptions(s, /*with_type=*/false, " ") + ")";
       }
     }
     item(def);
@@ -154,7 +150,7 @@ std::string CreateView(const catalog::Table& v) {
 
 std::string CreateSequence(const catalog::Sequence& s) {
   return "CREATE SEQUENCE " + QualifiedName(s.schema, s.name) +
-         SequenceOptions(s, /*with_type=*/true) + ";\n";
+         SequenceOptions(s, /*with_type=*/true, "\n    ") + ";\n";
 }
 
 std::string SequenceOwnedBy(const catalog::Sequence& s, const catalog::Table& t,

@@ -283,6 +283,8 @@ class Builder {
       AddComment(c.comment, id, "CONSTRAINT " + QuoteIdent(c.name) + " ON " + qname,
                  "CONSTRAINT " + c.name + " ON " + t.name, t.schema, t.owner,
                  Section::kPostData);
+      AddComment(c.index_comment, id, "INDEX " + QualifiedName(t.schema, c.index_name),
+                 "INDEX " + c.index_name, t.schema, t.owner, Section::kPostData);
     };
     for (const auto& t : cat_.tables) {
       const uint32_t table_id = relation_ids_.at(t.oid);

@@ -44,9 +44,18 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
       ++waiting[i];
     }
   }
+  // A comment sorts with the object it is on (its first dependency), right after it.
+  std::vector<int> priority(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& e = (*entries)[i];
+    priority[i] = KindPriority(e.kind);
+    if (e.kind == "COMMENT" && !e.deps.empty()) {
+      priority[i] = KindPriority((*entries)[index_of[e.deps.front()]].kind);
+    }
+  }
   auto key = [&](size_t i) {
     const auto& e = (*entries)[i];
-    return std::make_tuple(static_cast<int>(e.section), KindPriority(e.kind), e.dump_id);
+    return std::make_tuple(static_cast<int>(e.section), priority[i], e.dump_id);
   };
   auto later = [&](size_t a, size_t b) { return key(a) > key(b); };
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);

@@ -1,0 +1,133 @@
+#include "ddl/ddl.h"
+
+#include <gtest/gtest.h>
+
+#include "pg/pg.h"
+
+namespace libdump::ddl {
+namespace {
+
+TEST(Quoting, IdentifiersAreAlwaysQuotedAndQuotesDoubled) {
+  EXPECT_EQ(pg::QuoteIdent("plain"), "\"plain\"");
+  EXPECT_EQ(pg::QuoteIdent("Mixed Case"), "\"Mixed Case\"");
+  EXPECT_EQ(pg::QuoteIdent("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(pg::QuoteIdent("select"), "\"select\"");
+  EXPECT_EQ(pg::QualifiedName("s.x", "t"), "\"s.x\".\"t\"");
+  EXPECT_EQ(pg::QualifiedName("", "t"), "\"t\"");
+}
+
+TEST(Quoting, LiteralsDoubleQuotesAndKeepBackslashes) {
+  EXPECT_EQ(pg::QuoteLiteral("it's"), "'it''s'");
+  EXPECT_EQ(pg::QuoteLiteral("a\\b"), "'a\\b'");
+  EXPECT_EQ(pg::QuoteLiteral(""), "''");
+}
+
+catalog::Table SampleTable() {
+  catalog::Table t;
+  t.schema = "My Schema";
+  t.name = "Order \"Items\"";
+  catalog::Column id;
+  id.attnum = 1;
+  id.name = "id";
+  id.type = "integer";
+  id.not_null = true;
+  id.identity = 'a';
+  catalog::Column dropped;
+  dropped.attnum = 2;
+  dropped.dropped = true;
+  dropped.name = "........pg.dropped.2........";
+  catalog::Column name;
+  name.attnum = 3;
+  name.name = "Name";
+  name.type = "character varying(40)";
+  name.collation = "pg_catalog.\"C\"";
+  name.default_expr = "'x'::character varying";
+  catalog::Column gen;
+  gen.attnum = 4;
+  gen.name = "g";
+  gen.type = "integer";
+  gen.generated = 's';
+  gen.default_expr = "(id * 2)";
+  t.columns = {id, dropped, name, gen};
+  catalog::Constraint check;
+  check.name = "pos";
+  check.type = 'c';
+  check.definition = "CHECK ((id > 0))";
+  catalog::Constraint not_valid = check;
+  not_valid.name = "later";
+  not_valid.validated = false;
+  t.constraints = {check, not_valid};
+  t.reloptions = "fillfactor=70\nautovacuum_enabled=false";
+  return t;
+}
+
+TEST(CreateTable, ColumnsInOrderWithoutDroppedOnes) {
+  catalog::Table t = SampleTable();
+  catalog::Sequence seq;
+  seq.schema = "My Schema";
+  seq.name = "ids";
+  seq.start = 10;
+  seq.increment = 5;
+  seq.min = 1;
+  seq.max = 2147483647;
+  seq.cache = 1;
+  std::map<int, const catalog::Sequence*> identity = {{1, &seq}};
+  EXPECT_EQ(CreateTable(t, identity),
+            "CREATE TABLE \"My Schema\".\"Order \"\"Items\"\"\" (\n"
+            "    \"id\" integer NOT NULL GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
+            "\"My Schema\".\"ids\" START WITH 10 INCREMENT BY 5 MINVALUE 1 MAXVALUE 2147483647 "
+            "CACHE 1),\n"
+            "    \"Name\" character varying(40) COLLATE pg_catalog.\"C\" DEFAULT "
+            "'x'::character varying,\n"
+            "    \"g\" integer GENERATED ALWAYS AS ((id * 2)) STORED,\n"
+            "    CONSTRAINT \"pos\" CHECK ((id > 0))\n"
+            ")\nWITH (fillfactor='70', autovacuum_enabled='false');\n");
+}
+
+TEST(CreateTable, NoColumns) {
+  catalog::Table t;
+  t.schema = "s";
+  t.name = "t";
+  t.persistence = 'u';
+  EXPECT_EQ(CreateTable(t, {}), "CREATE UNLOGGED TABLE \"s\".\"t\" ();\n");
+  EXPECT_EQ(CopyOutSql(t), "COPY \"s\".\"t\" TO STDOUT");
+  EXPECT_EQ(CopyInSql(t), "COPY \"s\".\"t\" FROM stdin;");
+}
+
+TEST(Copy, GeneratedAndDroppedColumnsAreNotCopied) {
+  catalog::Table t = SampleTable();
+  EXPECT_EQ(CopyColumnList(t), "(\"id\", \"Name\")");
+  EXPECT_EQ(CopyOutSql(t), "COPY \"My Schema\".\"Order \"\"Items\"\"\" (\"id\", \"Name\") TO STDOUT");
+}
+
+TEST(Sequence, AllOptionsSpelledOut) {
+  catalog::Sequence s;
+  s.schema = "public";
+  s.name = "s1";
+  s.type = "smallint";
+  s.start = 50;
+  s.increment = -2;
+  s.min = -100;
+  s.max = 100;
+  s.cache = 5;
+  s.cycle = true;
+  s.last_value = 42;
+  s.is_called = true;
+  EXPECT_EQ(CreateSequence(s),
+            "CREATE SEQUENCE \"public\".\"s1\"\n    AS smallint\n    START WITH 50\n"
+            "    INCREMENT BY -2\n    MINVALUE -100\n    MAXVALUE 100\n    CACHE 5\n    CYCLE;\n");
+  EXPECT_EQ(SequenceSet(s), "SELECT pg_catalog.setval('\"public\".\"s1\"', 42, true);\n");
+}
+
+TEST(Comment, QuotesText) {
+  EXPECT_EQ(Comment("TABLE \"s\".\"t\"", "it's"), "COMMENT ON TABLE \"s\".\"t\" IS 'it''s';\n");
+}
+
+TEST(RelOptions, ValuesQuoted) {
+  EXPECT_EQ(FormatRelOptions("check_option=local\nsecurity_barrier=true"),
+            "check_option='local', security_barrier='true'");
+  EXPECT_EQ(FormatRelOptions(""), "");
+}
+
+}  // namespace
+}  // namespace libdump::ddl
