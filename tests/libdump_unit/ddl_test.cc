@@ -97,7 +97,8 @@ TEST(CreateTable, NoColumns) {
 TEST(Copy, GeneratedAndDroppedColumnsAreNotCopied) {
   catalog::Table t = SampleTable();
   EXPECT_EQ(CopyColumnList(t), "(\"id\", \"Name\")");
-  EXPECT_EQ(CopyOutSql(t), "COPY \"My Schema\".\"Order \"\"Items\"\"\" (\"id\", \"Name\") TO STDOUT");
+  EXPECT_EQ(CopyOutSql(t),
+            "COPY \"My Schema\".\"Order \"\"Items\"\"\" (\"id\", \"Name\") TO STDOUT");
 }
 
 TEST(Sequence, AllOptionsSpelledOut) {

@@ -18,11 +18,14 @@ TEST(TaskGraph, RunsEveryTaskAfterItsDependencies) {
   tasks[4].deps = {3};
   std::mutex mu;
   std::vector<size_t> order;
-  Status st = RunTaskGraph(tasks, 3, [&](int, size_t i) {
-    std::lock_guard<std::mutex> lock(mu);
-    order.push_back(i);
-    return Status::Ok();
-  }, nullptr);
+  Status st = RunTaskGraph(
+      tasks, 3,
+      [&](int, size_t i) {
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(i);
+        return Status::Ok();
+      },
+      nullptr);
   ASSERT_TRUE(st.ok()) << st.ToString();
   ASSERT_EQ(order.size(), 5u);
   auto pos = [&](size_t t) { return std::find(order.begin(), order.end(), t) - order.begin(); };
@@ -38,15 +41,18 @@ TEST(TaskGraph, LaterPhaseWaitsForEarlierPhase) {
   tasks[0].phase = 1;  // first by index, but in the later phase
   std::atomic<int> phase0_done{0};
   std::atomic<bool> violated{false};
-  Status st = RunTaskGraph(tasks, 4, [&](int, size_t i) {
-    if (i == 0) {
-      if (phase0_done.load() != 3) violated = true;
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      ++phase0_done;
-    }
-    return Status::Ok();
-  }, nullptr);
+  Status st = RunTaskGraph(
+      tasks, 4,
+      [&](int, size_t i) {
+        if (i == 0) {
+          if (phase0_done.load() != 3) violated = true;
+        } else {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          ++phase0_done;
+        }
+        return Status::Ok();
+      },
+      nullptr);
   ASSERT_TRUE(st.ok());
   EXPECT_FALSE(violated.load());
 }
@@ -55,15 +61,18 @@ TEST(TaskGraph, RunsInParallel) {
   std::vector<Task> tasks(2);
   std::atomic<int> inside{0};
   std::atomic<int> max_inside{0};
-  Status st = RunTaskGraph(tasks, 2, [&](int, size_t) {
-    int now = ++inside;
-    int prev = max_inside.load();
-    while (now > prev && !max_inside.compare_exchange_weak(prev, now)) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    --inside;
-    return Status::Ok();
-  }, nullptr);
+  Status st = RunTaskGraph(
+      tasks, 2,
+      [&](int, size_t) {
+        int now = ++inside;
+        int prev = max_inside.load();
+        while (now > prev && !max_inside.compare_exchange_weak(prev, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        --inside;
+        return Status::Ok();
+      },
+      nullptr);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(max_inside.load(), 2);
 }
@@ -73,11 +82,14 @@ TEST(TaskGraph, FirstErrorStopsNewTasksAndIsReturned) {
   for (size_t i = 1; i < tasks.size(); ++i) tasks[i].deps = {i - 1};
   std::atomic<int> ran{0};
   bool stopped = false;
-  Status st = RunTaskGraph(tasks, 2, [&](int, size_t i) {
-    ++ran;
-    if (i == 3) return Status::IoError("disk full");
-    return Status::Ok();
-  }, nullptr, [&] { stopped = true; });
+  Status st = RunTaskGraph(
+      tasks, 2,
+      [&](int, size_t i) {
+        ++ran;
+        if (i == 3) return Status::IoError("disk full");
+        return Status::Ok();
+      },
+      nullptr, [&] { stopped = true; });
   EXPECT_EQ(st.code(), StatusCode::kIoError);
   EXPECT_EQ(st.message(), "disk full");
   EXPECT_EQ(ran.load(), 4);
@@ -89,11 +101,14 @@ TEST(TaskGraph, CancelStopsTheRun) {
   for (size_t i = 1; i < tasks.size(); ++i) tasks[i].deps = {i - 1};
   CancelToken cancel;
   std::atomic<int> ran{0};
-  Status st = RunTaskGraph(tasks, 1, [&](int, size_t i) {
-    ++ran;
-    if (i == 5) cancel.Cancel();
-    return Status::Ok();
-  }, &cancel);
+  Status st = RunTaskGraph(
+      tasks, 1,
+      [&](int, size_t i) {
+        ++ran;
+        if (i == 5) cancel.Cancel();
+        return Status::Ok();
+      },
+      &cancel);
   EXPECT_EQ(st.code(), StatusCode::kCancelled);
   EXPECT_EQ(ran.load(), 6);
 }
@@ -102,7 +117,8 @@ TEST(TaskGraph, DetectsCycle) {
   std::vector<Task> tasks(2);
   tasks[0].deps = {1};
   tasks[1].deps = {0};
-  Status st = RunTaskGraph(tasks, 2, [&](int, size_t) { return Status::Ok(); }, nullptr);
+  Status st = RunTaskGraph(
+      tasks, 2, [&](int, size_t) { return Status::Ok(); }, nullptr);
   EXPECT_EQ(st.code(), StatusCode::kInternal);
 }
 

@@ -79,9 +79,9 @@ int main(int argc, char** argv) {
                  "ndump: %llu entries, %llu tables, %llu rows, %.1f MB of data in %.1f MB, "
                  "%.2f s\n",
                  static_cast<unsigned long long>(s.entries),
-                 static_cast<unsigned long long>(s.tables),
-                 static_cast<unsigned long long>(s.rows), static_cast<double>(s.raw_bytes) / 1e6,
-                 static_cast<double>(s.archive_bytes) / 1e6, s.seconds);
+                 static_cast<unsigned long long>(s.tables), static_cast<unsigned long long>(s.rows),
+                 static_cast<double>(s.raw_bytes) / 1e6, static_cast<double>(s.archive_bytes) / 1e6,
+                 s.seconds);
   }
   return kExitOk;
 }

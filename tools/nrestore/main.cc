@@ -28,10 +28,10 @@ int List(const std::string& file) {
   if (gmtime_r(&t, &tm)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
   std::printf(";\n; Archive created at %s\n;     dbname: %s\n;     TOC Entries: %zu\n", when,
               header.database.c_str(), toc->size());
-  std::printf(";     Compression: %s\n;     Format version: %u.%u\n",
-              header.compression ? ("zstd:" + std::to_string(header.compression_level)).c_str()
-                                 : "none",
-              header.format_major, header.format_minor);
+  std::printf(
+      ";     Compression: %s\n;     Format version: %u.%u\n",
+      header.compression ? ("zstd:" + std::to_string(header.compression_level)).c_str() : "none",
+      header.format_major, header.format_minor);
   std::printf(";     Dumped from database version: %s\n;     Dumped by: %s\n;\n",
               header.server_version.c_str(), header.tool_version.c_str());
   for (const auto& e : *toc) {
@@ -98,8 +98,8 @@ int main(int argc, char** argv) {
     const auto& s = *result;
     std::fprintf(stderr, "nrestore: %llu entries, %llu tables, %llu rows in %.2f s\n",
                  static_cast<unsigned long long>(s.entries),
-                 static_cast<unsigned long long>(s.tables),
-                 static_cast<unsigned long long>(s.rows), s.seconds);
+                 static_cast<unsigned long long>(s.tables), static_cast<unsigned long long>(s.rows),
+                 s.seconds);
   }
   return kExitOk;
 }

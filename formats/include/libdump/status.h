@@ -103,7 +103,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "a Result built from a Status must carry an error");
     if (status_.ok()) status_ = Status::Internal("Result constructed from an OK status");
@@ -131,9 +131,9 @@ class [[nodiscard]] Result {
 #define LIBDUMP_CONCAT_(a, b) LIBDUMP_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                      \
-  do {                                             \
-    ::libdump::Status libdump_status_ = (expr);    \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::libdump::Status libdump_status_ = (expr);        \
     if (!libdump_status_.ok()) return libdump_status_; \
   } while (0)
 

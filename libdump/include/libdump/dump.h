@@ -19,17 +19,17 @@ namespace libdump {
 
 struct DumpOptions {
   ConnectionOptions connection;
-  int jobs = 1;                   // worker connections, >= 1
-  int compression_level = 3;      // zstd level 1..19; 0 stores blocks uncompressed
-  uint32_t block_size = 1u << 20; // target uncompressed bytes per data block
+  int jobs = 1;                    // worker connections, >= 1
+  int compression_level = 3;       // zstd level 1..19; 0 stores blocks uncompressed
+  uint32_t block_size = 1u << 20;  // target uncompressed bytes per data block
 };
 
 struct DumpSummary {
-  uint64_t entries = 0;       // TOC entries
-  uint64_t tables = 0;        // tables whose data was dumped
+  uint64_t entries = 0;  // TOC entries
+  uint64_t tables = 0;   // tables whose data was dumped
   uint64_t rows = 0;
-  uint64_t raw_bytes = 0;     // COPY text bytes
-  uint64_t archive_bytes = 0; // bytes written to the sink
+  uint64_t raw_bytes = 0;      // COPY text bytes
+  uint64_t archive_bytes = 0;  // bytes written to the sink
   double seconds = 0;
 };
 

@@ -44,8 +44,8 @@ struct DomainConstraint {
 struct DomainType {
   Oid oid = 0;
   std::string schema, name, owner;
-  std::string base_type;                // format_type of the base type with typmod
-  std::optional<std::string> collation; // qualified, only when it differs from the base type's
+  std::string base_type;                 // format_type of the base type with typmod
+  std::optional<std::string> collation;  // qualified, only when it differs from the base type's
   std::optional<std::string> default_expr;
   bool not_null = false;
   std::vector<DomainConstraint> constraints;
@@ -61,8 +61,8 @@ struct CompositeAttribute {
 };
 
 struct CompositeType {
-  Oid oid = 0;      // pg_type OID
-  Oid relid = 0;    // its pg_class entry
+  Oid oid = 0;    // pg_type OID
+  Oid relid = 0;  // its pg_class entry
   std::string schema, name, owner;
   std::vector<CompositeAttribute> attributes;
   std::vector<Oid> type_deps;
@@ -73,7 +73,7 @@ struct CompositeType {
 struct Column {
   int attnum = 0;
   std::string name;
-  std::string type;                      // format_type(atttypid, atttypmod)
+  std::string type;  // format_type(atttypid, atttypmod)
   Oid type_oid = 0;
   bool not_null = false;
   std::optional<std::string> default_expr;
@@ -89,14 +89,14 @@ struct Sequence;
 struct Constraint {
   Oid oid = 0;
   std::string name;
-  char type = 'c';          // p, u, c, f, x
-  std::string definition;   // pg_get_constraintdef
+  char type = 'c';         // p, u, c, f, x
+  std::string definition;  // pg_get_constraintdef
   bool validated = true;
-  Oid index_oid = 0;        // conindid
-  Oid ref_table = 0;        // confrelid for foreign keys
-  bool local = true;        // conislocal
+  Oid index_oid = 0;  // conindid
+  Oid ref_table = 0;  // confrelid for foreign keys
+  bool local = true;  // conislocal
   std::optional<std::string> comment;
-  std::string index_name;   // for p/u/x: the index the constraint owns
+  std::string index_name;                    // for p/u/x: the index the constraint owns
   std::optional<std::string> index_comment;  // a comment on that index
 };
 
@@ -110,16 +110,16 @@ struct Index {
 struct Table {
   Oid oid = 0;
   std::string schema, name, owner;
-  char kind = 'r';           // relkind: r table, v view
-  char persistence = 'p';    // relpersistence
+  char kind = 'r';                        // relkind: r table, v view
+  char persistence = 'p';                 // relpersistence
   std::optional<std::string> reloptions;  // "fillfactor=70, ..." inside WITH ( )
   std::vector<Column> columns;            // attnum order, dropped ones included
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
-  std::string view_definition;  // for views
-  std::vector<Oid> type_deps;     // user types used by columns
-  std::vector<Oid> relation_deps; // for views: relations the view reads
-  uint64_t size_bytes = 0;        // pg_table_size (heap + TOAST), for scheduling
+  std::string view_definition;     // for views
+  std::vector<Oid> type_deps;      // user types used by columns
+  std::vector<Oid> relation_deps;  // for views: relations the view reads
+  uint64_t size_bytes = 0;         // pg_table_size (heap + TOAST), for scheduling
   std::optional<std::string> comment;
 };
 
@@ -131,7 +131,7 @@ struct Sequence {
   bool cycle = false;
   Oid owned_by_table = 0;  // OWNED BY table (serial), 0 if none
   int owned_by_column = 0;
-  bool identity = false;   // an identity column's sequence (created with the table)
+  bool identity = false;  // an identity column's sequence (created with the table)
   int64_t last_value = 0;
   bool is_called = false;
   std::optional<std::string> comment;

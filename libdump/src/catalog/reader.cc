@@ -10,8 +10,7 @@ namespace {
 
 // Objects in these namespaces are the system's, never the user's. Members of extensions are
 // dumped by CREATE EXTENSION, never one by one.
-constexpr const char* kUserNamespace =
-    "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'";
+constexpr const char* kUserNamespace = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'";
 
 std::string NotExtensionMember(const char* catalog, const char* oid_expr) {
   return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '") +
@@ -63,8 +62,8 @@ Status ReadSchemas(pg::PgConn& conn, Catalog* cat) {
 }
 
 Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
-  const std::string type_filter = std::string(kUserNamespace) + " AND " +
-                                  NotExtensionMember("pg_type", "t.oid");
+  const std::string type_filter =
+      std::string(kUserNamespace) + " AND " + NotExtensionMember("pg_type", "t.oid");
   // Enums (PostgreSQL 12+: pg_enum.enumsortorder exists since 9.1).
   {
     ASSIGN_OR_RETURN(
@@ -188,7 +187,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
         att.collation = OptString(a, i, 4);
         att.dropped = a.GetBool(i, 5);
         if (!att.dropped) ct.type_deps.push_back(GetOid(a, i, 6));
-        if (!a.IsNull(i, 7)) ct.column_comments[static_cast<int>(a.GetInt(i, 1))] = a.GetString(i, 7);
+        if (!a.IsNull(i, 7))
+          ct.column_comments[static_cast<int>(a.GetInt(i, 1))] = a.GetString(i, 7);
         ct.attributes.push_back(std::move(att));
       }
     }
@@ -197,8 +197,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
 }
 
 Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
-  const std::string rel_filter = std::string(kUserNamespace) + " AND " +
-                                 NotExtensionMember("pg_class", "c.oid");
+  const std::string rel_filter =
+      std::string(kUserNamespace) + " AND " + NotExtensionMember("pg_class", "c.oid");
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT c.oid, n.nspname, c.relname, c.relkind, "
@@ -371,20 +371,20 @@ Status ReadSequences(pg::PgConn& conn, Catalog* cat) {
   // pg_sequence exists from PostgreSQL 10; this path serves 10 and later.
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query(std::string(
-                     "SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
-                     "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
-                     "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, "
-                     "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class') "
-                     "FROM pg_catalog.pg_sequence s "
-                     "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
-                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                     "LEFT JOIN pg_catalog.pg_depend d ON d.classid = "
-                     "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND "
-                     "d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
-                     "d.deptype IN ('a', 'i') WHERE ") +
-                 kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
-                 " ORDER BY n.nspname, c.relname"));
+      conn.Query(
+          std::string("SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
+                      "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+                      "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, "
+                      "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class') "
+                      "FROM pg_catalog.pg_sequence s "
+                      "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
+                      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                      "LEFT JOIN pg_catalog.pg_depend d ON d.classid = "
+                      "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND "
+                      "d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+                      "d.deptype IN ('a', 'i') WHERE ") +
+          kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
+          " ORDER BY n.nspname, c.relname"));
   for (int i = 0; i < r.rows(); ++i) {
     Sequence s;
     s.oid = GetOid(r, i, 0);
@@ -419,10 +419,9 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
     return Status::Unsupported("catalog queries serve PostgreSQL 12 and later; server is " +
                                cat.server_version_string);
   }
-  ASSIGN_OR_RETURN(pg::PgResult enc,
-                   conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) "
-                              "FROM pg_catalog.pg_database d "
-                              "WHERE d.datname = pg_catalog.current_database()"));
+  ASSIGN_OR_RETURN(pg::PgResult enc, conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) "
+                                                "FROM pg_catalog.pg_database d "
+                                                "WHERE d.datname = pg_catalog.current_database()"));
   if (enc.rows() == 1) cat.encoding = enc.GetString(0, 0);
   RETURN_IF_ERROR(ReadSchemas(conn, &cat));
   RETURN_IF_ERROR(ReadTypes(conn, &cat));

@@ -50,7 +50,8 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
 
   ConnectionOptions conn_opts = options.connection;
   if (conn_opts.application_name == "libdump") conn_opts.application_name = "ndump";
-  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader, pg::PgConn::Connect(conn_opts, kDumpSessionSql));
+  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader,
+                   pg::PgConn::Connect(conn_opts, kDumpSessionSql));
   events.Verbose("connected to server " + leader->ParameterStatus("server_version"));
 
   // The database encoding is what the archive's text is written in.

@@ -34,10 +34,9 @@ class Builder {
     AddSequenceTails();
     AddPostData();
     RETURN_IF_ERROR(sort::SortToc(&out_.entries));
-    std::stable_sort(out_.data_jobs.begin(), out_.data_jobs.end(),
-                     [](const DataJob& a, const DataJob& b) {
-                       return a.size_estimate > b.size_estimate;
-                     });
+    std::stable_sort(
+        out_.data_jobs.begin(), out_.data_jobs.end(),
+        [](const DataJob& a, const DataJob& b) { return a.size_estimate > b.size_estimate; });
     return std::move(out_);
   }
 
@@ -96,9 +95,9 @@ class Builder {
       uint32_t id;
       if (s.name == "public") {
         // The target database already has a public schema; only a changed owner is restored.
-        id = Add("SCHEMA", Section::kPreData, "", s.name, pristine_public ? "" : s.owner, "", "",
-                 {})
-                 .dump_id;
+        id =
+            Add("SCHEMA", Section::kPreData, "", s.name, pristine_public ? "" : s.owner, "", "", {})
+                .dump_id;
       } else {
         id = Add("SCHEMA", Section::kPreData, "", s.name, s.owner, ddl::CreateSchema(s),
                  "DROP SCHEMA " + QuoteIdent(s.name) + ";\n", {})
@@ -106,8 +105,8 @@ class Builder {
       }
       schema_ids_[s.name] = id;
       if (!(s.name == "public" && s.comment && *s.comment == kPublicSchemaComment)) {
-        AddComment(s.comment, id, "SCHEMA " + QuoteIdent(s.name), "SCHEMA " + s.name, "",
-                   s.owner, Section::kPreData);
+        AddComment(s.comment, id, "SCHEMA " + QuoteIdent(s.name), "SCHEMA " + s.name, "", s.owner,
+                   Section::kPreData);
       }
     }
   }
@@ -125,29 +124,27 @@ class Builder {
       auto& te = Add("TYPE", Section::kPreData, e.schema, e.name, e.owner, ddl::CreateEnum(e),
                      "DROP TYPE " + QualifiedName(e.schema, e.name) + ";\n", {SchemaId(e.schema)});
       type_ids_[e.oid] = te.dump_id;
-      AddComment(e.comment, te.dump_id, "TYPE " + QualifiedName(e.schema, e.name),
-                 "TYPE " + e.name, e.schema, e.owner, Section::kPreData);
+      AddComment(e.comment, te.dump_id, "TYPE " + QualifiedName(e.schema, e.name), "TYPE " + e.name,
+                 e.schema, e.owner, Section::kPreData);
     }
     for (const auto& d : cat_.domains) {
-      auto& te = Add("DOMAIN", Section::kPreData, d.schema, d.name, d.owner, ddl::CreateDomain(d),
-                     "DROP DOMAIN " + QualifiedName(d.schema, d.name) + ";\n",
-                     {SchemaId(d.schema)});
+      auto& te =
+          Add("DOMAIN", Section::kPreData, d.schema, d.name, d.owner, ddl::CreateDomain(d),
+              "DROP DOMAIN " + QualifiedName(d.schema, d.name) + ";\n", {SchemaId(d.schema)});
       uint32_t id = te.dump_id;
       pending.push_back({out_.entries.size() - 1, d.type_deps, d.oid});
       type_ids_[d.oid] = id;
       AddComment(d.comment, id, "DOMAIN " + QualifiedName(d.schema, d.name), "DOMAIN " + d.name,
                  d.schema, d.owner, Section::kPreData);
       for (const auto& c : d.constraints) {
-        AddComment(c.comment, id,
-                   "CONSTRAINT " + QuoteIdent(c.name) + " ON DOMAIN " +
-                       QualifiedName(d.schema, d.name),
-                   "CONSTRAINT " + c.name + " ON DOMAIN " + d.name, d.schema, d.owner,
-                   Section::kPreData);
+        AddComment(
+            c.comment, id,
+            "CONSTRAINT " + QuoteIdent(c.name) + " ON DOMAIN " + QualifiedName(d.schema, d.name),
+            "CONSTRAINT " + c.name + " ON DOMAIN " + d.name, d.schema, d.owner, Section::kPreData);
       }
     }
     for (const auto& c : cat_.composites) {
-      auto& te = Add("TYPE", Section::kPreData, c.schema, c.name, c.owner,
-                     ddl::CreateComposite(c),
+      auto& te = Add("TYPE", Section::kPreData, c.schema, c.name, c.owner, ddl::CreateComposite(c),
                      "DROP TYPE " + QualifiedName(c.schema, c.name) + ";\n", {SchemaId(c.schema)});
       uint32_t id = te.dump_id;
       pending.push_back({out_.entries.size() - 1, c.type_deps, c.oid});
@@ -175,10 +172,9 @@ class Builder {
   void AddSequences() {
     for (const auto& s : cat_.sequences) {
       if (s.identity) continue;  // created by its table's identity column
-      auto& te = Add("SEQUENCE", Section::kPreData, s.schema, s.name, s.owner,
-                     ddl::CreateSequence(s),
-                     "DROP SEQUENCE " + QualifiedName(s.schema, s.name) + ";\n",
-                     {SchemaId(s.schema)});
+      auto& te =
+          Add("SEQUENCE", Section::kPreData, s.schema, s.name, s.owner, ddl::CreateSequence(s),
+              "DROP SEQUENCE " + QualifiedName(s.schema, s.name) + ";\n", {SchemaId(s.schema)});
       relation_ids_[s.oid] = te.dump_id;
       AddComment(s.comment, te.dump_id, "SEQUENCE " + QualifiedName(s.schema, s.name),
                  "SEQUENCE " + s.name, s.schema, s.owner, Section::kPreData);
@@ -201,9 +197,9 @@ class Builder {
       const std::string qname = QualifiedName(t.schema, t.name);
       const bool view = t.kind == 'v';
       std::string sql = view ? ddl::CreateView(t) : ddl::CreateTable(t, identity[t.oid]);
-      auto& te = Add(view ? "VIEW" : "TABLE", Section::kPreData, t.schema, t.name, t.owner,
-                     std::move(sql),
-                     std::string(view ? "DROP VIEW " : "DROP TABLE ") + qname + ";\n", {});
+      auto& te =
+          Add(view ? "VIEW" : "TABLE", Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
+              std::string(view ? "DROP VIEW " : "DROP TABLE ") + qname + ";\n", {});
       te.catalog_oid = t.oid;
       relation_ids_[t.oid] = te.dump_id;
       pending.push_back({out_.entries.size() - 1, &t});
@@ -275,22 +271,19 @@ class Builder {
       const std::string qname = QualifiedName(t.schema, t.name);
       auto& e = Add(kind, Section::kPostData, t.schema, t.name + " " + c.name, t.owner,
                     ddl::AddConstraint(t, c),
-                    "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) +
-                        ";\n",
+                    "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n",
                     std::move(deps));
       const uint32_t id = e.dump_id;
       if (c.index_oid != 0 && c.type != 'f') index_providers[c.index_oid] = id;
       AddComment(c.comment, id, "CONSTRAINT " + QuoteIdent(c.name) + " ON " + qname,
-                 "CONSTRAINT " + c.name + " ON " + t.name, t.schema, t.owner,
-                 Section::kPostData);
+                 "CONSTRAINT " + c.name + " ON " + t.name, t.schema, t.owner, Section::kPostData);
       AddComment(c.index_comment, id, "INDEX " + QualifiedName(t.schema, c.index_name),
                  "INDEX " + c.index_name, t.schema, t.owner, Section::kPostData);
     };
     for (const auto& t : cat_.tables) {
       const uint32_t table_id = relation_ids_.at(t.oid);
       for (const auto& i : t.indexes) {
-        auto& e = Add("INDEX", Section::kPostData, t.schema, i.name, t.owner,
-                      ddl::CreateIndex(i),
+        auto& e = Add("INDEX", Section::kPostData, t.schema, i.name, t.owner, ddl::CreateIndex(i),
                       "DROP INDEX " + QualifiedName(t.schema, i.name) + ";\n", {table_id});
         const uint32_t id = e.dump_id;
         index_providers[i.oid] = id;

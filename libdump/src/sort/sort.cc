@@ -14,10 +14,10 @@ int KindPriority(std::string_view kind) {
   };
   // Mirrors the broad order of pg_dump's object type priorities.
   static constexpr KindRank kRanks[] = {
-      {"SCHEMA", 1},         {"TYPE", 2},           {"DOMAIN", 3},
-      {"SEQUENCE", 4},       {"TABLE", 5},          {"SEQUENCE OWNED BY", 6},
-      {"VIEW", 7},           {"TABLE DATA", 10},    {"SEQUENCE SET", 11},
-      {"INDEX", 20},         {"CONSTRAINT", 21},    {"CHECK CONSTRAINT", 22},
+      {"SCHEMA", 1},         {"TYPE", 2},        {"DOMAIN", 3},
+      {"SEQUENCE", 4},       {"TABLE", 5},       {"SEQUENCE OWNED BY", 6},
+      {"VIEW", 7},           {"TABLE DATA", 10}, {"SEQUENCE SET", 11},
+      {"INDEX", 20},         {"CONSTRAINT", 21}, {"CHECK CONSTRAINT", 22},
       {"FK CONSTRAINT", 23},
   };
   for (const auto& r : kRanks) {

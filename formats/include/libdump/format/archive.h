@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libdump/format/byte_io.h"
@@ -19,7 +20,7 @@
 
 namespace libdump::format {
 
-// Archive format version written by this library (archive_format.md, "Versions").
+// Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
 inline constexpr uint16_t kFormatMinor = 0;
 
@@ -56,7 +57,7 @@ struct ArchiveHeader {
   std::string database;        // source database name
   std::string encoding;        // client encoding the data was written in, e.g. "UTF8"
   int64_t created_unix_seconds = 0;
-  uint8_t compression = 1;     // 0 = none, 1 = zstd (archive_format.md, "Compression")
+  uint8_t compression = 1;     // 0 = none, 1 = zstd (archive_format.md §2.5)
   int32_t compression_level = 3;
 };
 
@@ -93,32 +94,31 @@ class EntryStream {
  public:
   // Compresses `raw` (in the calling thread, so workers compress in parallel) and appends it as
   // the entry's next block. `raw.size()` must be at most kMaxBlockRaw. `rows` is recorded as
-  // information only. An empty `raw` is a no-op.
+  // information only. An empty `raw` is a no-op. After a sink failure returns that failure.
   Status AppendBlock(std::string_view raw, uint32_t rows);
-  // Ends the entry. Must be called once before ArchiveWriter::Finish.
+  // Ends the entry. Must be called once before ArchiveWriter::Finish. Returns the writer's first
+  // sink failure, if there was one.
   Status Close();
 
   uint32_t dump_id() const { return dump_id_; }
 
+  ~EntryStream();
+  EntryStream(const EntryStream&) = delete;
+  EntryStream& operator=(const EntryStream&) = delete;
+
  private:
   friend class ArchiveWriter;
-  EntryStream(ArchiveWriter* writer, uint32_t dump_id) : writer_(writer), dump_id_(dump_id) {}
+  struct Impl;  // zstd context, hash state and scratch buffer (archive_writer.cc)
+  EntryStream(ArchiveWriter* writer, uint32_t dump_id, std::unique_ptr<Impl> impl);
+
   ArchiveWriter* writer_;
   uint32_t dump_id_;
   uint32_t next_seq_ = 0;
   bool closed_ = false;
-  std::string compressed_;  // reused between blocks
-  void* cctx_ = nullptr;    // ZSTD_CCtx*, owned
-  uint64_t hash_state_[80] = {};  // storage for XXH3_state_t (see archive.cc)
-  bool hash_init_ = false;
-
- public:
-  ~EntryStream();
-  EntryStream(const EntryStream&) = delete;
-  EntryStream& operator=(const EntryStream&) = delete;
+  std::unique_ptr<Impl> impl_;
 };
 
-// Largest uncompressed payload of one data block (archive_format.md, "Data blocks").
+// Largest uncompressed payload of one data block (archive_format.md §5.1, §13).
 inline constexpr uint32_t kMaxBlockRaw = 8u << 20;
 // The block size producers should aim for.
 inline constexpr uint32_t kDefaultBlockRaw = 1u << 20;
@@ -127,38 +127,47 @@ inline constexpr uint32_t kDefaultBlockRaw = 1u << 20;
 // writer serializes their blocks into the sink.
 class ArchiveWriter {
  public:
-  // Writes the header and the TOC immediately. The sink must outlive the writer.
+  // Writes the header and the TOC immediately. The sink must outlive the writer. The header's
+  // format version and compression fields are not taken from `header`: the writer records the
+  // version it writes (kFormatMajor.kFormatMinor) and `options`' compression and level.
+  // kInvalidArgument for bad options (unknown compression, zstd level out of range) or a bad TOC
+  // (a dump id of 0 or used twice, an invalid section); otherwise the sink's error.
   static Result<std::unique_ptr<ArchiveWriter>> Create(ByteSink* sink, const ArchiveHeader& header,
                                                        const std::vector<TocEntry>& toc,
                                                        const WriterOptions& options);
   ~ArchiveWriter();
 
   // Opens the data stream of `dump_id`, which must name a TOC entry with data. At most one
-  // stream per entry.
+  // stream per entry. Thread-safe.
   Result<std::unique_ptr<EntryStream>> OpenStream(uint32_t dump_id);
 
-  // Writes the block index and the footer, then commits the sink. Fails if a stream is open.
-  // Without a successful Finish the archive has no footer and every reader rejects it as
-  // incomplete.
+  // Writes the block index and the footer, then commits the sink. Fails if a stream is open
+  // (opened and not closed, including one destroyed without Close). Entries with data whose stream
+  // was never opened are recorded with no blocks. Without a successful Finish the archive has no
+  // footer and every reader rejects it as incomplete.
   Status Finish();
 
+  // Bytes handed to the sink so far. Thread-safe.
   uint64_t bytes_written() const;
 
  private:
   friend class EntryStream;
   ArchiveWriter() = default;
-  Status WriteBlock(uint32_t dump_id, uint32_t seq, std::string_view stored, uint32_t raw_len,
-                    uint32_t rows, uint8_t flags);
+  // Appends one encoded data block under the lock; `info` is the block without its offset.
+  Status WriteBlock(const uint8_t* header, std::string_view stored, const BlockInfo& info);
   Status EndStream(uint32_t dump_id, uint64_t content_hash);
+  Status WriteLocked(const void* data, size_t n);  // requires mu_; records a sticky failure
 
   mutable std::mutex mu_;
   ByteSink* sink_ = nullptr;
   WriterOptions options_;
   uint64_t offset_ = 0;
+  uint64_t header_checksum_ = 0;
   Status sticky_error_;  // the first write failure; later calls return it
   std::vector<BlockInfo> blocks_;
   std::vector<EntryStats> stats_;  // one per entry with data, in TOC order
   std::vector<uint8_t> stream_state_;  // parallel to stats_: 0 unopened, 1 open, 2 closed
+  std::unordered_map<uint32_t, size_t> stats_index_;  // dump_id -> position in stats_
   bool finished_ = false;
 };
 
@@ -185,38 +194,55 @@ class ArchiveReader {
   const std::vector<TocEntry>& toc() const { return toc_; }
   const TocEntry* FindEntry(uint32_t dump_id) const;
 
-  // Seekable sources only: reads and checks the footer and the block index.
+  // Seekable sources only (kUnsupported otherwise): reads and checks the footer and the block
+  // index (archive_format.md §9.2, §8.4). An archive without a footer is kCorruption with a
+  // message containing "incomplete".
   Status LoadIndex();
   const std::vector<BlockInfo>& blocks() const { return blocks_; }
   const std::vector<EntryStats>& stats() const { return stats_; }
   // The blocks of one entry, in seq order (after LoadIndex).
   std::vector<BlockInfo> BlocksOf(uint32_t dump_id) const;
 
-  // Seekable sources only: reads, checks and decompresses one block into `raw`.
+  // Seekable sources only: reads, checks and decompresses one block into `raw` (§11.3). The block
+  // header must agree with `block` in every field. Thread-safe.
   Status ReadBlock(const BlockInfo& block, std::string* raw) const;
 
   // Sequential reading, for pipes and files alike: returns the next data block (its info and
   // decompressed payload) and true, or false after the last block, once the index and footer have
   // been read and checked against every block seen. A stream without a valid footer is an error
-  // (kCorruption, "incomplete archive"), never a clean end.
+  // (kCorruption, "incomplete archive"), never a clean end. Once it has returned false or an
+  // error it keeps returning the same. When the index has been read this way and LoadIndex was
+  // not called, blocks() and stats() are filled from it.
   Result<bool> NextBlock(BlockInfo* info, std::string* raw);
 
   // Reads the whole archive sequentially and checks every checksum and structure, including that
-  // each entry's content hash matches. Names the entry and block on failure.
+  // each entry's content hash matches. Names the entry and block on failure. On a seekable source
+  // it makes its own pass, independent of NextBlock; on a pipe it consumes the stream and fails
+  // with kInvalidArgument if NextBlock has already been called. `report` may be null.
   Status Verify(VerifyReport* report);
 
  private:
+  struct SeqState;  // a sequential pass: cursor, per-entry progress, blocks seen
   ArchiveReader() = default;
+  Status ReadHeaderAndToc(SeqState* s);
+  Result<bool> ScanNext(SeqState* s, BlockInfo* info, std::string* raw);
+  Result<bool> ScanNextUnchecked(SeqState* s, BlockInfo* info, std::string* raw);
+  Status FinishScan(SeqState* s, uint64_t index_offset, const uint8_t* index_block_header);
+  Status CheckIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats,
+                    uint64_t index_offset) const;
+  std::string BlockName(uint32_t dump_id, uint32_t seq) const;
+  Status EntryError(uint32_t dump_id, const std::string& problem) const;
+
   ByteSource* source_ = nullptr;
   ArchiveHeader header_;
+  uint64_t header_checksum_ = 0;
   std::vector<TocEntry> toc_;
+  std::unordered_map<uint32_t, size_t> toc_index_;  // dump_id -> position in toc_
   std::vector<BlockInfo> blocks_;
   std::vector<EntryStats> stats_;
+  bool index_loaded_ = false;
   uint64_t data_start_ = 0;  // offset of the first byte after the TOC
-  uint64_t seq_offset_ = 0;  // sequential cursor
-  bool seq_done_ = false;
-  struct SeqState;
-  std::shared_ptr<SeqState> seq_;  // sequential-read bookkeeping
+  std::shared_ptr<SeqState> seq_;  // NextBlock's pass
 };
 
 }  // namespace libdump::format
