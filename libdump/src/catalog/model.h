@@ -119,7 +119,10 @@ struct Table {
   std::string view_definition;     // for views
   std::vector<Oid> type_deps;      // user types used by columns
   std::vector<Oid> relation_deps;  // for views: relations the view reads
-  uint64_t size_bytes = 0;         // pg_table_size (heap + TOAST), for scheduling
+  // For views: constraints the view needs (a GROUP BY relying on a primary key); such a view
+  // can only be created after that constraint, in post-data, as pg_dump does too.
+  std::vector<Oid> constraint_deps;
+  uint64_t size_bytes = 0;  // pg_table_size (heap + TOAST), for scheduling
   std::optional<std::string> comment;
 };
 

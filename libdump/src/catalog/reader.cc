@@ -363,6 +363,18 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       if (it == by_oid.end()) continue;
       cat->tables[it->second].type_deps.push_back(GetOid(td, i, 1));
     }
+    ASSIGN_OR_RETURN(
+        pg::PgResult cd,
+        conn.Query("SELECT DISTINCT r.ev_class, dep.refobjid FROM pg_catalog.pg_rewrite r "
+                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
+                   "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = r.oid "
+                   "WHERE dep.refclassid = 'pg_catalog.pg_constraint'::pg_catalog.regclass "
+                   "ORDER BY 1, 2"));
+    for (int i = 0; i < cd.rows(); ++i) {
+      auto it = by_oid.find(GetOid(cd, i, 0));
+      if (it == by_oid.end()) continue;
+      cat->tables[it->second].constraint_deps.push_back(GetOid(cd, i, 1));
+    }
   }
   return Status::Ok();
 }

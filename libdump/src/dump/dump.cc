@@ -11,6 +11,7 @@
 #include "dump/toc_builder.h"
 #include "libdump/format/archive.h"
 #include "libdump/version.h"
+#include "pg/cancel_watch.h"
 #include "pg/pg.h"
 #include "sched/task_graph.h"
 
@@ -50,8 +51,13 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
 
   ConnectionOptions conn_opts = options.connection;
   if (conn_opts.application_name == "libdump") conn_opts.application_name = "ndump";
+  pg::ConnGroup group;
   ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader,
                    pg::PgConn::Connect(conn_opts, kDumpSessionSql));
+  // Declared before the watcher, so the watcher stops before any connection is closed.
+  std::vector<std::unique_ptr<pg::PgConn>> conns;
+  group.Add(leader.get());
+  pg::CancelWatcher watcher(cancel, &group);
   events.Verbose("connected to server " + leader->ParameterStatus("server_version"));
 
   // The database encoding is what the archive's text is written in.
@@ -100,15 +106,18 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   ConnectionOptions worker_opts = conn_opts;
   worker_opts.password = leader->password();
   worker_opts.password_policy = PasswordPolicy::kNever;
-  const std::string worker_session = std::string(kDumpSessionSql) + SetEncodingSql(encoding) +
-                                     "; BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
-                                     "SET TRANSACTION SNAPSHOT " +
-                                     pg::QuoteLiteral(snapshot);
-  std::vector<std::unique_ptr<pg::PgConn>> conns;
+  // The snapshot import must be the first statement of its transaction, so it is sent apart
+  // from the session settings (a multi-statement string is one implicit transaction).
+  const std::string worker_session = std::string(kDumpSessionSql) + SetEncodingSql(encoding);
+  const std::string import_snapshot =
+      "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
+      pg::QuoteLiteral(snapshot);
   if (!toc.data_jobs.empty()) {
     for (int w = 0; w < workers; ++w) {
       ASSIGN_OR_RETURN(auto c, pg::PgConn::Connect(worker_opts, worker_session));
+      group.Add(c.get());
       conns.push_back(std::move(c));
+      RETURN_IF_ERROR(conns.back()->Command(import_snapshot));
     }
   }
   uint64_t estimate = 0;
@@ -164,6 +173,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   RETURN_IF_ERROR(sched::RunTaskGraph(tasks, workers, run, cancel, on_stop));
   if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
 
+  for (auto& c : conns) group.Remove(c.get());
   conns.clear();
   RETURN_IF_ERROR(leader->Command("COMMIT"));
   RETURN_IF_ERROR(writer->Finish());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ddl/ddl.h"
 #include "pg/pg.h"
@@ -33,6 +34,7 @@ class Builder {
     AddRelations();
     AddSequenceTails();
     AddPostData();
+    PostponeViewsNeedingConstraints();
     RETURN_IF_ERROR(sort::SortToc(&out_.entries));
     std::stable_sort(
         out_.data_jobs.begin(), out_.data_jobs.end(),
@@ -274,6 +276,7 @@ class Builder {
                     "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n",
                     std::move(deps));
       const uint32_t id = e.dump_id;
+      constraint_ids_[c.oid] = id;
       if (c.index_oid != 0 && c.type != 'f') index_providers[c.index_oid] = id;
       AddComment(c.comment, id, "CONSTRAINT " + QuoteIdent(c.name) + " ON " + qname,
                  "CONSTRAINT " + c.name + " ON " + t.name, t.schema, t.owner, Section::kPostData);
@@ -315,7 +318,41 @@ class Builder {
     }
   }
 
+  // A view whose query needs a constraint (GROUP BY on a primary key) moves to post-data after
+  // that constraint, and so do the views that read it and their comments.
+  void PostponeViewsNeedingConstraints() {
+    std::unordered_map<uint32_t, size_t> entry_of;
+    for (size_t i = 0; i < out_.entries.size(); ++i) entry_of[out_.entries[i].dump_id] = i;
+    std::unordered_set<uint32_t> postponed;
+    for (const auto& t : cat_.tables) {
+      for (Oid c : t.constraint_deps) {
+        auto it = constraint_ids_.find(c);
+        if (it == constraint_ids_.end()) continue;
+        const uint32_t view_id = relation_ids_.at(t.oid);
+        out_.entries[entry_of.at(view_id)].deps.push_back(it->second);
+        postponed.insert(view_id);
+      }
+    }
+    for (bool grew = !postponed.empty(); grew;) {
+      grew = false;
+      for (auto& e : out_.entries) {
+        if (postponed.count(e.dump_id) || (e.kind != "VIEW" && e.kind != "COMMENT")) continue;
+        for (uint32_t d : e.deps) {
+          if (postponed.count(d)) {
+            postponed.insert(e.dump_id);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+    for (auto& e : out_.entries) {
+      if (postponed.count(e.dump_id)) e.section = Section::kPostData;
+    }
+  }
+
   const catalog::Catalog& cat_;
+  std::unordered_map<Oid, uint32_t> constraint_ids_;
   BuiltToc out_;
   uint32_t next_id_ = 1;
   std::unordered_map<std::string, uint32_t> schema_ids_;

@@ -158,7 +158,12 @@ Status PgConn::ResultStatus(pg_result* res, std::string_view sql) {
   }
   const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
   std::string sqlstate = state ? state : "";
-  std::string msg = OneLine(PQresultErrorMessage(res));
+  // The primary message and its detail, without libpq's "ERROR:  " prefix and line breaks.
+  std::string msg = OneLine(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+  if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) {
+    msg += " (" + OneLine(detail) + ")";
+  }
+  if (msg.empty()) msg = OneLine(PQresultErrorMessage(res));
   if (msg.empty()) msg = OneLine(PQerrorMessage(conn_));
   if (PQstatus(conn_) == CONNECTION_BAD) {
     return Status::ConnectionFailed("connection lost: " + msg);

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "common/events.h"
+#include "pg/cancel_watch.h"
 #include "pg/pg.h"
 #include "sched/task_graph.h"
 
@@ -140,7 +141,12 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   ConnectionOptions conn_opts = options.connection;
   if (conn_opts.application_name == "libdump") conn_opts.application_name = "nrestore";
   const std::string session = RestoreSessionSql(reader->header().encoding);
+  pg::ConnGroup group;
   ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader, pg::PgConn::Connect(conn_opts, session));
+  // Declared before the watcher, so the watcher stops before any connection is closed.
+  std::vector<std::unique_ptr<pg::PgConn>> conns;
+  group.Add(leader.get());
+  pg::CancelWatcher watcher(cancel, &group);
   ConnectionOptions worker_opts = conn_opts;
   worker_opts.password = leader->password();
   worker_opts.password_policy = PasswordPolicy::kNever;
@@ -180,10 +186,10 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   events.SetTotals(data.size(), raw_total);
 
   const int workers = options.jobs;
-  std::vector<std::unique_ptr<pg::PgConn>> conns;
   conns.push_back(std::move(leader));
   for (int w = 1; w < workers; ++w) {
     ASSIGN_OR_RETURN(auto c, pg::PgConn::Connect(worker_opts, session));
+    group.Add(c.get());
     conns.push_back(std::move(c));
   }
   auto on_stop = [&]() {

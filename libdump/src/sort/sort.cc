@@ -44,18 +44,24 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
       ++waiting[i];
     }
   }
-  // A comment sorts with the object it is on (its first dependency), right after it.
+  // A comment sorts with the object it is on (its first dependency): same priority, same
+  // anchor id, so it comes right after that object.
   std::vector<int> priority(n);
+  std::vector<uint32_t> anchor(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& e = (*entries)[i];
     priority[i] = KindPriority(e.kind);
+    anchor[i] = e.dump_id;
     if (e.kind == "COMMENT" && !e.deps.empty()) {
-      priority[i] = KindPriority((*entries)[index_of[e.deps.front()]].kind);
+      const auto& target = (*entries)[index_of[e.deps.front()]];
+      priority[i] = KindPriority(target.kind);
+      anchor[i] = target.dump_id;
     }
   }
   auto key = [&](size_t i) {
     const auto& e = (*entries)[i];
-    return std::make_tuple(static_cast<int>(e.section), priority[i], e.dump_id);
+    return std::make_tuple(static_cast<int>(e.section), priority[i], anchor[i], e.kind == "COMMENT",
+                           e.dump_id);
   };
   auto later = [&](size_t a, size_t b) { return key(a) > key(b); };
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);

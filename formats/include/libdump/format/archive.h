@@ -30,8 +30,8 @@ const char* SectionName(Section s);  // "PRE-DATA", "DATA", "POST-DATA", "NONE"
 
 // One object in the archive, in pg_dump's vocabulary.
 struct TocEntry {
-  uint32_t dump_id = 0;        // unique within the archive, > 0
-  std::string kind;            // "TABLE", "TABLE DATA", "INDEX", "FK CONSTRAINT", "COMMENT", ...
+  uint32_t dump_id = 0;  // unique within the archive, > 0
+  std::string kind;      // "TABLE", "TABLE DATA", "INDEX", "FK CONSTRAINT", "COMMENT", ...
   Section section = Section::kNone;
   std::string schema;          // namespace name, empty for objects outside a schema
   std::string name;            // the object's tag, e.g. table name or "COLUMN t.c" for comments
@@ -54,10 +54,10 @@ struct ArchiveHeader {
   std::string tool_version;    // e.g. "ndump 0.1.0"
   std::string server_version;  // server_version of the source, e.g. "15.18"
   uint32_t server_version_num = 0;
-  std::string database;        // source database name
-  std::string encoding;        // client encoding the data was written in, e.g. "UTF8"
+  std::string database;  // source database name
+  std::string encoding;  // client encoding the data was written in, e.g. "UTF8"
   int64_t created_unix_seconds = 0;
-  uint8_t compression = 1;     // 0 = none, 1 = zstd (archive_format.md §2.5)
+  uint8_t compression = 1;  // 0 = none, 1 = zstd (archive_format.md §2.5)
   int32_t compression_level = 3;
 };
 
@@ -165,7 +165,7 @@ class ArchiveWriter {
   uint64_t header_checksum_ = 0;
   Status sticky_error_;  // the first write failure; later calls return it
   std::vector<BlockInfo> blocks_;
-  std::vector<EntryStats> stats_;  // one per entry with data, in TOC order
+  std::vector<EntryStats> stats_;      // one per entry with data, in TOC order
   std::vector<uint8_t> stream_state_;  // parallel to stats_: 0 unopened, 1 open, 2 closed
   std::unordered_map<uint32_t, size_t> stats_index_;  // dump_id -> position in stats_
   bool finished_ = false;
@@ -241,7 +241,7 @@ class ArchiveReader {
   std::vector<BlockInfo> blocks_;
   std::vector<EntryStats> stats_;
   bool index_loaded_ = false;
-  uint64_t data_start_ = 0;  // offset of the first byte after the TOC
+  uint64_t data_start_ = 0;        // offset of the first byte after the TOC
   std::shared_ptr<SeqState> seq_;  // NextBlock's pass
 };
 

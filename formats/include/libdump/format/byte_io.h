@@ -42,7 +42,9 @@ class ByteSource {
   // True when ReadAt and Size work (a regular file or memory), false for pipes.
   virtual bool Seekable() const { return false; }
   // Total size; only for seekable sources.
-  virtual Result<uint64_t> Size() const { return Status::Unsupported(Describe() + " is not seekable"); }
+  virtual Result<uint64_t> Size() const {
+    return Status::Unsupported(Describe() + " is not seekable");
+  }
   // Positional read of up to `n` bytes at `offset`, independent of the cursor; thread-safe.
   virtual Result<size_t> ReadAt(uint64_t offset, void* buf, size_t n) const {
     (void)offset;

@@ -1,0 +1,590 @@
+// ArchiveReader: open (header + TOC), random access through the index, sequential reading and
+// full verification, as described in archive_format.md §11.
+//
+// Every read goes through a Cursor. On a seekable source it uses positional reads only, so the
+// sequential pass of NextBlock, a Verify pass and concurrent ReadBlock calls never disturb one
+// another; on a pipe it consumes the source's own cursor.
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "codec.h"
+#include "compression.h"
+#include "layout.h"
+#include "libdump/format/archive.h"
+
+namespace libdump::format {
+
+using internal::BlockHeader;
+
+namespace {
+
+std::string Num(uint64_t v) { return std::to_string(v); }
+std::string At(uint64_t offset) { return " at offset " + Num(offset); }
+std::string Hex(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", v);
+  return buf;
+}
+
+std::string Describe(const TocEntry& e) {
+  std::string s = e.kind;
+  s += ' ';
+  if (!e.schema.empty()) {
+    s += e.schema;
+    s += '.';
+  }
+  s += e.name;
+  return s;
+}
+
+class Cursor {
+ public:
+  Cursor(ByteSource* src, uint64_t offset)
+      : src_(src), positional_(src->Seekable()), offset_(offset) {}
+
+  // Reads up to `n` bytes; fewer only at the end of the input.
+  Result<size_t> ReadUpTo(void* buf, size_t n) {
+    char* p = static_cast<char*>(buf);
+    size_t got = 0;
+    while (got < n) {
+      Result<size_t> r =
+          positional_ ? src_->ReadAt(offset_, p + got, n - got) : src_->Read(p + got, n - got);
+      if (!r.ok()) return r.status();
+      if (*r == 0) break;
+      got += *r;
+      offset_ += *r;
+    }
+    return got;
+  }
+
+  // Reads exactly `n` bytes; running out is kCorruption "truncated <what>".
+  Status Read(void* buf, size_t n, const std::string& what) {
+    ASSIGN_OR_RETURN(const size_t got, ReadUpTo(buf, n));
+    if (got < n) {
+      return Status::Corruption("truncated " + what + " (got " + Num(got) + " of " + Num(n) +
+                                " bytes)");
+    }
+    return Status::Ok();
+  }
+
+  uint64_t offset() const { return offset_; }
+
+ private:
+  ByteSource* src_;
+  bool positional_;
+  uint64_t offset_;
+};
+
+struct HashStateFree {
+  void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+};
+using HashPtr = std::unique_ptr<XXH3_state_t, HashStateFree>;
+
+// §5.2: checks the payload checksum, then decodes the payload into `raw`. `stored` may be
+// consumed (swapped into `raw` when the payload is not compressed).
+Status DecodePayload(const BlockHeader& h, std::string* stored, const std::string& mismatch,
+                     const std::string& where, std::string* raw) {
+  if (internal::Checksum(*stored) != h.payload_checksum) return Status::Corruption(mismatch);
+  if ((h.flags & layout::kBlockFlagZstd) != 0) {
+    return internal::Decompress(*stored, h.raw_len, where, raw);
+  }
+  raw->swap(*stored);
+  return Status::Ok();
+}
+
+bool SameBlock(const BlockInfo& a, const BlockInfo& b) {
+  return a.dump_id == b.dump_id && a.seq == b.seq && a.offset == b.offset &&
+         a.raw_len == b.raw_len && a.stored_len == b.stored_len && a.rows == b.rows;
+}
+
+}  // namespace
+
+struct ArchiveReader::SeqState {
+  explicit SeqState(Cursor c) : cursor(c) {}
+
+  struct Progress {
+    uint32_t next_seq = 0;
+    HashPtr hash;  // only when hashing content (Verify)
+  };
+
+  Cursor cursor;
+  bool started = false;
+  bool done = false;
+  bool hash_content = false;
+  Status error;  // the first failure, returned again by later calls
+  std::unordered_map<uint32_t, Progress> progress;
+  std::vector<BlockInfo> seen;
+  std::string stored;  // scratch
+};
+
+const TocEntry* ArchiveReader::FindEntry(uint32_t dump_id) const {
+  const auto it = toc_index_.find(dump_id);
+  return it == toc_index_.end() ? nullptr : &toc_[it->second];
+}
+
+std::string ArchiveReader::BlockName(uint32_t dump_id, uint32_t seq) const {
+  std::string s = "block " + Num(seq) + " of entry " + Num(dump_id);
+  if (const TocEntry* e = FindEntry(dump_id)) s += " (" + Describe(*e) + ")";
+  return s;
+}
+
+Status ArchiveReader::EntryError(uint32_t dump_id, const std::string& problem) const {
+  Status st = Status::Corruption("entry " + Num(dump_id) + ": " + problem);
+  if (const TocEntry* e = FindEntry(dump_id)) st = st.WithObject(Describe(*e));
+  return st;
+}
+
+// --- §11.1 opening ---------------------------------------------------------------------------
+
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(ByteSource* source) {
+  if (source == nullptr) return Status::InvalidArgument("ArchiveReader needs a source");
+  std::unique_ptr<ArchiveReader> r(new ArchiveReader());
+  r->source_ = source;
+  auto s = std::make_shared<SeqState>(Cursor(source, 0));
+  RETURN_IF_ERROR(r->ReadHeaderAndToc(s.get()));
+  r->data_start_ = s->cursor.offset();
+  r->seq_ = std::move(s);
+  return r;
+}
+
+Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
+  Cursor& c = s->cursor;
+  // §4.1, checked in the order the spec gives: magic, major version, length, checksum, flags.
+  std::string header(layout::kHeaderFixedSize, '\0');
+  ASSIGN_OR_RETURN(const size_t got, c.ReadUpTo(header.data(), header.size()));
+  if (std::memcmp(header.data(), layout::kHeaderMagic, std::min(got, layout::kMagicSize)) != 0) {
+    return Status::Corruption("not an ndump archive (bad magic)");
+  }
+  if (got == 0) return Status::Corruption("not an ndump archive (empty input)");
+  if (got < header.size()) {
+    return Status::Corruption("truncated archive header (got " + Num(got) + " of " +
+                              Num(header.size()) + " bytes)");
+  }
+  const uint8_t* fixed = internal::Bytes(header);
+  header_.format_major = internal::LoadU16(fixed + 8);
+  header_.format_minor = internal::LoadU16(fixed + 10);
+  const uint32_t flags = internal::LoadU32(fixed + 12);
+  const uint32_t fields_len = internal::LoadU32(fixed + 16);
+  if (header_.format_major != kFormatMajor) {  // §12
+    return Status::Unsupported("unsupported archive version " + Num(header_.format_major) + "." +
+                               Num(header_.format_minor) + " (this reader reads " +
+                               Num(kFormatMajor) + ".x)");
+  }
+  if (fields_len > layout::kMaxHeaderFields) {
+    return Status::Corruption("archive header fields length " + Num(fields_len) +
+                              " exceeds the limit");
+  }
+  header.resize(layout::kHeaderFixedSize + fields_len + layout::kChecksumSize);
+  RETURN_IF_ERROR(c.Read(header.data() + layout::kHeaderFixedSize,
+                         fields_len + layout::kChecksumSize, "archive header"));
+  const size_t covered = layout::kHeaderFixedSize + fields_len;
+  header_checksum_ = internal::LoadU64(internal::Bytes(header) + covered);
+  if (internal::Checksum(header.data(), covered) != header_checksum_) {
+    return Status::Corruption("header checksum mismatch");
+  }
+  if ((flags & ~layout::kKnownHeaderFlags) != 0) {  // §4.3
+    return Status::Unsupported("unsupported archive header flags " + Hex(flags));
+  }
+  RETURN_IF_ERROR(internal::DecodeHeaderFields(
+      std::string_view(header).substr(layout::kHeaderFixedSize, fields_len), &header_));
+
+  // §6.1: the TOC block.
+  const uint64_t toc_at = c.offset();
+  uint8_t bh[layout::kBlockHeaderSize];
+  RETURN_IF_ERROR(c.Read(bh, sizeof bh, "TOC block header" + At(toc_at)));
+  BlockHeader h;
+  if (!internal::DecodeBlockHeader(bh, &h)) {
+    return Status::Corruption("TOC checksum mismatch (block header" + At(toc_at) + ")");
+  }
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "TOC block" + At(toc_at)));
+  if (h.kind != layout::kKindToc) {
+    return Status::Corruption("expected the TOC block" + At(toc_at) + ", found another kind");
+  }
+  s->stored.resize(h.stored_len);
+  RETURN_IF_ERROR(c.Read(s->stored.data(), h.stored_len, "TOC" + At(toc_at)));
+  std::string raw;
+  RETURN_IF_ERROR(DecodePayload(h, &s->stored, "TOC checksum mismatch (payload" + At(toc_at) + ")",
+                                "TOC" + At(toc_at), &raw));
+  RETURN_IF_ERROR(internal::DecodeToc(raw, &toc_));
+  toc_index_.reserve(toc_.size());
+  for (size_t i = 0; i < toc_.size(); ++i) toc_index_[toc_[i].dump_id] = i;
+  return Status::Ok();
+}
+
+// --- §8.4 index validation -------------------------------------------------------------------
+
+Status ArchiveReader::CheckIndex(const std::vector<BlockInfo>& blocks,
+                                 const std::vector<EntryStats>& stats,
+                                 uint64_t index_offset) const {
+  struct Tally {
+    uint64_t blocks = 0, rows = 0, raw = 0, stored = 0;
+  };
+  std::unordered_map<uint32_t, Tally> tally;
+  uint64_t expect = data_start_;  // (1) the records tile the data region
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const BlockInfo& b = blocks[i];
+    const std::string rec = "index: block record " + Num(i);
+    const std::string claims = "index: block record " + Num(i) + ": block claims entry ";
+    if (b.offset != expect) {
+      return Status::Corruption(rec + ": offset " + Num(b.offset) + ", expected " + Num(expect));
+    }
+    const TocEntry* e = FindEntry(b.dump_id);  // (2)
+    if (e == nullptr) {
+      return Status::Corruption(claims + Num(b.dump_id) + " which is not in the TOC");
+    }
+    if (!e->has_data()) return Status::Corruption(claims + Num(b.dump_id) + " which has no data");
+    Tally& t = tally[b.dump_id];  // (3)
+    if (b.seq > t.blocks)
+      return EntryError(b.dump_id, "missing block seq " + Num(t.blocks) + " in the index");
+    if (b.seq < t.blocks)
+      return EntryError(b.dump_id, "repeated block seq " + Num(b.seq) + " in the index");
+    if (b.raw_len == 0 || b.raw_len > kMaxBlockRaw || b.stored_len > b.raw_len) {  // (4)
+      return Status::Corruption(rec + ": lengths out of range");
+    }
+    expect += layout::kBlockHeaderSize + b.stored_len;
+    if (expect > index_offset) {
+      return Status::Corruption(rec + ": block runs into the index" + At(index_offset));
+    }
+    t.blocks += 1;
+    t.rows += b.rows;
+    t.raw += b.raw_len;
+    t.stored += b.stored_len;
+  }
+  if (expect != index_offset) {
+    return Status::Corruption("index: the blocks end" + At(expect) + " but the index block starts" +
+                              At(index_offset));
+  }
+  size_t k = 0;  // (5) one statistics record per entry with data, in TOC order
+  for (const TocEntry& e : toc_) {
+    if (!e.has_data()) continue;
+    if (k >= stats.size()) return EntryError(e.dump_id, "no statistics in the index");
+    const EntryStats& s = stats[k++];
+    if (s.dump_id != e.dump_id) {
+      return Status::Corruption("index: statistics record " + Num(k - 1) + " is for entry " +
+                                Num(s.dump_id) + ", expected entry " + Num(e.dump_id));
+    }
+    const auto it = tally.find(e.dump_id);
+    const Tally t = it == tally.end() ? Tally{} : it->second;
+    if (s.blocks != t.blocks || s.rows != t.rows || s.raw_bytes != t.raw ||
+        s.stored_bytes != t.stored) {
+      return EntryError(e.dump_id, "index statistics disagree with its block records");
+    }
+  }
+  if (k != stats.size()) {
+    return Status::Corruption("index: " + Num(stats.size()) + " statistics records, expected " +
+                              Num(k));
+  }
+  return Status::Ok();
+}
+
+// --- §9.2 random access ----------------------------------------------------------------------
+
+Status ArchiveReader::LoadIndex() {
+  if (!source_->Seekable()) {
+    return Status::Unsupported("LoadIndex needs a seekable source; " + source_->Describe() +
+                               " is not");
+  }
+  ASSIGN_OR_RETURN(const uint64_t size, source_->Size());
+  if (size < data_start_ + layout::kFooterSize) {
+    return Status::Corruption("incomplete archive: no footer (" + Num(size) + " bytes)");
+  }
+  const uint64_t footer_at = size - layout::kFooterSize;
+  uint8_t fb[layout::kFooterSize];
+  RETURN_IF_ERROR(ReadFullyAt(source_, footer_at, fb, sizeof fb, "footer" + At(footer_at)));
+  internal::Footer f;
+  switch (internal::DecodeFooter(fb, &f)) {
+    case internal::FooterCheck::kNoMagic:
+      return Status::Corruption("incomplete archive: no footer at the end (" + Num(size) +
+                                " bytes)");
+    case internal::FooterCheck::kBadChecksum:
+      return Status::Corruption("footer checksum mismatch" + At(footer_at));
+    case internal::FooterCheck::kOk:
+      break;
+  }
+  if (f.header_checksum != header_checksum_) {
+    return Status::Corruption("footer belongs to another archive (header checksum differs)");
+  }
+  if (f.index_offset < data_start_ || f.index_offset > footer_at ||
+      f.index_length != footer_at - f.index_offset || f.index_length < layout::kBlockHeaderSize) {
+    return Status::Corruption("footer: index location out of range");
+  }
+
+  uint8_t bh[layout::kBlockHeaderSize];
+  RETURN_IF_ERROR(
+      ReadFullyAt(source_, f.index_offset, bh, sizeof bh, "index block" + At(f.index_offset)));
+  BlockHeader h;
+  if (!internal::DecodeBlockHeader(bh, &h)) {
+    return Status::Corruption("index checksum mismatch (block header" + At(f.index_offset) + ")");
+  }
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "index block" + At(f.index_offset)));
+  if (h.kind != layout::kKindIndex ||
+      layout::kBlockHeaderSize + uint64_t{h.stored_len} != f.index_length) {
+    return Status::Corruption("footer does not point at the index block" + At(f.index_offset));
+  }
+  std::string stored(h.stored_len, '\0');
+  RETURN_IF_ERROR(ReadFullyAt(source_, f.index_offset + layout::kBlockHeaderSize, stored.data(),
+                              stored.size(), "index" + At(f.index_offset)));
+  std::string raw;
+  RETURN_IF_ERROR(DecodePayload(h, &stored,
+                                "index checksum mismatch (payload" + At(f.index_offset) + ")",
+                                "index" + At(f.index_offset), &raw));
+  std::vector<BlockInfo> blocks;
+  std::vector<EntryStats> stats;
+  RETURN_IF_ERROR(internal::DecodeIndex(raw, &blocks, &stats));
+  if (f.block_count != blocks.size()) {
+    return Status::Corruption("footer counts " + Num(f.block_count) + " blocks, the index " +
+                              Num(blocks.size()));
+  }
+  RETURN_IF_ERROR(CheckIndex(blocks, stats, f.index_offset));
+  blocks_ = std::move(blocks);
+  stats_ = std::move(stats);
+  index_loaded_ = true;
+  return Status::Ok();
+}
+
+std::vector<BlockInfo> ArchiveReader::BlocksOf(uint32_t dump_id) const {
+  std::vector<BlockInfo> out;
+  for (const BlockInfo& b : blocks_) {
+    if (b.dump_id == dump_id) out.push_back(b);
+  }
+  // §8.2 lists blocks in archive order, which §7.2 makes seq order within an entry; sorting
+  // anyway keeps this correct for a caller-built list.
+  std::sort(out.begin(), out.end(),
+            [](const BlockInfo& a, const BlockInfo& b) { return a.seq < b.seq; });
+  return out;
+}
+
+Status ArchiveReader::ReadBlock(const BlockInfo& block, std::string* raw) const {
+  if (!source_->Seekable()) {
+    return Status::Unsupported("ReadBlock needs a seekable source; " + source_->Describe() +
+                               " is not");
+  }
+  const std::string name = BlockName(block.dump_id, block.seq);
+  if (block.raw_len == 0 || block.raw_len > kMaxBlockRaw || block.stored_len > block.raw_len) {
+    return Status::InvalidArgument(name + ": block lengths out of range");
+  }
+  // §11.3
+  uint8_t bh[layout::kBlockHeaderSize];
+  RETURN_IF_ERROR(ReadFullyAt(source_, block.offset, bh, sizeof bh, name + At(block.offset)));
+  BlockHeader h;
+  if (!internal::DecodeBlockHeader(bh, &h)) {
+    return Status::Corruption(name + ": header checksum mismatch" + At(block.offset));
+  }
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, name + At(block.offset)));
+  if (h.kind != layout::kKindData || h.dump_id != block.dump_id || h.seq != block.seq ||
+      h.raw_len != block.raw_len || h.stored_len != block.stored_len || h.rows != block.rows) {
+    return Status::Corruption(name + ": block header" + At(block.offset) +
+                              " does not match the index");
+  }
+  // An uncompressed payload is read straight into `raw`; a compressed one goes through a
+  // per-thread buffer so repeated calls do not allocate.
+  thread_local std::string scratch;
+  std::string* stored = (h.flags & layout::kBlockFlagZstd) != 0 ? &scratch : raw;
+  stored->resize(h.stored_len);
+  RETURN_IF_ERROR(ReadFullyAt(source_, block.offset + layout::kBlockHeaderSize, stored->data(),
+                              stored->size(), name + " payload" + At(block.offset)));
+  if (internal::Checksum(*stored) != h.payload_checksum) {
+    return Status::Corruption(name + ": payload checksum mismatch" + At(block.offset));
+  }
+  if (stored == raw) return Status::Ok();
+  return internal::Decompress(*stored, h.raw_len, name + At(block.offset), raw);
+}
+
+// --- §11.2 sequential reading ----------------------------------------------------------------
+
+Result<bool> ArchiveReader::NextBlock(BlockInfo* info, std::string* raw) {
+  seq_->started = true;
+  return ScanNext(seq_.get(), info, raw);
+}
+
+Result<bool> ArchiveReader::ScanNext(SeqState* s, BlockInfo* info, std::string* raw) {
+  if (!s->error.ok()) return s->error;
+  if (s->done) return false;
+  Result<bool> r = ScanNextUnchecked(s, info, raw);
+  if (!r.ok()) s->error = r.status();
+  return r;
+}
+
+Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std::string* raw) {
+  const uint64_t at = s->cursor.offset();
+  uint8_t bh[layout::kBlockHeaderSize];
+  ASSIGN_OR_RETURN(const size_t got, s->cursor.ReadUpTo(bh, sizeof bh));
+  if (got == 0) {
+    return Status::Corruption("incomplete archive: no footer (input ends" + At(at) + " after " +
+                              Num(s->seen.size()) + " data blocks)");
+  }
+  if (got < sizeof bh) {
+    return Status::Corruption("truncated block header" + At(at) + " (got " + Num(got) + " of " +
+                              Num(sizeof bh) + " bytes)");
+  }
+  BlockHeader h;
+  if (!internal::DecodeBlockHeader(bh, &h)) {
+    return Status::Corruption("block header checksum mismatch" + At(at));
+  }
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "block" + At(at)));
+  if (h.kind == layout::kKindIndex) {
+    RETURN_IF_ERROR(FinishScan(s, at, bh));
+    s->done = true;
+    return false;
+  }
+  if (h.kind != layout::kKindData) {
+    return Status::Corruption("unexpected TOC block" + At(at));
+  }
+  const TocEntry* e = FindEntry(h.dump_id);
+  if (e == nullptr) {
+    return Status::Corruption("block claims entry " + Num(h.dump_id) +
+                              " which is not in the TOC, at offset " + Num(at));
+  }
+  if (!e->has_data()) {
+    return Status::Corruption("block claims entry " + Num(h.dump_id) +
+                              " which has no data, at offset " + Num(at));
+  }
+  SeqState::Progress& p = s->progress[h.dump_id];  // §7.2
+  if (h.seq > p.next_seq) {
+    return EntryError(h.dump_id, "missing block seq " + Num(p.next_seq) + " (found seq " +
+                                     Num(h.seq) + At(at) + ")");
+  }
+  if (h.seq < p.next_seq) {
+    return EntryError(h.dump_id, "repeated block seq " + Num(h.seq) + At(at));
+  }
+  const std::string name = BlockName(h.dump_id, h.seq);
+  s->stored.resize(h.stored_len);
+  RETURN_IF_ERROR(s->cursor.Read(s->stored.data(), h.stored_len, name + " payload" + At(at)));
+  RETURN_IF_ERROR(DecodePayload(h, &s->stored, name + ": payload checksum mismatch" + At(at),
+                                name + At(at), raw));
+  if (s->hash_content) {  // §7.3
+    if (p.hash == nullptr) {
+      p.hash.reset(XXH3_createState());
+      if (p.hash == nullptr) return Status::Internal("out of memory creating a hash state");
+      XXH3_64bits_reset(p.hash.get());
+    }
+    XXH3_64bits_update(p.hash.get(), raw->data(), raw->size());
+  }
+  ++p.next_seq;
+  BlockInfo b;
+  b.dump_id = h.dump_id;
+  b.seq = h.seq;
+  b.offset = at;
+  b.raw_len = h.raw_len;
+  b.stored_len = h.stored_len;
+  b.rows = h.rows;
+  s->seen.push_back(b);
+  *info = b;
+  return true;
+}
+
+// The index block has been recognised at `index_at`: check it, the footer and the end of the
+// input against what the pass has seen (§11.2).
+Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* index_header) {
+  BlockHeader h;
+  internal::DecodeBlockHeader(index_header, &h);  // already checked by the caller
+  s->stored.resize(h.stored_len);
+  RETURN_IF_ERROR(s->cursor.Read(s->stored.data(), h.stored_len, "index" + At(index_at)));
+  std::string raw;
+  RETURN_IF_ERROR(DecodePayload(h, &s->stored,
+                                "index checksum mismatch (payload" + At(index_at) + ")",
+                                "index" + At(index_at), &raw));
+  std::vector<BlockInfo> blocks;
+  std::vector<EntryStats> stats;
+  RETURN_IF_ERROR(internal::DecodeIndex(raw, &blocks, &stats));
+
+  // §9.1 the footer, then nothing.
+  const uint64_t footer_at = s->cursor.offset();
+  uint8_t fb[layout::kFooterSize];
+  ASSIGN_OR_RETURN(const size_t got, s->cursor.ReadUpTo(fb, sizeof fb));
+  if (got == 0) return Status::Corruption("incomplete archive: no footer after the index");
+  if (got < sizeof fb) {
+    return Status::Corruption("incomplete archive: truncated footer (got " + Num(got) + " of " +
+                              Num(sizeof fb) + " bytes)");
+  }
+  internal::Footer f;
+  switch (internal::DecodeFooter(fb, &f)) {
+    case internal::FooterCheck::kNoMagic:
+      return Status::Corruption("bad footer magic" + At(footer_at));
+    case internal::FooterCheck::kBadChecksum:
+      return Status::Corruption("footer checksum mismatch" + At(footer_at));
+    case internal::FooterCheck::kOk:
+      break;
+  }
+  if (f.header_checksum != header_checksum_) {
+    return Status::Corruption("footer belongs to another archive (header checksum differs)");
+  }
+  if (f.index_offset != index_at || f.index_length != footer_at - index_at) {
+    return Status::Corruption("footer does not point at the index block" + At(index_at));
+  }
+  if (f.block_count != blocks.size()) {
+    return Status::Corruption("footer counts " + Num(f.block_count) + " blocks, the index " +
+                              Num(blocks.size()));
+  }
+  char extra;
+  ASSIGN_OR_RETURN(const size_t more, s->cursor.ReadUpTo(&extra, 1));
+  if (more != 0) {
+    return Status::Corruption("trailing data after the footer" + At(s->cursor.offset() - 1));
+  }
+
+  // §8.4, and the index must describe exactly the blocks this pass read.
+  RETURN_IF_ERROR(CheckIndex(blocks, stats, index_at));
+  if (blocks.size() != s->seen.size()) {
+    return Status::Corruption("index lists " + Num(blocks.size()) + " blocks, the archive has " +
+                              Num(s->seen.size()));
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (!SameBlock(blocks[i], s->seen[i])) {
+      return Status::Corruption("index: block record " + Num(i) + " does not match the block" +
+                                At(s->seen[i].offset));
+    }
+  }
+  if (s->hash_content) {  // §7.3
+    for (const EntryStats& st : stats) {
+      const auto it = s->progress.find(st.dump_id);
+      const uint64_t hash = it == s->progress.end() || it->second.hash == nullptr
+                                ? layout::kEmptyContentHash
+                                : XXH3_64bits_digest(it->second.hash.get());
+      if (hash != st.content_hash) return EntryError(st.dump_id, "content hash mismatch");
+    }
+  }
+  if (!index_loaded_) {
+    blocks_ = std::move(blocks);
+    stats_ = std::move(stats);
+    index_loaded_ = true;
+  }
+  return Status::Ok();
+}
+
+// --- §11.4 full verification -----------------------------------------------------------------
+
+Status ArchiveReader::Verify(VerifyReport* report) {
+  std::shared_ptr<SeqState> s;
+  if (source_->Seekable()) {
+    s = std::make_shared<SeqState>(Cursor(source_, data_start_));
+  } else if (seq_->started) {
+    return Status::InvalidArgument(
+        "Verify must read the whole stream, but NextBlock has already "
+        "consumed part of " +
+        source_->Describe());
+  } else {
+    s = seq_;
+    s->started = true;
+  }
+  s->hash_content = true;
+  VerifyReport rep;
+  rep.entries = toc_.size();
+  for (const TocEntry& e : toc_) rep.data_entries += e.has_data() ? 1 : 0;
+  BlockInfo info;
+  std::string raw;
+  for (;;) {
+    ASSIGN_OR_RETURN(const bool more, ScanNext(s.get(), &info, &raw));
+    if (!more) break;
+    rep.blocks += 1;
+    rep.raw_bytes += info.raw_len;
+    rep.stored_bytes += info.stored_len;
+  }
+  rep.archive_bytes = s->cursor.offset();
+  if (report != nullptr) *report = rep;
+  return Status::Ok();
+}
+
+}  // namespace libdump::format

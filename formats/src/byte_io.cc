@@ -1,0 +1,298 @@
+#include "libdump/format/byte_io.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+namespace libdump {
+namespace {
+
+// strerror_r comes in a GNU flavour (returns the text) and an XSI flavour (fills the buffer);
+// overloading on the return type picks whichever the C library provides.
+[[maybe_unused]] std::string StrerrorText(const char* text, const char* /*buf*/) { return text; }
+[[maybe_unused]] std::string StrerrorText(int rc, const char* buf) {
+  return rc == 0 ? std::string(buf) : std::string("unknown error");
+}
+
+std::string ErrnoText(int err) {
+  char buf[256] = {};
+  return StrerrorText(strerror_r(err, buf, sizeof buf), buf);
+}
+
+Status ErrnoStatus(int err, const std::string& what) {
+  if (err == ENOENT) return Status::NotFound(what + ": " + ErrnoText(err));
+  return Status::IoError(what + ": " + ErrnoText(err));
+}
+
+// Writes all of `n` bytes, retrying short writes and EINTR.
+Status WriteAll(int fd, const void* data, size_t n, const std::string& name) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      const int err = errno;
+      if (err == EINTR) continue;
+      return Status::IoError("write to " + name + " failed: " + ErrnoText(err));
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::Ok();
+}
+
+// fsync, except that descriptors which cannot be synced (pipes, terminals) count as synced.
+Status SyncFd(int fd, const std::string& name) {
+  if (::fsync(fd) == 0) return Status::Ok();
+  const int err = errno;
+  if (err == EINVAL || err == EROFS || err == ENOTSUP) return Status::Ok();
+  return Status::IoError("fsync of " + name + " failed: " + ErrnoText(err));
+}
+
+// A suffix that makes the temporary name unlikely to exist already; O_EXCL settles the rest.
+std::string RandomSuffix() {
+  uint64_t v = 0;
+  if (::getrandom(&v, sizeof v, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof v)) {
+    static std::atomic<uint64_t> counter{0};
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    v = static_cast<uint64_t>(now) ^ (static_cast<uint64_t>(::getpid()) << 32) ^
+        (++counter * 0x9E3779B97F4A7C15ull);
+  }
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 12; ++i, v >>= 4) s.push_back(kDigits[v & 0xF]);
+  return s;
+}
+
+class FdSinkImpl final : public ByteSink {
+ public:
+  FdSinkImpl(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  Status Write(const void* data, size_t n) override { return WriteAll(fd_, data, n, name_); }
+  Status Flush() override { return SyncFd(fd_, name_); }
+  std::string Describe() const override { return name_; }
+
+ private:
+  int fd_;
+  std::string name_;
+};
+
+// Writes to `<path>.partial.<random>` and renames it to `path` on Commit, so that a reader never
+// sees a half-written archive under the final name.
+class AtomicFileSink final : public ByteSink {
+ public:
+  AtomicFileSink(std::string path, std::string temp, int fd)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+  ~AtomicFileSink() override {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temp_.c_str());
+  }
+  AtomicFileSink(const AtomicFileSink&) = delete;
+  AtomicFileSink& operator=(const AtomicFileSink&) = delete;
+
+  Status Write(const void* data, size_t n) override {
+    if (fd_ < 0) return Status::IoError("write to " + path_ + " failed: the file is closed");
+    return WriteAll(fd_, data, n, path_);
+  }
+
+  Status Flush() override {
+    if (fd_ < 0) return Status::Ok();
+    return SyncFd(fd_, path_);
+  }
+
+  Status Commit() override {
+    if (committed_) return Status::Ok();
+    if (fd_ < 0) return Status::IoError("cannot commit " + path_ + ": an earlier commit failed");
+    RETURN_IF_ERROR(SyncFd(fd_, path_));
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) {
+      const int err = errno;
+      return ErrnoStatus(err, "closing " + temp_ + " failed");
+    }
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+      const int err = errno;
+      return ErrnoStatus(err, "renaming " + temp_ + " to " + path_ + " failed");
+    }
+    committed_ = true;
+    // Best effort: make the rename itself durable. The archive is complete either way.
+    const size_t slash = path_.rfind('/');
+    const std::string dir =
+        slash == std::string::npos ? std::string(".") : path_.substr(0, slash == 0 ? 1 : slash);
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
+    return Status::Ok();
+  }
+
+  std::string Describe() const override { return path_; }
+
+ private:
+  std::string path_;
+  std::string temp_;
+  int fd_;
+  bool committed_ = false;
+};
+
+class FdSourceImpl final : public ByteSource {
+ public:
+  FdSourceImpl(int fd, std::string name, bool owned)
+      : fd_(fd), name_(std::move(name)), owned_(owned) {
+    struct stat st;
+    seekable_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+  }
+  ~FdSourceImpl() override {
+    if (owned_) ::close(fd_);
+  }
+  FdSourceImpl(const FdSourceImpl&) = delete;
+  FdSourceImpl& operator=(const FdSourceImpl&) = delete;
+
+  Result<size_t> Read(void* buf, size_t n) override {
+    for (;;) {
+      const ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) return static_cast<size_t>(r);
+      const int err = errno;
+      if (err != EINTR) return Status::IoError("read from " + name_ + " failed: " + ErrnoText(err));
+    }
+  }
+
+  bool Seekable() const override { return seekable_; }
+
+  Result<uint64_t> Size() const override {
+    if (!seekable_) return ByteSource::Size();
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) {
+      const int err = errno;
+      return Status::IoError("fstat of " + name_ + " failed: " + ErrnoText(err));
+    }
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  Result<size_t> ReadAt(uint64_t offset, void* buf, size_t n) const override {
+    if (!seekable_) return ByteSource::ReadAt(offset, buf, n);
+    if (offset > static_cast<uint64_t>(std::numeric_limits<off_t>::max())) return size_t{0};
+    for (;;) {
+      const ssize_t r = ::pread(fd_, buf, n, static_cast<off_t>(offset));
+      if (r >= 0) return static_cast<size_t>(r);
+      const int err = errno;
+      if (err != EINTR) {
+        return Status::IoError("read from " + name_ + " at offset " + std::to_string(offset) +
+                               " failed: " + ErrnoText(err));
+      }
+    }
+  }
+
+  std::string Describe() const override { return name_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owned_;
+  bool seekable_ = false;
+};
+
+}  // namespace
+
+Status ReadFully(ByteSource* src, void* buf, size_t n, std::string_view what) {
+  char* p = static_cast<char*>(buf);
+  size_t got = 0;
+  while (got < n) {
+    ASSIGN_OR_RETURN(const size_t r, src->Read(p + got, n - got));
+    if (r == 0) {
+      return Status::Corruption("truncated " + std::string(what) + " (got " + std::to_string(got) +
+                                " of " + std::to_string(n) + " bytes)");
+    }
+    got += r;
+  }
+  return Status::Ok();
+}
+
+Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
+                   std::string_view what) {
+  char* p = static_cast<char*>(buf);
+  size_t got = 0;
+  while (got < n) {
+    ASSIGN_OR_RETURN(const size_t r, src->ReadAt(offset + got, p + got, n - got));
+    if (r == 0) {
+      return Status::Corruption("truncated " + std::string(what) + " (got " + std::to_string(got) +
+                                " of " + std::to_string(n) + " bytes)");
+    }
+    got += r;
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path) {
+  if (path == "-") return FdSink(STDOUT_FILENO, "stdout");
+  if (path.empty()) return Status::InvalidArgument("empty output file name");
+  // A clash with a leftover temporary file is possible but unlikely; a few fresh names settle it.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string temp = path + ".partial." + RandomSuffix();
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      return std::unique_ptr<ByteSink>(new AtomicFileSink(path, std::move(temp), fd));
+    }
+    const int err = errno;
+    if (err != EEXIST) return ErrnoStatus(err, "cannot create " + temp);
+  }
+  return Status::IoError("cannot create a temporary file next to " + path +
+                         ": every name tried exists");
+}
+
+std::unique_ptr<ByteSink> FdSink(int fd, std::string name) {
+  return std::make_unique<FdSinkImpl>(fd, std::move(name));
+}
+
+Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
+  if (path == "-") return FdSource(STDIN_FILENO, "stdin");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    return ErrnoStatus(err, "cannot open " + path);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::IoError("cannot read " + path + ": it is a directory");
+  }
+  return std::unique_ptr<ByteSource>(new FdSourceImpl(fd, path, /*owned=*/true));
+}
+
+std::unique_ptr<ByteSource> FdSource(int fd, std::string name) {
+  return std::make_unique<FdSourceImpl>(fd, std::move(name), /*owned=*/false);
+}
+
+Status MemorySink::Write(const void* data, size_t n) {
+  data_.append(static_cast<const char*>(data), n);
+  return Status::Ok();
+}
+
+Result<size_t> MemorySource::Read(void* buf, size_t n) {
+  const size_t k = std::min(n, data_.size() - pos_);
+  std::memcpy(buf, data_.data() + pos_, k);
+  pos_ += k;
+  return k;
+}
+
+Result<uint64_t> MemorySource::Size() const {
+  if (!seekable_) return ByteSource::Size();
+  return static_cast<uint64_t>(data_.size());
+}
+
+Result<size_t> MemorySource::ReadAt(uint64_t offset, void* buf, size_t n) const {
+  if (!seekable_) return ByteSource::ReadAt(offset, buf, n);
+  if (offset >= data_.size()) return size_t{0};
+  const size_t k = std::min(n, data_.size() - static_cast<size_t>(offset));
+  std::memcpy(buf, data_.data() + offset, k);
+  return k;
+}
+
+}  // namespace libdump
