@@ -25,10 +25,13 @@ struct Schema {
   std::string name;
   std::string owner;
   std::optional<std::string> comment;
+  std::optional<std::string> acl;  // nspacl; absent = default privileges
 };
 
 struct EnumType {
   Oid oid = 0;
+  Oid array_oid = 0;               // typarray
+  std::optional<std::string> acl;  // typacl
   std::string schema, name, owner;
   std::vector<std::string> labels;  // in enumsortorder
   std::optional<std::string> comment;
@@ -43,13 +46,14 @@ struct DomainConstraint {
 
 struct DomainType {
   Oid oid = 0;
+  Oid array_oid = 0;               // typarray
+  std::optional<std::string> acl;  // typacl
   std::string schema, name, owner;
   std::string base_type;                 // format_type of the base type with typmod
   std::optional<std::string> collation;  // qualified, only when it differs from the base type's
   std::optional<std::string> default_expr;
   bool not_null = false;
   std::vector<DomainConstraint> constraints;
-  std::vector<Oid> type_deps;  // user types referenced
   std::optional<std::string> comment;
 };
 
@@ -61,11 +65,12 @@ struct CompositeAttribute {
 };
 
 struct CompositeType {
-  Oid oid = 0;    // pg_type OID
-  Oid relid = 0;  // its pg_class entry
+  Oid oid = 0;
+  Oid array_oid = 0;               // typarray
+  std::optional<std::string> acl;  // typacl
+  Oid relid = 0;                   // its pg_class entry
   std::string schema, name, owner;
   std::vector<CompositeAttribute> attributes;
-  std::vector<Oid> type_deps;
   std::optional<std::string> comment;
   std::map<int, std::string> column_comments;  // attnum -> comment
 };
@@ -82,6 +87,7 @@ struct Column {
   std::optional<std::string> collation;  // qualified, only when it differs from the type's
   bool dropped = false;
   std::optional<std::string> comment;
+  std::optional<std::string> acl;  // attacl: column privileges
 };
 
 struct Sequence;
@@ -109,6 +115,8 @@ struct Index {
 
 struct Table {
   Oid oid = 0;
+  Oid row_type = 0;                // reltype
+  std::optional<std::string> acl;  // relacl
   std::string schema, name, owner;
   char kind = 'r';                        // relkind: r table, v view
   char persistence = 'p';                 // relpersistence
@@ -116,18 +124,14 @@ struct Table {
   std::vector<Column> columns;            // attnum order, dropped ones included
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
-  std::string view_definition;     // for views
-  std::vector<Oid> type_deps;      // user types used by columns
-  std::vector<Oid> relation_deps;  // for views: relations the view reads
-  // For views: constraints the view needs (a GROUP BY relying on a primary key); such a view
-  // can only be created after that constraint, in post-data, as pg_dump does too.
-  std::vector<Oid> constraint_deps;
-  uint64_t size_bytes = 0;  // pg_table_size (heap + TOAST), for scheduling
+  std::string view_definition;  // for views
+  uint64_t size_bytes = 0;      // pg_table_size (heap + TOAST), for scheduling
   std::optional<std::string> comment;
 };
 
 struct Sequence {
   Oid oid = 0;
+  std::optional<std::string> acl;  // relacl
   std::string schema, name, owner;
   std::string type;  // "integer", "bigint", "smallint"
   int64_t start = 1, increment = 1, min = 1, max = 0, cache = 1;
@@ -140,6 +144,14 @@ struct Sequence {
   std::optional<std::string> comment;
 };
 
+// One pg_depend row between two user objects (OID >= 16384), deptype 'n' or 'a'. Column
+// defaults are reported as their table, a view's _RETURN rule as its view.
+struct DependEdge {
+  Oid classid = 0, objid = 0;
+  Oid refclassid = 0, refobjid = 0;
+  char type = 'n';
+};
+
 struct Catalog {
   int server_version = 0;
   std::string server_version_string;
@@ -150,6 +162,7 @@ struct Catalog {
   std::vector<CompositeType> composites;
   std::vector<Table> tables;  // tables and views
   std::vector<Sequence> sequences;
+  std::vector<DependEdge> depends;
 };
 
 }  // namespace libdump::catalog

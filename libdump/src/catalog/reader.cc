@@ -46,7 +46,7 @@ Status ReadSchemas(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT n.oid, n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), "
-                             "pg_catalog.obj_description(n.oid, 'pg_namespace') "
+                             "pg_catalog.obj_description(n.oid, 'pg_namespace'), n.nspacl "
                              "FROM pg_catalog.pg_namespace n WHERE ") +
                  kUserNamespace + " AND " + NotExtensionMember("pg_namespace", "n.oid") +
                  " ORDER BY n.nspname"));
@@ -56,6 +56,7 @@ Status ReadSchemas(pg::PgConn& conn, Catalog* cat) {
     s.name = r.GetString(i, 1);
     s.owner = r.GetString(i, 2);
     s.comment = OptString(r, i, 3);
+    s.acl = OptString(r, i, 4);
     cat->schemas.push_back(std::move(s));
   }
   return Status::Ok();
@@ -69,7 +70,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query("SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
-                   "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t "
+                   "pg_catalog.obj_description(t.oid, 'pg_type'), t.typarray, t.typacl "
+                   "FROM pg_catalog.pg_type t "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                    "WHERE t.typtype = 'e' AND " +
                    type_filter + " ORDER BY n.nspname, t.typname"));
@@ -81,6 +83,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
       e.name = r.GetString(i, 2);
       e.owner = r.GetString(i, 3);
       e.comment = OptString(r, i, 4);
+      e.array_oid = GetOid(r, i, 5);
+      e.acl = OptString(r, i, 6);
       by_oid[e.oid] = cat->enums.size();
       cat->enums.push_back(std::move(e));
     }
@@ -104,7 +108,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
             "CASE WHEN t.typcollation <> bt.typcollation THEN " +
             CollationExpr("t.typcollation") +
             " END, pg_catalog.obj_description(t.oid, 'pg_type'), "
-            "CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN bt.typelem ELSE bt.oid END "
+            "CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN bt.typelem ELSE bt.oid END, "
+            "t.typarray, t.typacl "
             "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
             "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
             "WHERE t.typtype = 'd' AND " +
@@ -121,7 +126,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
       d.default_expr = OptString(r, i, 6);
       d.collation = OptString(r, i, 7);
       d.comment = OptString(r, i, 8);
-      d.type_deps.push_back(GetOid(r, i, 9));
+      d.array_oid = GetOid(r, i, 10);
+      d.acl = OptString(r, i, 11);
       by_oid[d.oid] = cat->domains.size();
       cat->domains.push_back(std::move(d));
     }
@@ -148,7 +154,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
         pg::PgResult r,
         conn.Query("SELECT t.oid, t.typrelid, n.nspname, t.typname, "
                    "pg_catalog.pg_get_userbyid(t.typowner), "
-                   "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t "
+                   "pg_catalog.obj_description(t.oid, 'pg_type'), t.typarray, t.typacl "
+                   "FROM pg_catalog.pg_type t "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                    "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
                    "WHERE t.typtype = 'c' AND c.relkind = 'c' AND " +
@@ -162,6 +169,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
       c.name = r.GetString(i, 3);
       c.owner = r.GetString(i, 4);
       c.comment = OptString(r, i, 5);
+      c.array_oid = GetOid(r, i, 6);
+      c.acl = OptString(r, i, 7);
       by_relid[c.relid] = cat->composites.size();
       cat->composites.push_back(std::move(c));
     }
@@ -186,7 +195,6 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
         att.type = a.GetString(i, 3);
         att.collation = OptString(a, i, 4);
         att.dropped = a.GetBool(i, 5);
-        if (!att.dropped) ct.type_deps.push_back(GetOid(a, i, 6));
         if (!a.IsNull(i, 7))
           ct.column_comments[static_cast<int>(a.GetInt(i, 1))] = a.GetString(i, 7);
         ct.attributes.push_back(std::move(att));
@@ -206,7 +214,8 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                  "pg_catalog.array_to_string(c.reloptions, E'\\n'), "
                  "pg_catalog.obj_description(c.oid, 'pg_class'), "
                  "CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_table_size(c.oid) ELSE 0 END, "
-                 "CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END "
+                 "CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END, "
+                 "c.reltype, c.relacl "
                  "FROM pg_catalog.pg_class c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                  "WHERE c.relkind IN ('r', 'v') AND " +
@@ -225,6 +234,8 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
     t.comment = OptString(r, i, 7);
     t.size_bytes = r.GetUInt(i, 8);
     t.view_definition = r.GetString(i, 9);
+    t.row_type = GetOid(r, i, 10);
+    t.acl = OptString(r, i, 11);
     by_oid[t.oid] = cat->tables.size();
     cat->tables.push_back(std::move(t));
   }
@@ -239,7 +250,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                                "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
                                "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
                    CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
-                   ", pg_catalog.col_description(a.attrelid, a.attnum) "
+                   ", pg_catalog.col_description(a.attrelid, a.attnum), a.attacl "
                    "FROM pg_catalog.pg_attribute a "
                    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -264,7 +275,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       col.dropped = a.GetBool(i, 9);
       col.type_oid = GetOid(a, i, 10);
       col.comment = OptString(a, i, 11);
-      if (!col.dropped) t.type_deps.push_back(col.type_oid);
+      col.acl = OptString(a, i, 12);
       t.columns.push_back(std::move(col));
     }
   }
@@ -330,52 +341,6 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       cat->tables[it->second].indexes.push_back(std::move(idx));
     }
   }
-  // What views read, and what column defaults and constraints reference (sequences, types):
-  // the dependency edges that columns alone do not show.
-  {
-    ASSIGN_OR_RETURN(
-        pg::PgResult d,
-        conn.Query("SELECT r.ev_class, dep.refobjid FROM pg_catalog.pg_rewrite r "
-                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
-                   "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = r.oid "
-                   "WHERE dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
-                   "dep.refobjid <> r.ev_class "
-                   "UNION "
-                   "SELECT ad.adrelid, dep.refobjid FROM pg_catalog.pg_attrdef ad "
-                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
-                   "'pg_catalog.pg_attrdef'::pg_catalog.regclass AND dep.objid = ad.oid "
-                   "WHERE dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-                   "ORDER BY 1, 2"));
-    for (int i = 0; i < d.rows(); ++i) {
-      auto it = by_oid.find(GetOid(d, i, 0));
-      if (it == by_oid.end()) continue;
-      cat->tables[it->second].relation_deps.push_back(GetOid(d, i, 1));
-    }
-    ASSIGN_OR_RETURN(
-        pg::PgResult td,
-        conn.Query("SELECT DISTINCT r.ev_class, dep.refobjid FROM pg_catalog.pg_rewrite r "
-                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
-                   "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = r.oid "
-                   "WHERE dep.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
-                   "ORDER BY 1, 2"));
-    for (int i = 0; i < td.rows(); ++i) {
-      auto it = by_oid.find(GetOid(td, i, 0));
-      if (it == by_oid.end()) continue;
-      cat->tables[it->second].type_deps.push_back(GetOid(td, i, 1));
-    }
-    ASSIGN_OR_RETURN(
-        pg::PgResult cd,
-        conn.Query("SELECT DISTINCT r.ev_class, dep.refobjid FROM pg_catalog.pg_rewrite r "
-                   "JOIN pg_catalog.pg_depend dep ON dep.classid = "
-                   "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND dep.objid = r.oid "
-                   "WHERE dep.refclassid = 'pg_catalog.pg_constraint'::pg_catalog.regclass "
-                   "ORDER BY 1, 2"));
-    for (int i = 0; i < cd.rows(); ++i) {
-      auto it = by_oid.find(GetOid(cd, i, 0));
-      if (it == by_oid.end()) continue;
-      cat->tables[it->second].constraint_deps.push_back(GetOid(cd, i, 1));
-    }
-  }
   return Status::Ok();
 }
 
@@ -387,7 +352,7 @@ Status ReadSequences(pg::PgConn& conn, Catalog* cat) {
           std::string("SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
                       "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
                       "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, "
-                      "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class') "
+                      "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class'), c.relacl "
                       "FROM pg_catalog.pg_sequence s "
                       "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
                       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -416,7 +381,39 @@ Status ReadSequences(pg::PgConn& conn, Catalog* cat) {
       s.identity = r.Get(i, 13) == "i";
     }
     s.comment = OptString(r, i, 14);
+    s.acl = OptString(r, i, 15);
     cat->sequences.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
+// Every dependency between two user objects, in one query. Objects with OIDs below 16384
+// (FirstNormalObjectId) were made by initdb and are never dumped, so edges to them are left out.
+// A column default is reported as its table and a view's _RETURN rule as its view, the objects
+// the TOC knows.
+Status ReadDepends(pg::PgConn& conn, Catalog* cat) {
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query(
+          "SELECT CASE WHEN ad.oid IS NOT NULL OR rw.oid IS NOT NULL "
+          "THEN 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid ELSE d.classid END, "
+          "COALESCE(ad.adrelid, rw.ev_class, d.objid), d.refclassid, d.refobjid, d.deptype "
+          "FROM pg_catalog.pg_depend d "
+          "LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = "
+          "'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = d.objid "
+          "LEFT JOIN pg_catalog.pg_rewrite rw ON d.classid = "
+          "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND rw.oid = d.objid AND "
+          "rw.rulename = '_RETURN' "
+          "WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384"));
+  cat->depends.reserve(static_cast<size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    DependEdge e;
+    e.classid = GetOid(r, i, 0);
+    e.objid = GetOid(r, i, 1);
+    e.refclassid = GetOid(r, i, 2);
+    e.refobjid = GetOid(r, i, 3);
+    e.type = r.Get(i, 4)[0];
+    cat->depends.push_back(e);
   }
   return Status::Ok();
 }
@@ -439,6 +436,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
   RETURN_IF_ERROR(ReadTypes(conn, &cat));
   RETURN_IF_ERROR(ReadRelations(conn, &cat));
   RETURN_IF_ERROR(ReadSequences(conn, &cat));
+  RETURN_IF_ERROR(ReadDepends(conn, &cat));
   return cat;
 }
 

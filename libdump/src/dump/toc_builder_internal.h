@@ -1,0 +1,103 @@
+// The TOC builder's class, shared by the files that add one family of objects each
+// (toc_types.cc, toc_relations.cc, ...). Not part of any public API.
+#ifndef LIBDUMP_SRC_DUMP_TOC_BUILDER_INTERNAL_H_
+#define LIBDUMP_SRC_DUMP_TOC_BUILDER_INTERNAL_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/model.h"
+#include "dump/toc_builder.h"
+#include "libdump/format/archive.h"
+
+namespace libdump::dump {
+
+// OIDs of the system catalogs, the classid half of a CatalogId. They are fixed by PostgreSQL
+// (pg_*.h BKI declarations) and the same in every version.
+namespace cls {
+inline constexpr catalog::Oid kAttrDef = 2604;
+inline constexpr catalog::Oid kCast = 2605;
+inline constexpr catalog::Oid kClass = 1259;
+inline constexpr catalog::Oid kCollation = 3456;
+inline constexpr catalog::Oid kConstraint = 2606;
+inline constexpr catalog::Oid kConversion = 2607;
+inline constexpr catalog::Oid kEventTrigger = 3466;
+inline constexpr catalog::Oid kExtension = 3079;
+inline constexpr catalog::Oid kForeignDataWrapper = 2328;
+inline constexpr catalog::Oid kForeignServer = 1417;
+inline constexpr catalog::Oid kLanguage = 2612;
+inline constexpr catalog::Oid kNamespace = 2615;
+inline constexpr catalog::Oid kOpClass = 2616;
+inline constexpr catalog::Oid kOperator = 2617;
+inline constexpr catalog::Oid kOpFamily = 2753;
+inline constexpr catalog::Oid kPolicy = 3256;
+inline constexpr catalog::Oid kProc = 1255;
+inline constexpr catalog::Oid kPublication = 6104;
+inline constexpr catalog::Oid kRewrite = 2618;
+inline constexpr catalog::Oid kStatisticExt = 3381;
+inline constexpr catalog::Oid kTransform = 3576;
+inline constexpr catalog::Oid kTrigger = 2620;
+inline constexpr catalog::Oid kTsConfig = 3602;
+inline constexpr catalog::Oid kTsDict = 3600;
+inline constexpr catalog::Oid kTsParser = 3601;
+inline constexpr catalog::Oid kTsTemplate = 3764;
+inline constexpr catalog::Oid kType = 1247;
+inline constexpr catalog::Oid kAm = 2601;
+}  // namespace cls
+
+class TocBuilder {
+ public:
+  explicit TocBuilder(const catalog::Catalog& cat) : cat_(cat) {}
+  Result<BuiltToc> Build();
+
+  // --- shared helpers -------------------------------------------------------------------------
+  // Adds an entry and returns its dump id. Dependencies may be added later with AddDep.
+  uint32_t Add(std::string kind, format::Section section, std::string schema, std::string name,
+               std::string owner, std::string create_sql, std::string drop_sql,
+               std::vector<uint32_t> deps);
+  format::TocEntry& Entry(uint32_t dump_id) { return out_.entries[dump_id - 1]; }
+  void AddDep(uint32_t from, uint32_t to);
+
+  // A COMMENT entry on entry `target_id`; `target` is SQL such as `TABLE "s"."t"`, `tag` what
+  // --list shows, such as "TABLE t". Nothing when `text` is empty.
+  void AddComment(const std::optional<std::string>& text, uint32_t target_id,
+                  const std::string& target, const std::string& tag);
+  // An ACL entry that gives the object exactly the privileges `acl` (aclitem[] text) lists; none
+  // when `acl` is empty (the object has its default privileges). `object_kind` as GRANT spells
+  // it (TABLE, SEQUENCE, FUNCTION, SCHEMA, TYPE, ...), `object` its SQL name; `column` names a
+  // column for column privileges.
+  void AddAcl(const std::optional<std::string>& acl, uint32_t target_id,
+              const std::string& object_kind, const std::string& object, const std::string& tag,
+              const std::string& column = "");
+
+  // Records which entry creates the catalog object (classid, oid); catalog dependencies
+  // (pg_depend) between registered objects become TOC dependencies.
+  void Register(catalog::Oid classid, catalog::Oid oid, uint32_t dump_id);
+  uint32_t Lookup(catalog::Oid classid, catalog::Oid oid) const;
+  uint32_t SchemaId(const std::string& name) const;
+
+ private:
+  // --- families: one file each ---------------------------------------------------------------
+  void AddSchemas();        // toc_types.cc
+  void AddTypes();          // toc_types.cc
+  void AddSequences();      // toc_relations.cc
+  void AddRelations();      // toc_relations.cc
+  void AddSequenceTails();  // toc_relations.cc
+  void AddPostData();       // toc_relations.cc
+
+  // --- whole-TOC passes (toc_builder.cc) -----------------------------------------------------
+  void ResolveCatalogDepends();
+  void PostponeForPostData();
+
+  const catalog::Catalog& cat_;
+  BuiltToc out_;
+  std::unordered_map<std::string, uint32_t> schema_ids_;
+  std::map<std::pair<catalog::Oid, catalog::Oid>, uint32_t> registry_;
+};
+
+}  // namespace libdump::dump
+
+#endif  // LIBDUMP_SRC_DUMP_TOC_BUILDER_INTERNAL_H_

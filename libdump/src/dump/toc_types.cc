@@ -1,0 +1,91 @@
+// Schemas and types: enums, domains, stand-alone composite types.
+#include "ddl/ddl.h"
+#include "dump/toc_builder_internal.h"
+#include "pg/pg.h"
+
+namespace libdump::dump {
+
+using format::Section;
+using pg::QualifiedName;
+using pg::QuoteIdent;
+
+namespace {
+// PostgreSQL 15 creates the public schema owned by pg_database_owner with this comment; a schema
+// in that state needs no statement of its own, as in pg_dump.
+constexpr const char* kPublicSchemaComment = "standard public schema";
+}  // namespace
+
+void TocBuilder::AddSchemas() {
+  for (const auto& s : cat_.schemas) {
+    uint32_t id;
+    if (s.name == "public") {
+      // The target database already has a public schema; only a changed owner is restored.
+      const bool pristine = s.owner == "pg_database_owner";
+      id = Add("SCHEMA", Section::kPreData, "", s.name, pristine ? "" : s.owner, "", "", {});
+    } else {
+      id = Add("SCHEMA", Section::kPreData, "", s.name, s.owner, ddl::CreateSchema(s),
+               "DROP SCHEMA " + QuoteIdent(s.name) + ";\n", {});
+    }
+    schema_ids_[s.name] = id;
+    Register(cls::kNamespace, s.oid, id);
+    if (!(s.name == "public" && s.comment && *s.comment == kPublicSchemaComment)) {
+      AddComment(s.comment, id, "SCHEMA " + QuoteIdent(s.name), "SCHEMA " + s.name);
+    }
+    // The public schema's owner is pg_database_owner in a new database; its default privileges
+    // are then the ones below, which need no statement.
+    if (s.name == "public" && s.acl &&
+        *s.acl == "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}") {
+      continue;
+    }
+    AddAcl(s.acl, id, "SCHEMA", QuoteIdent(s.name), "SCHEMA " + s.name);
+  }
+}
+
+void TocBuilder::AddTypes() {
+  auto add_type = [&](const char* kind, catalog::Oid oid, catalog::Oid array_oid,
+                      const std::string& schema, const std::string& name, const std::string& owner,
+                      std::string sql, const std::optional<std::string>& comment,
+                      const std::optional<std::string>& acl) {
+    const std::string qname = QualifiedName(schema, name);
+    uint32_t id = Add(kind, Section::kPreData, schema, name, owner, std::move(sql),
+                      std::string("DROP ") + kind + " " + qname + ";\n", {SchemaId(schema)});
+    Register(cls::kType, oid, id);
+    Register(cls::kType, array_oid, id);
+    AddComment(comment, id, std::string(kind) + " " + qname, std::string(kind) + " " + name);
+    AddAcl(acl, id, "TYPE", qname, std::string(kind) + " " + name);
+    return id;
+  };
+  for (const auto& e : cat_.enums) {
+    add_type("TYPE", e.oid, e.array_oid, e.schema, e.name, e.owner, ddl::CreateEnum(e), e.comment,
+             e.acl);
+  }
+  for (const auto& d : cat_.domains) {
+    uint32_t id = add_type("DOMAIN", d.oid, d.array_oid, d.schema, d.name, d.owner,
+                           ddl::CreateDomain(d), d.comment, d.acl);
+    for (const auto& c : d.constraints) {
+      Register(cls::kConstraint, c.oid, id);
+      AddComment(
+          c.comment, id,
+          "CONSTRAINT " + QuoteIdent(c.name) + " ON DOMAIN " + QualifiedName(d.schema, d.name),
+          "CONSTRAINT " + c.name + " ON DOMAIN " + d.name);
+    }
+  }
+  for (const auto& c : cat_.composites) {
+    uint32_t id = add_type("TYPE", c.oid, c.array_oid, c.schema, c.name, c.owner,
+                           ddl::CreateComposite(c), c.comment, c.acl);
+    Register(cls::kClass, c.relid, id);
+    int attnum = 0;
+    for (const auto& a : c.attributes) {
+      ++attnum;
+      auto it = c.column_comments.find(attnum);
+      if (a.dropped || it == c.column_comments.end()) continue;
+      AddComment(it->second, id,
+                 "COLUMN " + QualifiedName(c.schema, c.name) + "." + QuoteIdent(a.name),
+                 "COLUMN " + c.name + "." + a.name);
+    }
+  }
+  // Dependencies between types (a domain over an enum, a composite holding a domain) come from
+  // pg_depend in ResolveCatalogDepends.
+}
+
+}  // namespace libdump::dump
