@@ -70,6 +70,24 @@ class Cursor {
     return Status::Ok();
   }
 
+  // Reads exactly `n` bytes into `out`, like Read. The buffer grows with the bytes that really
+  // arrive, so a damaged length cannot make a huge allocation out of a short input.
+  Status ReadInto(std::string* out, size_t n, const std::string& what) {
+    constexpr size_t kStep = size_t{16} << 20;
+    out->clear();
+    while (out->size() < n) {
+      const size_t have = out->size();
+      const size_t want = std::min(kStep, n - have);
+      out->resize(have + want);
+      ASSIGN_OR_RETURN(const size_t got, ReadUpTo(out->data() + have, want));
+      if (got < want) {
+        return Status::Corruption("truncated " + what + " (got " + Num(have + got) + " of " +
+                                  Num(n) + " bytes)");
+      }
+    }
+    return Status::Ok();
+  }
+
   uint64_t offset() const { return offset_; }
 
  private:
@@ -107,7 +125,8 @@ struct ArchiveReader::SeqState {
 
   struct Progress {
     uint32_t next_seq = 0;
-    HashPtr hash;  // only when hashing content (Verify)
+    bool ended = false;  // its end-of-entry mark has been read (§7.4)
+    HashPtr hash;        // only when hashing content (Verify)
   };
 
   Cursor cursor;
@@ -188,6 +207,7 @@ Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
   if ((flags & ~layout::kKnownHeaderFlags) != 0) {  // §4.3
     return Status::Unsupported("unsupported archive header flags " + Hex(flags));
   }
+  header_.entry_ends_marked = (flags & layout::kHeaderFlagEntryEnds) != 0;
   RETURN_IF_ERROR(internal::DecodeHeaderFields(
       std::string_view(header).substr(layout::kHeaderFixedSize, fields_len), &header_));
 
@@ -203,8 +223,7 @@ Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
   if (h.kind != layout::kKindToc) {
     return Status::Corruption("expected the TOC block" + At(toc_at) + ", found another kind");
   }
-  s->stored.resize(h.stored_len);
-  RETURN_IF_ERROR(c.Read(s->stored.data(), h.stored_len, "TOC" + At(toc_at)));
+  RETURN_IF_ERROR(c.ReadInto(&s->stored, h.stored_len, "TOC" + At(toc_at)));
   std::string raw;
   RETURN_IF_ERROR(DecodePayload(h, &s->stored, "TOC checksum mismatch (payload" + At(toc_at) + ")",
                                 "TOC" + At(toc_at), &raw));
@@ -339,10 +358,18 @@ Status ArchiveReader::LoadIndex() {
                               Num(blocks.size()));
   }
   RETURN_IF_ERROR(CheckIndex(blocks, stats, f.index_offset));
+  AdoptIndex(std::move(blocks), std::move(stats));
+  return Status::Ok();
+}
+
+void ArchiveReader::AdoptIndex(std::vector<BlockInfo> blocks, std::vector<EntryStats> stats) {
   blocks_ = std::move(blocks);
   stats_ = std::move(stats);
+  block_counts_.clear();
+  for (const EntryStats& s : stats_) block_counts_[s.dump_id] = s.blocks;
+  // §8.2 lists an entry's blocks in seq order, so its last record is its last block.
+  for (BlockInfo& b : blocks_) b.last = b.seq + uint64_t{1} == block_counts_[b.dump_id];
   index_loaded_ = true;
-  return Status::Ok();
 }
 
 std::vector<BlockInfo> ArchiveReader::BlocksOf(uint32_t dump_id) const {
@@ -378,6 +405,20 @@ Status ArchiveReader::ReadBlock(const BlockInfo& block, std::string* raw) const 
       h.raw_len != block.raw_len || h.stored_len != block.stored_len || h.rows != block.rows) {
     return Status::Corruption(name + ": block header" + At(block.offset) +
                               " does not match the index");
+  }
+  // §7.4: the mark must sit on exactly the last block the index lists for the entry.
+  const bool marked = (h.flags & layout::kBlockFlagLast) != 0;
+  if (!header_.entry_ends_marked && marked) {
+    return Status::Corruption(name + ": end-of-entry mark" + At(block.offset) +
+                              " in an archive that does not mark entry ends");
+  }
+  if (header_.entry_ends_marked && index_loaded_) {
+    const auto it = block_counts_.find(block.dump_id);
+    const bool last = it != block_counts_.end() && block.seq + uint64_t{1} == it->second;
+    if (marked != last) {
+      return Status::Corruption(name + ": end-of-entry mark" + At(block.offset) +
+                                " does not match the index");
+    }
   }
   // An uncompressed payload is read straight into `raw`; a compressed one goes through a
   // per-thread buffer so repeated calls do not allocate.
@@ -443,6 +484,14 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
                               " which has no data, at offset " + Num(at));
   }
   SeqState::Progress& p = s->progress[h.dump_id];  // §7.2
+  const bool marked = (h.flags & layout::kBlockFlagLast) != 0;
+  if (marked && !header_.entry_ends_marked) {
+    return Status::Corruption(BlockName(h.dump_id, h.seq) + ": end-of-entry mark" + At(at) +
+                              " in an archive that does not mark entry ends");
+  }
+  if (p.ended) {  // §7.4
+    return EntryError(h.dump_id, "block seq " + Num(h.seq) + At(at) + " after the entry's last");
+  }
   if (h.seq > p.next_seq) {
     return EntryError(h.dump_id, "missing block seq " + Num(p.next_seq) + " (found seq " +
                                      Num(h.seq) + At(at) + ")");
@@ -451,8 +500,7 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
     return EntryError(h.dump_id, "repeated block seq " + Num(h.seq) + At(at));
   }
   const std::string name = BlockName(h.dump_id, h.seq);
-  s->stored.resize(h.stored_len);
-  RETURN_IF_ERROR(s->cursor.Read(s->stored.data(), h.stored_len, name + " payload" + At(at)));
+  RETURN_IF_ERROR(s->cursor.ReadInto(&s->stored, h.stored_len, name + " payload" + At(at)));
   RETURN_IF_ERROR(DecodePayload(h, &s->stored, name + ": payload checksum mismatch" + At(at),
                                 name + At(at), raw));
   if (s->hash_content) {  // §7.3
@@ -464,6 +512,7 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
     XXH3_64bits_update(p.hash.get(), raw->data(), raw->size());
   }
   ++p.next_seq;
+  p.ended = marked;
   BlockInfo b;
   b.dump_id = h.dump_id;
   b.seq = h.seq;
@@ -471,6 +520,7 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
   b.raw_len = h.raw_len;
   b.stored_len = h.stored_len;
   b.rows = h.rows;
+  b.last = marked;
   s->seen.push_back(b);
   *info = b;
   return true;
@@ -481,8 +531,7 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
 Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* index_header) {
   BlockHeader h;
   internal::DecodeBlockHeader(index_header, &h);  // already checked by the caller
-  s->stored.resize(h.stored_len);
-  RETURN_IF_ERROR(s->cursor.Read(s->stored.data(), h.stored_len, "index" + At(index_at)));
+  RETURN_IF_ERROR(s->cursor.ReadInto(&s->stored, h.stored_len, "index" + At(index_at)));
   std::string raw;
   RETURN_IF_ERROR(DecodePayload(h, &s->stored,
                                 "index checksum mismatch (payload" + At(index_at) + ")",
@@ -537,6 +586,15 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
                                 At(s->seen[i].offset));
     }
   }
+  if (header_.entry_ends_marked) {  // §7.4: every entry with blocks ended with a marked one
+    for (const EntryStats& st : stats) {
+      const auto it = s->progress.find(st.dump_id);
+      if (it != s->progress.end() && it->second.next_seq > 0 && !it->second.ended) {
+        return EntryError(st.dump_id, "its last block (seq " + Num(it->second.next_seq - 1) +
+                                          ") has no end-of-entry mark");
+      }
+    }
+  }
   if (s->hash_content) {  // §7.3
     for (const EntryStats& st : stats) {
       const auto it = s->progress.find(st.dump_id);
@@ -546,11 +604,7 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
       if (hash != st.content_hash) return EntryError(st.dump_id, "content hash mismatch");
     }
   }
-  if (!index_loaded_) {
-    blocks_ = std::move(blocks);
-    stats_ = std::move(stats);
-    index_loaded_ = true;
-  }
+  if (!index_loaded_) AdoptIndex(std::move(blocks), std::move(stats));
   return Status::Ok();
 }
 
@@ -586,5 +640,7 @@ Status ArchiveReader::Verify(VerifyReport* report) {
   if (report != nullptr) *report = rep;
   return Status::Ok();
 }
+
+uint64_t Checksum64(std::string_view bytes) { return internal::Checksum(bytes); }
 
 }  // namespace libdump::format

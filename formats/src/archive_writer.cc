@@ -4,6 +4,10 @@
 // blocks itself; the writer's mutex covers only the sink writes and the bookkeeping of where each
 // block landed. The blocks of one entry therefore reach the sink in seq order (§7.2), while blocks
 // of different entries interleave in whatever order the workers get the lock.
+//
+// End-of-entry marks (§7.4): a stream cannot know that a block is its last until the caller
+// appends another one or closes the stream, so with marks on each stream keeps its most recent
+// block (already compressed and checksummed) and writes it one call later.
 #include <xxhash.h>
 
 #include <limits>
@@ -36,7 +40,28 @@ struct EntryStream::Impl {
   internal::CCtxPtr cctx;                             // null when compression is off
   std::unique_ptr<XXH3_state_t, HashStateFree> hash;  // §7.3 content hash, streaming
   std::string compressed;                             // reused between blocks
+  // The block about to be written, or held back when entry ends are marked.
+  bool has_pending = false;
+  BlockHeader pending;
+  std::string pending_stored;     // owns the held block's payload
+  std::string_view pending_view;  // the payload: pending_stored, or the caller's bytes
 };
+
+Status EntryStream::WritePending(bool last) {
+  Impl& m = *impl_;
+  m.has_pending = false;
+  if (last) m.pending.flags |= layout::kBlockFlagLast;
+  uint8_t header[layout::kBlockHeaderSize];
+  internal::EncodeBlockHeader(m.pending, header);
+  BlockInfo info;
+  info.dump_id = m.pending.dump_id;
+  info.seq = m.pending.seq;
+  info.raw_len = m.pending.raw_len;
+  info.stored_len = m.pending.stored_len;
+  info.rows = m.pending.rows;
+  info.last = last;
+  return writer_->WriteBlock(header, m.pending_view, info);
+}
 
 EntryStream::EntryStream(ArchiveWriter* writer, uint32_t dump_id, std::unique_ptr<Impl> impl)
     : writer_(writer), dump_id_(dump_id), impl_(std::move(impl)) {}
@@ -77,24 +102,32 @@ Status EntryStream::AppendBlock(std::string_view raw, uint32_t rows) {
   h.stored_len = static_cast<uint32_t>(stored.size());
   h.rows = rows;
   h.payload_checksum = internal::Checksum(stored);
-  uint8_t header[layout::kBlockHeaderSize];
-  internal::EncodeBlockHeader(h, header);
-
-  BlockInfo info;
-  info.dump_id = dump_id_;
-  info.seq = next_seq_;
-  info.raw_len = h.raw_len;
-  info.stored_len = h.stored_len;
-  info.rows = rows;
-  RETURN_IF_ERROR(writer_->WriteBlock(header, stored, info));
+  // §7.4: another block follows the held one, so the held one is not the last.
+  if (impl_->has_pending) RETURN_IF_ERROR(WritePending(false));
+  impl_->pending = h;
+  impl_->has_pending = true;
   ++next_seq_;
-  return Status::Ok();
+  if (!writer_->mark_entry_ends()) {
+    impl_->pending_view = stored;  // written at once: the caller's bytes are still there
+    return WritePending(false);
+  }
+  if (flags != 0) {
+    impl_->pending_stored.swap(impl_->compressed);
+  } else {
+    impl_->pending_stored.assign(raw);
+  }
+  impl_->pending_view = impl_->pending_stored;
+  return writer_->first_error();  // a held block still owes the caller an earlier failure
 }
 
 Status EntryStream::Close() {
   if (closed_) return Status::InvalidArgument(EntryLabel(dump_id_) + ": stream closed twice");
   closed_ = true;
-  return writer_->EndStream(dump_id_, XXH3_64bits_digest(impl_->hash.get()));
+  // §7.4: the held block is the entry's last.
+  const Status st = impl_->has_pending ? WritePending(true) : Status::Ok();
+  // The stream is closed either way; a sink failure is sticky and EndStream returns it too.
+  const Status end = writer_->EndStream(dump_id_, XXH3_64bits_digest(impl_->hash.get()));
+  return st.ok() ? end : st;
 }
 
 Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
@@ -126,7 +159,8 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
   ArchiveHeader h = header;
   h.compression = options.compression;
   h.compression_level = options.compression_level;
-  const std::string header_bytes = internal::EncodeHeader(h);
+  const std::string header_bytes = internal::EncodeHeader(
+      h, options.mark_entry_ends ? layout::kHeaderFlagEntryEnds : uint32_t{0});
   if (header_bytes.size() - layout::kHeaderFixedSize - layout::kChecksumSize >
       layout::kMaxHeaderFields) {
     return Status::InvalidArgument("archive header fields exceed 1 MiB");
@@ -262,6 +296,11 @@ Status ArchiveWriter::Finish() {
   Status st = sink_->Commit();
   if (!st.ok()) sticky_error_ = st;
   return st;
+}
+
+Status ArchiveWriter::first_error() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sticky_error_;
 }
 
 uint64_t ArchiveWriter::bytes_written() const {

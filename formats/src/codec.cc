@@ -168,7 +168,7 @@ Status FieldU32Array(const Field& f, std::string_view what, std::vector<uint32_t
 
 // --- §4 --------------------------------------------------------------------------------------
 
-std::string EncodeHeader(const ArchiveHeader& h) {
+std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags) {
   std::string fields;
   AppendStringField(&fields, layout::kHdrToolVersion, h.tool_version);
   AppendStringField(&fields, layout::kHdrServerVersion, h.server_version);
@@ -181,8 +181,9 @@ std::string EncodeHeader(const ArchiveHeader& h) {
 
   std::string out(reinterpret_cast<const char*>(layout::kHeaderMagic), layout::kMagicSize);
   AppendU16(&out, kFormatMajor);
-  AppendU16(&out, kFormatMinor);
-  AppendU32(&out, 0);  // §4.3: no flags in 1.0
+  // §12: an archive claims the minor version of the newest feature it uses, no more.
+  AppendU16(&out, (flags & layout::kHeaderFlagEntryEnds) != 0 ? 1 : 0);
+  AppendU32(&out, flags);  // §4.3
   AppendU32(&out, static_cast<uint32_t>(fields.size()));
   out += fields;
   AppendU64(&out, Checksum(out));
@@ -270,6 +271,9 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where) {
   if ((h.flags & ~layout::kKnownBlockFlags) != 0) {
     return Status::Unsupported(Cat(where, ": unsupported block flags ") + Hex(h.flags));
   }
+  if ((h.flags & layout::kBlockFlagLast) != 0 && h.kind != layout::kKindData) {
+    return Status::Corruption(Cat(where, ": end-of-entry mark on a non-data block"));
+  }
   if (h.reserved != 0) return Status::Corruption(Cat(where, ": reserved field is not zero"));
   if (h.kind != layout::kKindData && (h.dump_id != 0 || h.seq != 0 || h.rows != 0)) {
     return Status::Corruption(Cat(where, ": dump id, seq or rows set in a non-data block"));
@@ -306,6 +310,7 @@ std::string EncodeToc(const std::vector<TocEntry>& toc) {
     AppendStringField(&rec, layout::kTocCopySql, e.copy_sql);
     AppendU64Field(&rec, layout::kTocSizeEstimate, e.size_estimate);
     AppendU64Field(&rec, layout::kTocCatalogOid, e.catalog_oid);
+    AppendStringField(&rec, layout::kTocOwnerObject, e.owner_object);
     AppendU32(&out, static_cast<uint32_t>(rec.size()));
     out += rec;
   }
@@ -375,6 +380,9 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc) {
           break;
         case layout::kTocCatalogOid:
           RETURN_IF_ERROR(FieldU64(f, what, &e.catalog_oid));
+          break;
+        case layout::kTocOwnerObject:
+          e.owner_object = f.value;
           break;
         default:
           break;  // §12: a newer minor version's field

@@ -112,9 +112,11 @@ Status FieldU32Array(const Field& f, std::string_view what, std::vector<uint32_t
 
 // --- §4 header -------------------------------------------------------------------------------
 
-// The whole header (fixed part, fields, checksum) for `h`. The version written is always
-// kFormatMajor.kFormatMinor, whatever `h` says.
-std::string EncodeHeader(const ArchiveHeader& h);
+// The whole header (fixed part, fields, checksum) for `h` with the header flags `flags`. The
+// version written is kFormatMajor and the lowest minor version that defines every flag used
+// (§12): 1.0 without flags, 1.1 with kHeaderFlagEntryEnds. `h`'s version and flag members are
+// not consulted.
+std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags = 0);
 // Decodes the §4.2 fields into `h` (versions are not touched).
 Status DecodeHeaderFields(std::string_view fields, ArchiveHeader* h);
 

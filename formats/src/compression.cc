@@ -2,6 +2,7 @@
 
 #include <zstd_errors.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "codec.h"
@@ -71,14 +72,58 @@ Status Decompress(std::string_view stored, uint32_t raw_len, std::string_view wh
   if (ZSTD_isError(frame) || frame != stored.size()) {
     return Status::Corruption(Prefix(where) + "payload is not exactly one zstd frame");
   }
-  raw->resize(raw_len);
-  const size_t n =
-      ZSTD_decompressDCtx(dctx, raw->data(), raw->size(), stored.data(), stored.size());
-  if (ZSTD_isError(n)) {
-    return Status::Corruption(Prefix(where) + "zstd: " + ZSTD_getErrorName(n));
+  // The frame's own content size, when it has one, must agree before raw_len bytes are
+  // allocated: a damaged (or hostile) header must not make a 4 GiB allocation out of a few bytes.
+  const unsigned long long declared = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (declared == ZSTD_CONTENTSIZE_ERROR) {
+    return Status::Corruption(Prefix(where) + "payload is not exactly one zstd frame");
   }
-  if (n != raw_len) {
-    return Status::Corruption(Prefix(where) + "decompressed to " + std::to_string(n) +
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN) {
+    if (declared != raw_len) {
+      return Status::Corruption(Prefix(where) + "zstd frame holds " + std::to_string(declared) +
+                                " bytes, expected " + std::to_string(raw_len));
+    }
+    raw->resize(raw_len);
+    const size_t n =
+        ZSTD_decompressDCtx(dctx, raw->data(), raw->size(), stored.data(), stored.size());
+    if (ZSTD_isError(n)) {
+      return Status::Corruption(Prefix(where) + "zstd: " + ZSTD_getErrorName(n));
+    }
+    if (n != raw_len) {
+      return Status::Corruption(Prefix(where) + "decompressed to " + std::to_string(n) +
+                                " bytes, expected " + std::to_string(raw_len));
+    }
+    return Status::Ok();
+  }
+  // §5.2 only recommends the content size. Without it the output grows with what the frame
+  // really produces, up to raw_len, instead of being allocated up front.
+  size_t rc = ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+  if (ZSTD_isError(rc)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(rc));
+  raw->clear();
+  ZSTD_inBuffer in{stored.data(), stored.size(), 0};
+  size_t produced = 0;
+  for (;;) {
+    const size_t room = std::min<size_t>(raw_len - produced, size_t{1} << 20);
+    raw->resize(produced + room + 1);  // one byte more than allowed, to see an overlong frame
+    ZSTD_outBuffer out{raw->data() + produced, room + 1, 0};
+    const size_t in_before = in.pos;
+    rc = ZSTD_decompressStream(dctx, &out, &in);
+    if (ZSTD_isError(rc)) {
+      return Status::Corruption(Prefix(where) + "zstd: " + ZSTD_getErrorName(rc));
+    }
+    produced += out.pos;
+    if (produced > raw_len) {
+      return Status::Corruption(Prefix(where) + "decompresses to more than " +
+                                std::to_string(raw_len) + " bytes");
+    }
+    if (rc == 0) break;                         // the frame is complete
+    if (out.pos == 0 && in.pos == in_before) {  // no progress: the frame is cut short
+      return Status::Corruption(Prefix(where) + "zstd frame ends early");
+    }
+  }
+  raw->resize(produced);
+  if (produced != raw_len) {
+    return Status::Corruption(Prefix(where) + "decompressed to " + std::to_string(produced) +
                               " bytes, expected " + std::to_string(raw_len));
   }
   return Status::Ok();

@@ -18,8 +18,9 @@ inline constexpr size_t kHeaderFixedSize = 20;  // magic, versions, flags, field
 inline constexpr size_t kChecksumSize = 8;
 inline constexpr uint32_t kMaxHeaderFields = 1u << 20;
 
-// §4.3: no header flag is defined in 1.0.
-inline constexpr uint32_t kKnownHeaderFlags = 0;
+// §4.3 header flags. Bit 0 (1.1): the last data block of every entry is marked (§7.4).
+inline constexpr uint32_t kHeaderFlagEntryEnds = 0x1;
+inline constexpr uint32_t kKnownHeaderFlags = kHeaderFlagEntryEnds;
 
 // §4.2 header field tags.
 inline constexpr uint16_t kHdrToolVersion = 1;
@@ -45,7 +46,8 @@ inline constexpr uint8_t kKindToc = 'T';
 inline constexpr uint8_t kKindData = 'D';
 inline constexpr uint8_t kKindIndex = 'I';
 inline constexpr uint8_t kBlockFlagZstd = 0x01;
-inline constexpr uint8_t kKnownBlockFlags = kBlockFlagZstd;
+inline constexpr uint8_t kBlockFlagLast = 0x02;  // 1.1: the entry's last data block (§7.4)
+inline constexpr uint8_t kKnownBlockFlags = kBlockFlagZstd | kBlockFlagLast;
 
 // §6.2 TOC entry field tags.
 inline constexpr uint16_t kTocDumpId = 1;
@@ -60,6 +62,7 @@ inline constexpr uint16_t kTocDeps = 9;
 inline constexpr uint16_t kTocCopySql = 10;
 inline constexpr uint16_t kTocSizeEstimate = 11;
 inline constexpr uint16_t kTocCatalogOid = 12;
+inline constexpr uint16_t kTocOwnerObject = 13;
 
 // §8.1 index payload.
 inline constexpr size_t kIndexPreambleSize = 12;

@@ -72,7 +72,7 @@ TEST_F(DamageTest, UnsupportedMajorVersion) {
   std::string bytes = archive_;
   internal::StoreU16(reinterpret_cast<uint8_t*>(bytes.data()) + 8, 3);
   EXPECT_ERROR(Seekable(bytes.substr(0, layout::kHeaderFixedSize)), StatusCode::kUnsupported,
-               "unsupported archive version 3.0");
+               "unsupported archive version 3." + std::to_string(kFormatMinor));
 }
 
 TEST_F(DamageTest, HeaderFieldsLengthOutOfRange) {

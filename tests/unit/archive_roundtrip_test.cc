@@ -469,7 +469,7 @@ TEST(CompatibilityTest, UnknownFlagsAreRefused) {
   ArchiveBuilder builder({TableData(42)});
   internal::BlockHeader h;
   h.kind = layout::kKindData;
-  h.flags = 0x02;
+  h.flags = 0x04;
   h.dump_id = 42;
   h.raw_len = h.stored_len = 3;
   h.rows = 1;
@@ -478,7 +478,7 @@ TEST(CompatibilityTest, UnknownFlagsAreRefused) {
   internal::EncodeBlockHeader(h, hb);
   builder.AppendRaw(std::string(reinterpret_cast<const char*>(hb), sizeof hb) + "abc");
   EXPECT_ERROR(OpenAndVerify(builder.Finish(), true), StatusCode::kUnsupported,
-               "unsupported block flags 0x2");
+               "unsupported block flags 0x4");
 }
 
 TEST(CompatibilityTest, UnknownCompressionMethodIsRefused) {

@@ -246,8 +246,10 @@ class ArchiveBuilder {
   // Appends raw bytes where the next block would go.
   void AppendRaw(const std::string& bytes) { bytes_ += bytes; }
 
-  // Appends a data block and records it in the index.
-  void AddBlock(uint32_t dump_id, uint32_t seq, const std::string& raw, uint32_t rows = 1) {
+  // Appends an uncompressed data block with the block flags `flags` (e.g. the end-of-entry mark)
+  // and records it in the index.
+  void AddBlock(uint32_t dump_id, uint32_t seq, const std::string& raw, uint32_t rows = 1,
+                uint8_t flags = 0) {
     BlockInfo b;
     b.dump_id = dump_id;
     b.seq = seq;
@@ -257,7 +259,18 @@ class ArchiveBuilder {
     b.rows = rows;
     blocks_.push_back(b);
     content_[dump_id] += raw;
-    bytes_ += Block(layout::kKindData, dump_id, seq, rows, raw);
+    internal::BlockHeader h;
+    h.kind = layout::kKindData;
+    h.flags = flags;
+    h.dump_id = dump_id;
+    h.seq = seq;
+    h.raw_len = h.stored_len = b.raw_len;
+    h.rows = rows;
+    h.payload_checksum = internal::Checksum(raw);
+    uint8_t hb[layout::kBlockHeaderSize];
+    internal::EncodeBlockHeader(h, hb);
+    bytes_.append(reinterpret_cast<const char*>(hb), sizeof hb);
+    bytes_ += raw;
   }
 
   std::vector<BlockInfo>& blocks() { return blocks_; }

@@ -1,9 +1,20 @@
 // Observer: how libdump tells a host program what it is doing. The library never prints; the
-// tools render these events (verbose lines, a progress display).
+// tools render these events (verbose lines, a progress display), and an application may log them,
+// drive a progress bar, or ignore them.
 //
-// Threading: callbacks come from the leader and from worker threads, but never concurrently: the
-// library serializes them under one lock, so an implementation needs no locking of its own. A
-// callback must return quickly and must not call back into the operation that invoked it.
+// Ownership and lifetime: the host owns the observer and passes a pointer to Dump() or Restore()
+// (null means no events). It must stay alive until that call returns; no callback happens after
+// the call has returned.
+//
+// Threading: callbacks come from the thread that called Dump()/Restore() and from the worker
+// threads the operation starts, but never concurrently within one operation: the operation
+// serializes them under one lock, and each callback happens-before the next, so an implementation
+// used by one operation needs no locking of its own. The serialization is per operation: an
+// observer shared by two operations running at the same time receives concurrent calls and must
+// protect its own state. While a callback runs, every worker that wants to report waits, so a
+// callback must return quickly (hand slow work to another thread). A callback must not throw
+// (an exception escaping a worker thread terminates the process) and must not call Dump() or
+// Restore(); it may call CancelToken::Cancel() to stop the operation.
 #ifndef LIBDUMP_OBSERVER_H_
 #define LIBDUMP_OBSERVER_H_
 
@@ -12,25 +23,42 @@
 
 namespace libdump {
 
-enum class EventLevel { kInfo, kVerbose, kWarning };
+enum class EventLevel {
+  kInfo,     // worth showing by default
+  kVerbose,  // one line per step or object (connected, catalog read, table dumped, entry restored)
+  kWarning,  // something the host should see although the operation goes on
+};
 
+// Running totals of the data phase: the table data a dump copies out of the server, or a restore
+// copies into it. All counters only grow. Schema work (a restore's pre-data and post-data passes,
+// index builds included) is not counted: no OnProgress calls happen while it runs.
 struct Progress {
-  uint64_t entries_done = 0;   // data entries finished
-  uint64_t entries_total = 0;  // data entries in the operation
-  uint64_t rows_done = 0;
-  uint64_t raw_bytes_done = 0;      // uncompressed COPY bytes moved so far
-  uint64_t raw_bytes_estimate = 0;  // catalog estimate (dump) or archive statistics (restore)
-  uint64_t stored_bytes_done = 0;   // compressed bytes written (dump) or read (restore)
+  uint64_t entries_done = 0;    // data entries (tables) whose data is complete
+  uint64_t entries_total = 0;   // data entries in the operation; fixed before the first call
+  uint64_t rows_done = 0;       // COPY rows moved so far
+  uint64_t raw_bytes_done = 0;  // uncompressed COPY bytes moved so far
+  // The expected final raw_bytes_done. A dump: the server's size of the tables (pg_table_size,
+  // heap + TOAST), a rough guide that can be far off either way. A restore: exact, from the
+  // archive's statistics.
+  uint64_t raw_bytes_estimate = 0;
+  uint64_t stored_bytes_done = 0;  // compressed bytes written (dump) or read (restore)
 };
 
 class Observer {
  public:
   virtual ~Observer() = default;
+  // A human-readable event: one line of text, without a trailing newline. The wording is for
+  // people and may change between versions; do not parse it.
   virtual void OnMessage(EventLevel level, const std::string& text) {
     (void)level;
     (void)text;
   }
-  // Called after each data block, with running totals.
+  // Called with the running totals after each data block (a dump: appended to the archive; a
+  // restore: sent to the server), and once more when a table's data is complete (entries_done
+  // goes up, the other counters do not). When an operation succeeds, the last call carries the
+  // final totals: entries_done == entries_total, and rows_done / raw_bytes_done equal the rows /
+  // raw_bytes of the returned DumpSummary or RestoreSummary. A dump or restore with no table data
+  // makes no call at all. `progress` is valid only during the call; copy what you keep.
   virtual void OnProgress(const Progress& progress) { (void)progress; }
 };
 

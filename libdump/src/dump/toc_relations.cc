@@ -20,6 +20,7 @@ void TocBuilder::AddSequences() {
     uint32_t id =
         Add("SEQUENCE", Section::kPreData, s.schema, s.name, s.owner, ddl::CreateSequence(s),
             "DROP SEQUENCE " + qname + ";\n", {SchemaId(s.schema)});
+    Entry(id).owner_object = "SEQUENCE " + qname;
     Register(cls::kClass, s.oid, id);
     AddComment(s.comment, id, "SEQUENCE " + qname, "SEQUENCE " + s.name);
     AddAcl(s.acl, id, "SEQUENCE", qname, "SEQUENCE " + s.name);
@@ -39,6 +40,7 @@ void TocBuilder::AddRelations() {
     const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
                             "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
     Entry(id).catalog_oid = t.oid;
+    Entry(id).owner_object = kind + " " + qname;
     Register(cls::kClass, t.oid, id);
     Register(cls::kType, t.row_type, id);
     AddComment(t.comment, id, kind + " " + qname, kind + " " + t.name);

@@ -22,9 +22,11 @@ void TocBuilder::AddSchemas() {
       // The target database already has a public schema; only a changed owner is restored.
       const bool pristine = s.owner == "pg_database_owner";
       id = Add("SCHEMA", Section::kPreData, "", s.name, pristine ? "" : s.owner, "", "", {});
+      Entry(id).owner_object = "SCHEMA " + QuoteIdent(s.name);
     } else {
       id = Add("SCHEMA", Section::kPreData, "", s.name, s.owner, ddl::CreateSchema(s),
                "DROP SCHEMA " + QuoteIdent(s.name) + ";\n", {});
+      Entry(id).owner_object = "SCHEMA " + QuoteIdent(s.name);
     }
     schema_ids_[s.name] = id;
     Register(cls::kNamespace, s.oid, id);
@@ -49,6 +51,7 @@ void TocBuilder::AddTypes() {
     const std::string qname = QualifiedName(schema, name);
     uint32_t id = Add(kind, Section::kPreData, schema, name, owner, std::move(sql),
                       std::string("DROP ") + kind + " " + qname + ";\n", {SchemaId(schema)});
+    Entry(id).owner_object = std::string(kind) + " " + qname;
     Register(cls::kType, oid, id);
     Register(cls::kType, array_oid, id);
     AddComment(comment, id, std::string(kind) + " " + qname, std::string(kind) + " " + name);

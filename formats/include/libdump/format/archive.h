@@ -22,7 +22,8 @@ namespace libdump::format {
 
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
-inline constexpr uint16_t kFormatMinor = 0;
+// 1.1 added end-of-entry marks (archive_format.md §7.4); an archive written without them is 1.0.
+inline constexpr uint16_t kFormatMinor = 1;
 
 // pg_dump's three sections; kNone for entries that belong to none (unused for now).
 enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
@@ -44,6 +45,9 @@ struct TocEntry {
   std::string copy_sql;
   uint64_t size_estimate = 0;  // bytes the server estimated for the data; used for scheduling
   uint64_t catalog_oid = 0;    // the object's OID in the source database (informational)
+  // The object as `ALTER <owner_object> OWNER TO <owner>` names it, e.g. `TABLE "s"."t"` or
+  // `FUNCTION "s"."f"(integer)`; empty when restoring the entry sets no owner.
+  std::string owner_object;
 
   bool has_data() const { return !copy_sql.empty(); }
 };
@@ -59,6 +63,10 @@ struct ArchiveHeader {
   int64_t created_unix_seconds = 0;
   uint8_t compression = 1;  // 0 = none, 1 = zstd (archive_format.md §2.5)
   int32_t compression_level = 3;
+  // Header flag bit 0 (§4.3, since 1.1): the last data block of every entry is marked, so a
+  // sequential reader knows where an entry ends before it reaches the index. Set by the reader;
+  // the writer takes it from WriterOptions::mark_entry_ends instead.
+  bool entry_ends_marked = false;
 };
 
 // Where one data block lives; from the trailing index.
@@ -69,6 +77,10 @@ struct BlockInfo {
   uint32_t raw_len = 0;     // uncompressed payload bytes
   uint32_t stored_len = 0;  // bytes stored after the block header
   uint32_t rows = 0;        // rows in the block (COPY lines), as told by the writer
+  // The entry's last block. From NextBlock: the block's end-of-entry mark, so always false in
+  // archives that do not mark entry ends (header().entry_ends_marked). From the index (blocks(),
+  // BlocksOf): derived from the index, for every archive.
+  bool last = false;
 };
 
 // Per-entry totals; from the trailing index.
@@ -84,6 +96,10 @@ struct EntryStats {
 struct WriterOptions {
   uint8_t compression = 1;  // 0 = none, 1 = zstd
   int compression_level = 3;
+  // Mark the last block of every entry (format 1.1, §7.4). Each open stream then holds its most
+  // recent block back until the next AppendBlock or Close, when it knows whether that block is
+  // the last. false writes a 1.0 archive (for compatibility tests).
+  bool mark_entry_ends = true;
 };
 
 class ArchiveWriter;
@@ -95,9 +111,10 @@ class EntryStream {
   // Compresses `raw` (in the calling thread, so workers compress in parallel) and appends it as
   // the entry's next block. `raw.size()` must be at most kMaxBlockRaw. `rows` is recorded as
   // information only. An empty `raw` is a no-op. After a sink failure returns that failure.
+  // When entry ends are marked, the block reaches the sink with the next AppendBlock or Close.
   Status AppendBlock(std::string_view raw, uint32_t rows);
-  // Ends the entry. Must be called once before ArchiveWriter::Finish. Returns the writer's first
-  // sink failure, if there was one.
+  // Ends the entry (writing a held-back last block). Must be called once before
+  // ArchiveWriter::Finish. Returns the writer's first sink failure, if there was one.
   Status Close();
 
   uint32_t dump_id() const { return dump_id_; }
@@ -110,6 +127,8 @@ class EntryStream {
   friend class ArchiveWriter;
   struct Impl;  // zstd context, hash state and scratch buffer (archive_writer.cc)
   EntryStream(ArchiveWriter* writer, uint32_t dump_id, std::unique_ptr<Impl> impl);
+  // Writes the block in impl_->pending, with the end-of-entry mark when `last` (§7.4).
+  Status WritePending(bool last);
 
   ArchiveWriter* writer_;
   uint32_t dump_id_;
@@ -128,8 +147,9 @@ inline constexpr uint32_t kDefaultBlockRaw = 1u << 20;
 class ArchiveWriter {
  public:
   // Writes the header and the TOC immediately. The sink must outlive the writer. The header's
-  // format version and compression fields are not taken from `header`: the writer records the
-  // version it writes (kFormatMajor.kFormatMinor) and `options`' compression and level.
+  // format version, flags and compression fields are not taken from `header`: the writer records
+  // the version it writes (1.1 when it marks entry ends, else 1.0) and `options`' compression,
+  // level and mark_entry_ends.
   // kInvalidArgument for bad options (unknown compression, zstd level out of range) or a bad TOC
   // (a dump id of 0 or used twice, an invalid section); otherwise the sink's error.
   static Result<std::unique_ptr<ArchiveWriter>> Create(ByteSink* sink, const ArchiveHeader& header,
@@ -155,6 +175,8 @@ class ArchiveWriter {
   ArchiveWriter() = default;
   // Appends one encoded data block under the lock; `info` is the block without its offset.
   Status WriteBlock(const uint8_t* header, std::string_view stored, const BlockInfo& info);
+  bool mark_entry_ends() const { return options_.mark_entry_ends; }
+  Status first_error() const;  // the sticky sink failure, or OK
   Status EndStream(uint32_t dump_id, uint64_t content_hash);
   Status WriteLocked(const void* data, size_t n);  // requires mu_; records a sticky failure
 
@@ -230,6 +252,7 @@ class ArchiveReader {
   Status FinishScan(SeqState* s, uint64_t index_offset, const uint8_t* index_block_header);
   Status CheckIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats,
                     uint64_t index_offset) const;
+  void AdoptIndex(std::vector<BlockInfo> blocks, std::vector<EntryStats> stats);
   std::string BlockName(uint32_t dump_id, uint32_t seq) const;
   Status EntryError(uint32_t dump_id, const std::string& problem) const;
 
@@ -240,10 +263,16 @@ class ArchiveReader {
   std::unordered_map<uint32_t, size_t> toc_index_;  // dump_id -> position in toc_
   std::vector<BlockInfo> blocks_;
   std::vector<EntryStats> stats_;
+  std::unordered_map<uint32_t, uint64_t> block_counts_;  // dump_id -> blocks, from the index
   bool index_loaded_ = false;
   uint64_t data_start_ = 0;        // offset of the first byte after the TOC
   std::shared_ptr<SeqState> seq_;  // NextBlock's pass
 };
+
+// XXH3-64 with seed 0 of `bytes`: the checksum the format uses everywhere (§2.4). For callers
+// that set archive content aside (a restore's spill file) and want the same check when they read
+// it back.
+uint64_t Checksum64(std::string_view bytes);
 
 }  // namespace libdump::format
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# setup.sh: install what is missing (Debian/Ubuntu, apt-get), then build ./build in Release with
+# warnings as errors. Re-running it is cheap: nothing is installed twice, the build is incremental.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(build-essential cmake pkg-config libpq-dev libzstd-dev libxxhash-dev libgtest-dev
+          libgmock-dev libcli11-dev postgresql-15 postgresql-client-15)
+
+missing=()
+if command -v dpkg-query >/dev/null; then
+  for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+else
+  echo "setup: no dpkg-query here; not installing anything (need: ${packages[*]})" >&2
+fi
+
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  sudo=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || {
+      echo "setup: missing packages and not root (no sudo): ${missing[*]}" >&2
+      exit 1
+    }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends \
+    "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNDUMP_WERROR=ON
+cmake --build build -j2
