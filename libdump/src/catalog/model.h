@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog/model_code.h"
+#include "catalog/model_misc.h"
+
 namespace libdump::catalog {
 
 using Oid = uint32_t;
@@ -87,7 +90,12 @@ struct Column {
   std::optional<std::string> collation;  // qualified, only when it differs from the type's
   bool dropped = false;
   std::optional<std::string> comment;
-  std::optional<std::string> acl;  // attacl: column privileges
+  std::optional<std::string> acl;      // attacl: column privileges
+  bool local = true;                   // attislocal: false for purely inherited columns
+  int stat_target = -1;                // attstattarget; -1 = default
+  char storage = '\0';                 // attstorage when it differs from the type's
+  char compression = '\0';             // attcompression: 'p' pglz, 'l' lz4, '\0' default
+  std::optional<std::string> options;  // attoptions, "k=v" lines
 };
 
 struct Sequence;
@@ -101,6 +109,7 @@ struct Constraint {
   Oid index_oid = 0;  // conindid
   Oid ref_table = 0;  // confrelid for foreign keys
   bool local = true;  // conislocal
+  Oid parent = 0;     // conparentid: the partitioned table's constraint this one clones
   std::optional<std::string> comment;
   std::string index_name;                    // for p/u/x: the index the constraint owns
   std::optional<std::string> index_comment;  // a comment on that index
@@ -110,6 +119,23 @@ struct Index {
   Oid oid = 0;
   std::string name;
   std::string definition;  // pg_get_indexdef
+  std::optional<std::string> comment;
+};
+
+// A partition's index attached to its partitioned table's index (pg_inherits on indexes).
+struct IndexAttachment {
+  Oid index = 0, parent = 0;
+  std::string schema, name;                // the partition's index
+  std::string parent_schema, parent_name;  // the partitioned index
+};
+
+struct Policy {
+  Oid oid = 0;
+  std::string name;
+  char command = '*';  // polcmd: r, a, w, d, *
+  bool permissive = true;
+  std::string roles;  // "r1, r2" as SQL, or "PUBLIC"
+  std::optional<std::string> using_expr, check_expr;
   std::optional<std::string> comment;
 };
 
@@ -124,8 +150,18 @@ struct Table {
   std::vector<Column> columns;            // attnum order, dropped ones included
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
-  std::string view_definition;  // for views
-  uint64_t size_bytes = 0;      // pg_table_size (heap + TOAST), for scheduling
+  std::string view_definition;  // for views and materialized views
+  bool populated = true;        // relispopulated (materialized views)
+  bool is_partition = false;
+  std::string partition_bound;  // pg_get_expr(relpartbound): "FOR VALUES ..." / "DEFAULT"
+  std::string partition_key;    // pg_get_partkeydef for partitioned tables: "RANGE (id)"
+  std::vector<Oid> parents;     // pg_inherits parents in inhseqno order
+  bool row_security = false, force_row_security = false;
+  char replica_identity = 'd';  // relreplident
+  std::string replica_index;    // index name for REPLICA IDENTITY USING INDEX
+  std::string cluster_index;    // index name for CLUSTER ON
+  std::vector<Policy> policies;
+  uint64_t size_bytes = 0;  // pg_table_size (heap + TOAST), for scheduling
   std::optional<std::string> comment;
 };
 
@@ -163,6 +199,9 @@ struct Catalog {
   std::vector<Table> tables;  // tables and views
   std::vector<Sequence> sequences;
   std::vector<DependEdge> depends;
+  std::vector<IndexAttachment> index_attachments;
+  CodeObjects code;  // model_code.h
+  MiscObjects misc;  // model_misc.h
 };
 
 }  // namespace libdump::catalog

@@ -214,11 +214,14 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                  "pg_catalog.array_to_string(c.reloptions, E'\\n'), "
                  "pg_catalog.obj_description(c.oid, 'pg_class'), "
                  "CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_table_size(c.oid) ELSE 0 END, "
-                 "CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END, "
-                 "c.reltype, c.relacl "
+                 "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
+                 "c.reltype, c.relacl, c.relispopulated, c.relispartition, "
+                 "pg_catalog.pg_get_expr(c.relpartbound, c.oid), "
+                 "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
+                 "c.relrowsecurity, c.relforcerowsecurity, c.relreplident "
                  "FROM pg_catalog.pg_class c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                 "WHERE c.relkind IN ('r', 'v') AND " +
+                 "WHERE c.relkind IN ('r', 'v', 'p', 'm') AND " +
                  rel_filter + " ORDER BY n.nspname, c.relname"));
   std::unordered_map<Oid, size_t> by_oid;
   for (int i = 0; i < r.rows(); ++i) {
@@ -236,10 +239,31 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
     t.view_definition = r.GetString(i, 9);
     t.row_type = GetOid(r, i, 10);
     t.acl = OptString(r, i, 11);
+    t.populated = r.GetBool(i, 12);
+    t.is_partition = r.GetBool(i, 13);
+    t.partition_bound = r.GetString(i, 14);
+    t.partition_key = r.GetString(i, 15);
+    t.row_security = r.GetBool(i, 16);
+    t.force_row_security = r.GetBool(i, 17);
+    t.replica_identity = r.Get(i, 18).empty() ? 'd' : r.Get(i, 18)[0];
     by_oid[t.oid] = cat->tables.size();
     cat->tables.push_back(std::move(t));
   }
-  const std::string in_tables = "c.relkind IN ('r', 'v') AND " + rel_filter;
+  const std::string in_tables = "c.relkind IN ('r', 'v', 'p', 'm') AND " + rel_filter;
+
+  // Parents (inheritance and partitioning) in declaration order.
+  {
+    ASSIGN_OR_RETURN(pg::PgResult p,
+                     conn.Query("SELECT i.inhrelid, i.inhparent FROM pg_catalog.pg_inherits i "
+                                "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
+                                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                                "WHERE " +
+                                in_tables + " ORDER BY i.inhrelid, i.inhseqno"));
+    for (int i = 0; i < p.rows(); ++i) {
+      auto it = by_oid.find(GetOid(p, i, 0));
+      if (it != by_oid.end()) cat->tables[it->second].parents.push_back(GetOid(p, i, 1));
+    }
+  }
 
   // Columns of every table and view in one query.
   {
@@ -250,7 +274,10 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                                "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
                                "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
                    CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
-                   ", pg_catalog.col_description(a.attrelid, a.attnum), a.attacl "
+                   ", pg_catalog.col_description(a.attrelid, a.attnum), a.attacl, "
+                   "a.attislocal, a.attstattarget, "
+                   "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, "
+                   "a.attcompression, pg_catalog.array_to_string(a.attoptions, E'\\n') "
                    "FROM pg_catalog.pg_attribute a "
                    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -276,6 +303,12 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       col.type_oid = GetOid(a, i, 10);
       col.comment = OptString(a, i, 11);
       col.acl = OptString(a, i, 12);
+      col.local = a.GetBool(i, 13);
+      col.stat_target = static_cast<int>(a.GetInt(i, 14));
+      col.storage = a.Get(i, 15).empty() ? '\0' : a.Get(i, 15)[0];
+      col.compression = a.Get(i, 16).empty() ? '\0' : a.Get(i, 16)[0];
+      col.options = OptString(a, i, 17);
+      if (col.options && col.options->empty()) col.options.reset();
       t.columns.push_back(std::move(col));
     }
   }
@@ -288,7 +321,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                    "co.confrelid, co.conislocal, "
                    "pg_catalog.obj_description(co.oid, 'pg_constraint'), ic.relname, "
                    "CASE WHEN co.contype <> 'f' THEN "
-                   "pg_catalog.obj_description(co.conindid, 'pg_class') END "
+                   "pg_catalog.obj_description(co.conindid, 'pg_class') END, co.conparentid "
                    "FROM pg_catalog.pg_constraint co "
                    "JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -308,6 +341,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       c.ref_table = GetOid(k, i, 7);
       c.local = k.GetBool(i, 8);
       c.comment = OptString(k, i, 9);
+      c.parent = GetOid(k, i, 12);
       if (c.type != 'f') {
         c.index_name = k.GetString(i, 10);
         c.index_comment = OptString(k, i, 11);
@@ -339,6 +373,70 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       idx.definition = x.GetString(i, 3);
       idx.comment = OptString(x, i, 4);
       cat->tables[it->second].indexes.push_back(std::move(idx));
+    }
+  }
+  // CLUSTER ON and REPLICA IDENTITY USING INDEX name an index, constraint-owned or not.
+  {
+    ASSIGN_OR_RETURN(pg::PgResult x,
+                     conn.Query("SELECT i.indrelid, ic.relname, i.indisclustered, i.indisreplident "
+                                "FROM pg_catalog.pg_index i "
+                                "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                                "WHERE i.indisclustered OR i.indisreplident"));
+    for (int i = 0; i < x.rows(); ++i) {
+      auto it = by_oid.find(GetOid(x, i, 0));
+      if (it == by_oid.end()) continue;
+      Table& t = cat->tables[it->second];
+      if (x.GetBool(i, 2)) t.cluster_index = x.GetString(i, 1);
+      if (x.GetBool(i, 3)) t.replica_index = x.GetString(i, 1);
+    }
+  }
+  // Partition indexes attached to their partitioned table's index.
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult x,
+        conn.Query("SELECT inh.inhrelid, inh.inhparent, cn.nspname, c.relname, pn.nspname, "
+                   "p.relname FROM pg_catalog.pg_inherits inh "
+                   "JOIN pg_catalog.pg_class c ON c.oid = inh.inhrelid "
+                   "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+                   "JOIN pg_catalog.pg_class p ON p.oid = inh.inhparent "
+                   "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace "
+                   "WHERE c.relkind IN ('i', 'I') ORDER BY cn.nspname, c.relname"));
+    for (int i = 0; i < x.rows(); ++i) {
+      IndexAttachment a;
+      a.index = GetOid(x, i, 0);
+      a.parent = GetOid(x, i, 1);
+      a.schema = x.GetString(i, 2);
+      a.name = x.GetString(i, 3);
+      a.parent_schema = x.GetString(i, 4);
+      a.parent_name = x.GetString(i, 5);
+      cat->index_attachments.push_back(std::move(a));
+    }
+  }
+  // Row-level security policies (pg_policy exists from PostgreSQL 9.5; polpermissive from 10).
+  {
+    ASSIGN_OR_RETURN(
+        pg::PgResult x,
+        conn.Query("SELECT p.oid, p.polrelid, p.polname, p.polcmd, p.polpermissive, "
+                   "(SELECT pg_catalog.string_agg(CASE WHEN u.r = 0 THEN 'PUBLIC' ELSE "
+                   "pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(u.r)) END, ', ' "
+                   "ORDER BY u.n) FROM pg_catalog.unnest(p.polroles) WITH ORDINALITY u(r, n)), "
+                   "pg_catalog.pg_get_expr(p.polqual, p.polrelid), "
+                   "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), "
+                   "pg_catalog.obj_description(p.oid, 'pg_policy') "
+                   "FROM pg_catalog.pg_policy p ORDER BY p.polrelid, p.polname"));
+    for (int i = 0; i < x.rows(); ++i) {
+      auto it = by_oid.find(GetOid(x, i, 1));
+      if (it == by_oid.end()) continue;
+      Policy p;
+      p.oid = GetOid(x, i, 0);
+      p.name = x.GetString(i, 2);
+      p.command = x.Get(i, 3).empty() ? '*' : x.Get(i, 3)[0];
+      p.permissive = x.GetBool(i, 4);
+      p.roles = x.GetString(i, 5);
+      p.using_expr = OptString(x, i, 6);
+      p.check_expr = OptString(x, i, 7);
+      p.comment = OptString(x, i, 8);
+      cat->tables[it->second].policies.push_back(std::move(p));
     }
   }
   return Status::Ok();
@@ -436,6 +534,8 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
   RETURN_IF_ERROR(ReadTypes(conn, &cat));
   RETURN_IF_ERROR(ReadRelations(conn, &cat));
   RETURN_IF_ERROR(ReadSequences(conn, &cat));
+  RETURN_IF_ERROR(ReadCodeObjects(conn, &cat));
+  RETURN_IF_ERROR(ReadMiscObjects(conn, &cat));
   RETURN_IF_ERROR(ReadDepends(conn, &cat));
   return cat;
 }

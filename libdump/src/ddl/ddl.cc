@@ -93,7 +93,8 @@ std::string CreateComposite(const catalog::CompositeType& c) {
 }
 
 std::string CreateTable(const catalog::Table& t,
-                        const std::map<int, const catalog::Sequence*>& identity_seqs) {
+                        const std::map<int, const catalog::Sequence*>& identity_seqs,
+                        const std::string& inherits, bool all_checks) {
   std::string sql = "CREATE ";
   if (t.persistence == 'u') sql += "UNLOGGED ";
   sql += "TABLE " + QualifiedName(t.schema, t.name) + " (";
@@ -105,6 +106,7 @@ std::string CreateTable(const catalog::Table& t,
   };
   for (const auto& col : t.columns) {
     if (col.dropped) continue;
+    if (!inherits.empty() && !col.local) continue;  // comes from the parent
     std::string def = QuoteIdent(col.name) + " " + col.type;
     if (col.collation) def += " COLLATE " + *col.collation;
     if (col.generated == 's' && col.default_expr) {
@@ -126,11 +128,13 @@ std::string CreateTable(const catalog::Table& t,
     item(def);
   }
   for (const auto& c : t.constraints) {
-    if (c.type == 'c' && c.validated && c.local) {
+    if (c.type == 'c' && c.validated && (c.local || all_checks)) {
       item("CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition);
     }
   }
   sql += first ? ")" : "\n)";
+  if (!inherits.empty()) sql += "\nINHERITS (" + inherits + ")";
+  if (!t.partition_key.empty()) sql += "\nPARTITION BY " + t.partition_key;
   if (t.reloptions) sql += "\nWITH (" + FormatRelOptions(*t.reloptions) + ")";
   return sql + ";\n";
 }
@@ -147,6 +151,77 @@ std::string CreateView(const catalog::Table& v) {
     }
   }
   return sql;
+}
+
+std::string CreateMaterializedView(const catalog::Table& v) {
+  std::string sql = "CREATE MATERIALIZED VIEW " + QualifiedName(v.schema, v.name);
+  if (v.reloptions) sql += " WITH (" + FormatRelOptions(*v.reloptions) + ")";
+  return sql + " AS\n" + StripViewDefinition(v.view_definition) + "\n  WITH NO DATA;\n";
+}
+
+std::string TableProperties(const catalog::Table& t) {
+  const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
+  std::string sql;
+  for (const auto& col : t.columns) {
+    if (col.dropped) continue;
+    const std::string column = alter + " ALTER COLUMN " + QuoteIdent(col.name);
+    if (col.stat_target >= 0) {
+      sql += column + " SET STATISTICS " + std::to_string(col.stat_target) + ";\n";
+    }
+    switch (col.storage) {
+      case 'p':
+        sql += column + " SET STORAGE PLAIN;\n";
+        break;
+      case 'e':
+        sql += column + " SET STORAGE EXTERNAL;\n";
+        break;
+      case 'm':
+        sql += column + " SET STORAGE MAIN;\n";
+        break;
+      case 'x':
+        sql += column + " SET STORAGE EXTENDED;\n";
+        break;
+      default:
+        break;
+    }
+    if (col.compression == 'p') sql += column + " SET COMPRESSION pglz;\n";
+    if (col.compression == 'l') sql += column + " SET COMPRESSION lz4;\n";
+    if (col.options) sql += column + " SET (" + FormatRelOptions(*col.options) + ");\n";
+  }
+  if (t.row_security) sql += alter + " ENABLE ROW LEVEL SECURITY;\n";
+  if (t.force_row_security) sql += alter + " FORCE ROW LEVEL SECURITY;\n";
+  // Views report relreplident 'n' but have no replica identity to set.
+  if (t.kind != 'v') {
+    if (t.replica_identity == 'f') sql += alter + " REPLICA IDENTITY FULL;\n";
+    if (t.replica_identity == 'n') sql += alter + " REPLICA IDENTITY NOTHING;\n";
+  }
+  return sql;
+}
+
+std::string CreatePolicy(const catalog::Table& t, const catalog::Policy& p) {
+  std::string sql =
+      "CREATE POLICY " + QuoteIdent(p.name) + " ON " + QualifiedName(t.schema, t.name);
+  if (!p.permissive) sql += " AS RESTRICTIVE";
+  switch (p.command) {
+    case 'r':
+      sql += " FOR SELECT";
+      break;
+    case 'a':
+      sql += " FOR INSERT";
+      break;
+    case 'w':
+      sql += " FOR UPDATE";
+      break;
+    case 'd':
+      sql += " FOR DELETE";
+      break;
+    default:
+      break;
+  }
+  sql += " TO " + p.roles;
+  if (p.using_expr) sql += " USING (" + *p.using_expr + ")";
+  if (p.check_expr) sql += " WITH CHECK (" + *p.check_expr + ")";
+  return sql + ";\n";
 }
 
 std::string CreateSequence(const catalog::Sequence& s) {

@@ -20,9 +20,20 @@ std::string CreateComposite(const catalog::CompositeType& c);
 // CREATE TABLE with columns in attnum order, defaults, collations, NOT NULL, identity columns
 // (`identity_seqs` maps an identity column's attnum to its sequence), and the validated local
 // CHECK constraints inline. Dropped columns are left out.
+// `inherits` (SQL, e.g. `"s"."p"`) makes it `CREATE TABLE ... (local columns) INHERITS (...)`,
+// pg_dump's form for an inheritance child whose columns are in the order the server gives them;
+// without it every column is listed (the form for partitions, attached afterwards, and for
+// children whose column order only ALTER TABLE ... INHERIT keeps). `all_checks` lists inherited
+// CHECK constraints too (needed before ATTACH PARTITION / INHERIT).
 std::string CreateTable(const catalog::Table& t,
-                        const std::map<int, const catalog::Sequence*>& identity_seqs);
+                        const std::map<int, const catalog::Sequence*>& identity_seqs,
+                        const std::string& inherits = "", bool all_checks = false);
 std::string CreateView(const catalog::Table& v);
+std::string CreateMaterializedView(const catalog::Table& v);  // WITH NO DATA
+// The parts of a table definition CREATE TABLE cannot say: per-column statistics targets,
+// storage, compression and options; row security; REPLICA IDENTITY FULL/NOTHING.
+std::string TableProperties(const catalog::Table& t);
+std::string CreatePolicy(const catalog::Table& t, const catalog::Policy& p);
 std::string CreateSequence(const catalog::Sequence& s);
 std::string SequenceOwnedBy(const catalog::Sequence& s, const catalog::Table& t,
                             std::string_view column);

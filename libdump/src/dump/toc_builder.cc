@@ -19,7 +19,10 @@ Result<BuiltToc> TocBuilder::Build() {
   AddRelations();
   AddSequenceTails();
   AddPostData();
+  AddCodeObjects();
+  AddMiscObjects();
   ResolveCatalogDepends();
+  OrderMaterializedViewRefreshes();
   PostponeForPostData();
   for (auto& e : out_.entries) {
     std::sort(e.deps.begin(), e.deps.end());
@@ -98,6 +101,23 @@ void TocBuilder::ResolveCatalogDepends() {
     // the sequence first: the SEQUENCE OWNED BY entry carries that edge instead.
     if (d.type == 'a' && e.kind == "SEQUENCE") continue;
     AddDep(from, to);
+  }
+}
+
+void TocBuilder::OrderMaterializedViewRefreshes() {
+  // A materialized view that reads another must be refreshed after it, or it would read an
+  // empty one.
+  std::unordered_map<uint32_t, uint32_t> refresh_of;  // matview entry -> its REFRESH entry
+  for (const auto& e : out_.entries) {
+    if (e.kind == "MATERIALIZED VIEW DATA" && !e.deps.empty()) {
+      refresh_of[e.deps.front()] = e.dump_id;
+    }
+  }
+  for (const auto& [view, refresh] : refresh_of) {
+    for (uint32_t d : Entry(view).deps) {
+      auto it = refresh_of.find(d);
+      if (it != refresh_of.end()) AddDep(refresh, it->second);
+    }
   }
 }
 

@@ -87,9 +87,19 @@ class TocBuilder {
   void AddRelations();      // toc_relations.cc
   void AddSequenceTails();  // toc_relations.cc
   void AddPostData();       // toc_relations.cc
+  void AddCodeObjects();    // toc_code.cc
+  void AddMiscObjects();    // toc_misc.cc
+
+  // The SQL of an inheritance child (toc_relations.cc); sets `inherit_sql` when the child needs
+  // ALTER TABLE ... INHERIT afterwards to keep its column order.
+  std::string InheritanceChildSql(
+      const catalog::Table& t,
+      const std::unordered_map<catalog::Oid, const catalog::Table*>& by_oid,
+      const std::map<int, const catalog::Sequence*>& identity, std::string* inherit_sql);
 
   // --- whole-TOC passes (toc_builder.cc) -----------------------------------------------------
   void ResolveCatalogDepends();
+  void OrderMaterializedViewRefreshes();
   void PostponeForPostData();
 
   const catalog::Catalog& cat_;

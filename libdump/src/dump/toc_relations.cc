@@ -1,4 +1,5 @@
 // Sequences, tables and views, their data, and what follows the data: indexes and constraints.
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -32,13 +33,51 @@ void TocBuilder::AddRelations() {
   for (const auto& s : cat_.sequences) {
     if (s.identity) identity[s.owned_by_table][s.owned_by_column] = &s;
   }
+  std::unordered_map<Oid, const catalog::Table*> by_oid;
+  for (const auto& t : cat_.tables) by_oid[t.oid] = &t;
+  std::vector<std::pair<uint32_t, Oid>> parent_links;  // ATTACH/INHERIT entry -> parent table
   for (const auto& t : cat_.tables) {
     const std::string qname = QualifiedName(t.schema, t.name);
     const bool view = t.kind == 'v';
-    const std::string kind = view ? "VIEW" : "TABLE";
-    std::string sql = view ? ddl::CreateView(t) : ddl::CreateTable(t, identity[t.oid]);
+    const bool matview = t.kind == 'm';
+    const std::string kind = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : "TABLE";
+    std::string sql;
+    std::string attach;  // ATTACH PARTITION / INHERIT, run once the parents exist
+    if (view) {
+      sql = ddl::CreateView(t);
+    } else if (matview) {
+      sql = ddl::CreateMaterializedView(t);
+    } else if (t.parents.empty()) {
+      sql = ddl::CreateTable(t, identity[t.oid]);
+    } else if (t.is_partition) {
+      // As pg_dump: a stand-alone table with every column in its own order and the inherited
+      // CHECK constraints, then ATTACH PARTITION.
+      sql = ddl::CreateTable(t, identity[t.oid], "", /*all_checks=*/true);
+      const catalog::Table* parent = by_oid.count(t.parents[0]) ? by_oid[t.parents[0]] : nullptr;
+      if (parent) {
+        attach = "ALTER TABLE ONLY " + QualifiedName(parent->schema, parent->name) +
+                 " ATTACH PARTITION " + qname + " " + t.partition_bound + ";\n";
+      }
+    } else {
+      sql = InheritanceChildSql(t, by_oid, identity[t.oid], &attach);
+    }
+    sql += ddl::TableProperties(t);
     const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
                             "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
+    if (!attach.empty()) {
+      const uint32_t attach_id =
+          Add(t.is_partition ? "TABLE ATTACH" : "TABLE INHERIT", Section::kPreData, t.schema,
+              t.name, t.owner, attach, "", {id});
+      for (Oid p : t.parents) parent_links.emplace_back(attach_id, p);
+    }
+    for (const auto& p : t.policies) {
+      const uint32_t pid = Add("POLICY", Section::kPostData, t.schema, t.name + " " + p.name,
+                               t.owner, ddl::CreatePolicy(t, p),
+                               "DROP POLICY " + QuoteIdent(p.name) + " ON " + qname + ";\n", {id});
+      Register(cls::kPolicy, p.oid, pid);
+      AddComment(p.comment, pid, "POLICY " + QuoteIdent(p.name) + " ON " + qname,
+                 "POLICY " + p.name + " ON " + t.name);
+    }
     Entry(id).catalog_oid = t.oid;
     Entry(id).owner_object = kind + " " + qname;
     Register(cls::kClass, t.oid, id);
@@ -69,7 +108,11 @@ void TocBuilder::AddRelations() {
       if (col.dropped || !col.acl) continue;
       AddAcl(col.acl, id, "TABLE", qname, "COLUMN " + t.name + "." + col.name, col.name);
     }
-    if (!view) {
+    if (matview && t.populated) {
+      Add("MATERIALIZED VIEW DATA", Section::kPostData, t.schema, t.name, t.owner,
+          "REFRESH MATERIALIZED VIEW " + qname + ";\n", "", {id});
+    }
+    if (t.kind == 'r') {
       const uint32_t data_id =
           Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {id});
       format::TocEntry& de = Entry(data_id);
@@ -79,6 +122,68 @@ void TocBuilder::AddRelations() {
       out_.data_jobs.push_back({data_id, ddl::CopyOutSql(t), qname, t.size_bytes});
     }
   }
+  for (const auto& [entry, parent] : parent_links) AddDep(entry, Lookup(cls::kClass, parent));
+}
+
+std::string TocBuilder::InheritanceChildSql(
+    const catalog::Table& t, const std::unordered_map<Oid, const catalog::Table*>& by_oid,
+    const std::map<int, const catalog::Sequence*>& identity, std::string* inherit_sql) {
+  // The order the server gives a child created with INHERITS: its parents' columns first, in
+  // their order, then its own.
+  std::vector<std::string> expected;
+  std::string parents;
+  for (Oid p : t.parents) {
+    auto it = by_oid.find(p);
+    if (it == by_oid.end()) continue;
+    if (!parents.empty()) parents += ", ";
+    parents += QualifiedName(it->second->schema, it->second->name);
+    for (const auto& c : it->second->columns) {
+      if (!c.dropped && std::find(expected.begin(), expected.end(), c.name) == expected.end()) {
+        expected.push_back(c.name);
+      }
+    }
+  }
+  std::vector<std::string> actual;
+  for (const auto& c : t.columns) {
+    if (!c.dropped) actual.push_back(c.name);
+  }
+  for (const auto& name : actual) {
+    if (std::find(expected.begin(), expected.end(), name) == expected.end()) {
+      expected.push_back(name);
+    }
+  }
+  if (expected == actual) return ddl::CreateTable(t, identity, parents);
+  // pg_dump would lose this column order. Keep it: create the table with every column in its
+  // own order, then INHERIT, then mark the inherited columns and constraints as not local, as
+  // the source has them (a catalog update, which needs a superuser, as pg_dump's binary-upgrade
+  // mode does).
+  const std::string qname = QualifiedName(t.schema, t.name);
+  std::string sql;
+  for (Oid p : t.parents) {
+    auto it = by_oid.find(p);
+    if (it == by_oid.end()) continue;
+    sql += "ALTER TABLE ONLY " + qname + " INHERIT " +
+           QualifiedName(it->second->schema, it->second->name) + ";\n";
+  }
+  std::string columns, checks;
+  for (const auto& c : t.columns) {
+    if (!c.dropped && !c.local) columns += (columns.empty() ? "" : ", ") + pg::QuoteLiteral(c.name);
+  }
+  for (const auto& c : t.constraints) {
+    if (c.type == 'c' && !c.local)
+      checks += (checks.empty() ? "" : ", ") + pg::QuoteLiteral(c.name);
+  }
+  const std::string rel = pg::QuoteLiteral(qname) + "::pg_catalog.regclass";
+  if (!columns.empty()) {
+    sql += "UPDATE pg_catalog.pg_attribute SET attislocal = false WHERE attrelid = " + rel +
+           " AND attname IN (" + columns + ");\n";
+  }
+  if (!checks.empty()) {
+    sql += "UPDATE pg_catalog.pg_constraint SET conislocal = false WHERE conrelid = " + rel +
+           " AND conname IN (" + checks + ");\n";
+  }
+  *inherit_sql = sql;
+  return ddl::CreateTable(t, identity, "", /*all_checks=*/true);
 }
 
 void TocBuilder::AddSequenceTails() {
@@ -105,6 +210,7 @@ void TocBuilder::AddSequenceTails() {
 }
 
 void TocBuilder::AddPostData() {
+  std::map<std::pair<std::string, std::string>, uint32_t> index_entry;  // (schema, name) -> id
   auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c,
                             const char* kind) {
     const std::string qname = QualifiedName(t.schema, t.name);
@@ -116,6 +222,7 @@ void TocBuilder::AddPostData() {
     Register(cls::kConstraint, c.oid, id);
     // The index a primary key, unique or exclusion constraint creates is the constraint's.
     if (c.type != 'f') Register(cls::kClass, c.index_oid, id);
+    if (c.type != 'f') index_entry[{t.schema, c.index_name}] = id;
     AddComment(c.comment, id, "CONSTRAINT " + QuoteIdent(c.name) + " ON " + qname,
                "CONSTRAINT " + c.name + " ON " + t.name);
     AddComment(c.index_comment, id, "INDEX " + QualifiedName(t.schema, c.index_name),
@@ -129,10 +236,13 @@ void TocBuilder::AddPostData() {
           Add("INDEX", Section::kPostData, t.schema, i.name, t.owner, ddl::CreateIndex(i),
               "DROP INDEX " + QualifiedName(t.schema, i.name) + ";\n", {table_id});
       Register(cls::kClass, i.oid, id);
+      index_entry[{t.schema, i.name}] = id;
       AddComment(i.comment, id, "INDEX " + QualifiedName(t.schema, i.name), "INDEX " + i.name);
     }
     for (const auto& c : t.constraints) {
-      if (!c.local) continue;
+      // A partition's copy of its parent's unique index constraint is not local, yet pg_dump
+      // creates it on the partition and attaches its index (INDEX ATTACH).
+      if (!c.local && c.parent == 0) continue;
       if (c.type == 'p' || c.type == 'u' || c.type == 'x') {
         add_constraint(t, c, "CONSTRAINT");
       } else if (c.type == 'c' && !c.validated) {
@@ -140,11 +250,36 @@ void TocBuilder::AddPostData() {
       }
     }
   }
+  for (const auto& a : cat_.index_attachments) {
+    const uint32_t child = Lookup(cls::kClass, a.index);
+    const uint32_t parent = Lookup(cls::kClass, a.parent);
+    if (child == 0 || parent == 0) continue;
+    Add("INDEX ATTACH", Section::kPostData, a.schema, a.name, Entry(child).owner,
+        "ALTER INDEX " + QualifiedName(a.parent_schema, a.parent_name) + " ATTACH PARTITION " +
+            QualifiedName(a.schema, a.name) + ";\n",
+        "", {child, parent});
+  }
+  for (const auto& t : cat_.tables) {
+    const uint32_t table_id = Lookup(cls::kClass, t.oid);
+    const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
+    if (!t.cluster_index.empty()) {
+      Add("CLUSTER ON", Section::kPostData, t.schema, t.name, t.owner,
+          alter + " CLUSTER ON " + QuoteIdent(t.cluster_index) + ";\n", "", {table_id});
+      AddDep(static_cast<uint32_t>(out_.entries.size()), index_entry[{t.schema, t.cluster_index}]);
+    }
+    if (t.replica_identity == 'i' && !t.replica_index.empty()) {
+      Add("REPLICA IDENTITY", Section::kPostData, t.schema, t.name, t.owner,
+          alter + " REPLICA IDENTITY USING INDEX " + QuoteIdent(t.replica_index) + ";\n", "",
+          {table_id});
+      AddDep(static_cast<uint32_t>(out_.entries.size()), index_entry[{t.schema, t.replica_index}]);
+    }
+  }
   // Foreign keys last. pg_depend ties each to the referenced table's unique index, which
   // ResolveCatalogDepends turns into a dependency on the entry that creates that index.
   for (const auto& t : cat_.tables) {
     for (const auto& c : t.constraints) {
-      if (c.local && c.type == 'f') {
+      // A partition's foreign keys are cloned from its parent's when that one is created.
+      if (c.local && c.type == 'f' && c.parent == 0) {
         const uint32_t id = add_constraint(t, c, "FK CONSTRAINT");
         AddDep(id, Lookup(cls::kClass, c.ref_table));
       }

@@ -1,0 +1,264 @@
+// Catalog model of the remaining object kinds: range/multirange/base/shell types, operators,
+// operator classes and families, access methods, collations, conversions, text search objects,
+// foreign-data wrappers, servers and user mappings, publications, subscriptions, extended
+// statistics, default privileges, large objects. Read by reader_misc.cc.
+//
+// Text fields marked "as SQL" arrive from the server ready to paste into a statement (quoted,
+// qualified where the name is not in pg_catalog), because the dump reads the catalog with an empty
+// search_path and lets regproc/regoperator/format_type/quote_ident do the work.
+#ifndef LIBDUMP_SRC_CATALOG_MODEL_MISC_H_
+#define LIBDUMP_SRC_CATALOG_MODEL_MISC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace libdump::catalog {
+
+using Oid = uint32_t;  // the same alias model.h declares
+
+struct Collation {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  char provider = 'c';  // collprovider: c libc, i icu, b builtin (17+)
+  bool deterministic = true;
+  std::optional<std::string> collate, ctype;  // libc locales (NULL for ICU from 15 on)
+  std::optional<std::string> locale;          // ICU or builtin locale
+  std::optional<std::string> icu_rules;       // ICU tailoring rules (16+)
+  std::optional<std::string> comment;
+};
+
+struct RangeType {
+  Oid oid = 0, array_oid = 0, multirange_oid = 0, multirange_array_oid = 0;
+  std::string schema, name, owner;
+  std::string subtype;                      // format_type of the subtype
+  std::string multirange_name;              // qualified, as SQL
+  std::optional<std::string> opclass;       // as SQL, only when not the subtype's default
+  std::optional<std::string> collation;     // as SQL, only when not the subtype's default
+  std::optional<std::string> canonical;     // regproc, as SQL
+  std::optional<std::string> subtype_diff;  // regproc, as SQL
+  std::optional<std::string> acl;           // typacl
+  std::optional<std::string> comment;
+};
+
+// A type that has a name and nothing else (CREATE TYPE name;).
+struct ShellType {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::optional<std::string> comment;
+};
+
+struct TsParser {
+  Oid oid = 0;
+  std::string schema, name;
+  std::string start, gettoken, end, lextypes;  // regproc, as SQL
+  std::optional<std::string> headline;
+  std::optional<std::string> comment;
+};
+
+struct TsTemplate {
+  Oid oid = 0;
+  std::string schema, name;
+  std::optional<std::string> init;  // regproc, as SQL
+  std::string lexize;
+  std::optional<std::string> comment;
+};
+
+struct TsDictionary {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::string template_name;           // qualified, as SQL
+  std::optional<std::string> options;  // dictinitoption: "k = 'v', ..."
+  std::optional<std::string> comment;
+};
+
+struct TsMapping {
+  std::string token;                      // token type alias, as SQL (quote_ident)
+  std::vector<std::string> dictionaries;  // regdictionary, as SQL, in mapseqno order
+};
+
+struct TsConfig {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::string parser;               // qualified, as SQL
+  std::vector<TsMapping> mappings;  // in token type order
+  std::optional<std::string> comment;
+};
+
+struct ExtStatistics {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::string definition;  // pg_get_statisticsobjdef
+  int stat_target = -1;    // stxstattarget; -1 = default
+  std::optional<std::string> comment;
+};
+
+struct DefaultAcl {
+  Oid oid = 0;
+  std::string role;
+  std::string schema;      // empty: for the whole database
+  char object_type = 'r';  // defaclobjtype: r tables, S sequences, f functions, T types, n schemas
+  std::string acl;         // defaclacl
+};
+
+struct ForeignDataWrapper {
+  Oid oid = 0;
+  std::string name, owner;
+  std::optional<std::string> handler, validator;  // regproc, as SQL
+  std::optional<std::string> options;             // "k 'v', ..." as SQL
+  std::optional<std::string> acl;
+  std::optional<std::string> comment;
+};
+
+struct ForeignServer {
+  Oid oid = 0;
+  std::string name, owner, wrapper;
+  Oid wrapper_oid = 0;
+  std::optional<std::string> type, version;
+  std::optional<std::string> options;  // as SQL
+  std::optional<std::string> acl;
+  std::optional<std::string> comment;
+};
+
+struct UserMapping {
+  Oid oid = 0;
+  std::string user;  // role name, "public" for PUBLIC
+  bool is_public = false;
+  std::string server;
+  Oid server_oid = 0;
+  std::optional<std::string> options;  // as SQL
+};
+
+struct PublicationTable {
+  Oid oid = 0;  // pg_publication_rel
+  Oid table_oid = 0;
+  std::string schema, name;
+  std::optional<std::string> columns;  // "a, b" as SQL
+  std::optional<std::string> where;    // pg_get_expr of the row filter
+};
+
+struct PublicationSchema {
+  Oid oid = 0;  // pg_publication_namespace
+  Oid schema_oid = 0;
+  std::string schema;
+};
+
+struct Publication {
+  Oid oid = 0;
+  std::string name, owner;
+  bool all_tables = false;
+  bool insert = true, update = true, del = true, truncate = true;
+  bool via_root = false;
+  std::vector<PublicationTable> tables;
+  std::vector<PublicationSchema> schemas;
+  std::optional<std::string> comment;
+};
+
+struct Subscription {
+  Oid oid = 0;
+  std::string name, owner;
+  std::string conninfo;
+  std::optional<std::string> slot_name;
+  std::string publications;  // "p1, p2" as SQL
+  bool binary = false;
+  char streaming = 'f';  // f off, t on, p parallel
+  char two_phase = 'd';  // subtwophasestate: d disabled
+  bool disable_on_error = false;
+  std::string synchronous_commit = "off";
+  std::string origin = "any";     // 16+
+  bool password_required = true;  // 16+
+  bool run_as_owner = false;      // 16+
+  std::optional<std::string> comment;
+};
+
+struct Operator {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::optional<std::string> left, right;  // format_type; absent for a prefix operator's left
+  std::string function;                    // regproc, as SQL
+  std::optional<std::string> commutator, negator;   // OPERATOR(s.op), as SQL
+  std::optional<std::string> restrict_fn, join_fn;  // regproc, as SQL
+  bool merges = false, hashes = false;
+  std::optional<std::string> comment;
+};
+
+struct AccessMethod {
+  Oid oid = 0;
+  std::string name;
+  char type = 'i';      // amtype: i index, t table
+  std::string handler;  // regproc, as SQL
+  std::optional<std::string> comment;
+};
+
+// An operator or support function of an operator class or family (pg_amop / pg_amproc).
+struct OpMember {
+  Oid oid = 0;
+  bool is_function = false;
+  int number = 0;                          // strategy or support number
+  std::string object;                      // regoperator or regprocedure, as SQL
+  std::string left, right;                 // format_type of the member's types
+  std::optional<std::string> sort_family;  // FOR ORDER BY, as SQL
+};
+
+struct OpFamily {
+  Oid oid = 0;
+  std::string schema, name, owner, method;
+  std::vector<OpMember> members;  // loose members (not any class's)
+  std::optional<std::string> comment;
+};
+
+struct OpClass {
+  Oid oid = 0;
+  std::string schema, name, owner, method;
+  std::string type;    // format_type of opcintype
+  std::string family;  // qualified, as SQL
+  bool is_default = false;
+  std::optional<std::string> storage;  // format_type of opckeytype
+  std::vector<OpMember> members;
+  std::optional<std::string> comment;
+};
+
+struct Conversion {
+  Oid oid = 0;
+  std::string schema, name, owner;
+  std::string from_encoding, to_encoding;
+  std::string function;  // regproc, as SQL
+  bool is_default = false;
+  std::optional<std::string> comment;
+};
+
+struct LargeObject {
+  Oid oid = 0;
+  std::string owner;
+  std::string data_hex;  // the contents, hex
+  std::optional<std::string> acl;
+  std::optional<std::string> comment;
+};
+
+struct MiscObjects {
+  std::vector<Collation> collations;
+  std::vector<RangeType> ranges;
+  std::vector<ShellType> shells;
+  std::vector<TsParser> ts_parsers;
+  std::vector<TsTemplate> ts_templates;
+  std::vector<TsDictionary> ts_dictionaries;
+  std::vector<TsConfig> ts_configs;
+  std::vector<ExtStatistics> statistics;
+  std::vector<DefaultAcl> default_acls;
+  std::vector<ForeignDataWrapper> wrappers;
+  std::vector<ForeignServer> servers;
+  std::vector<UserMapping> user_mappings;
+  std::vector<Publication> publications;
+  std::vector<Subscription> subscriptions;
+  std::vector<Operator> operators;
+  std::vector<AccessMethod> access_methods;
+  std::vector<OpFamily> op_families;
+  std::vector<OpClass> op_classes;
+  std::vector<Conversion> conversions;
+  std::vector<LargeObject> large_objects;
+};
+
+}  // namespace libdump::catalog
+
+#endif  // LIBDUMP_SRC_CATALOG_MODEL_MISC_H_

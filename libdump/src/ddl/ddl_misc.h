@@ -1,0 +1,65 @@
+// Pure functions from the "misc" family of catalog objects (catalog/model_misc.h) to SQL text.
+// Fields the model marks "as SQL" are pasted as they are; every other name is quoted here.
+#ifndef LIBDUMP_SRC_DDL_DDL_MISC_H_
+#define LIBDUMP_SRC_DDL_DDL_MISC_H_
+
+#include <string>
+#include <string_view>
+
+#include "catalog/model.h"
+#include "libdump/status.h"
+
+namespace libdump::ddl {
+
+std::string CreateCollation(const catalog::Collation& c);
+std::string CreateRangeType(const catalog::RangeType& t);
+std::string CreateShellType(const catalog::ShellType& t);
+
+std::string CreateTsParser(const catalog::TsParser& p);
+std::string CreateTsTemplate(const catalog::TsTemplate& t);
+std::string CreateTsDictionary(const catalog::TsDictionary& d);
+// CREATE TEXT SEARCH CONFIGURATION with its parser, then one ADD MAPPING per token type.
+std::string CreateTsConfig(const catalog::TsConfig& c);
+
+// CREATE STATISTICS, and ALTER STATISTICS ... SET STATISTICS when the target is not the default.
+std::string CreateStatistics(const catalog::ExtStatistics& s);
+
+// ALTER DEFAULT PRIVILEGES statements that leave the role's defaults for this object type (and
+// schema) exactly as `d.acl` lists them. For the whole database the starting point is the
+// built-in default (acldefault), which is revoked first; in a schema it is nothing. Fails on an
+// aclitem the parser does not know.
+Result<std::string> DefaultPrivileges(const catalog::DefaultAcl& d);
+// "TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "SCHEMAS" for defaclobjtype; "" if unknown.
+std::string_view DefaultAclObjects(char object_type);
+
+std::string CreateForeignDataWrapper(const catalog::ForeignDataWrapper& w);
+std::string CreateForeignServer(const catalog::ForeignServer& s);
+std::string CreateUserMapping(const catalog::UserMapping& u);
+// "FOR role|PUBLIC SERVER s", the part of the statement that names a user mapping.
+std::string UserMappingTarget(const catalog::UserMapping& u);
+
+// CREATE PUBLICATION with FOR ALL TABLES and WITH (...); tables and schemas are separate entries.
+std::string CreatePublication(const catalog::Publication& p);
+std::string PublicationAddTable(const catalog::Publication& p, const catalog::PublicationTable& t);
+std::string PublicationAddSchema(const catalog::Publication& p,
+                                 const catalog::PublicationSchema& s);
+// CREATE SUBSCRIPTION ... WITH (connect = false, ...): restoring never contacts the publisher,
+// and the subscription is left disabled, as pg_dump leaves it.
+std::string CreateSubscription(const catalog::Subscription& s);
+
+std::string CreateOperator(const catalog::Operator& o);
+// `"s".op (left, right)` with NONE for a missing argument: how ALTER/COMMENT name an operator.
+std::string OperatorSignature(const catalog::Operator& o);
+std::string CreateAccessMethod(const catalog::AccessMethod& a);
+// CREATE OPERATOR FAMILY, plus ALTER OPERATOR FAMILY ... ADD for its loose members.
+std::string CreateOpFamily(const catalog::OpFamily& f);
+std::string CreateOpClass(const catalog::OpClass& c);
+std::string CreateConversion(const catalog::Conversion& c);
+
+std::string CreateLargeObject(const catalog::LargeObject& lo);
+// Writes the contents of an existing large object; empty when it has none.
+std::string LargeObjectData(const catalog::LargeObject& lo);
+
+}  // namespace libdump::ddl
+
+#endif  // LIBDUMP_SRC_DDL_DDL_MISC_H_

@@ -1,0 +1,224 @@
+// The "misc" family: collations, range and shell types, text search objects, operators and
+// their classes and families, access methods, conversions, foreign-data wrappers, servers, user
+// mappings (pre-data); large objects (pre-data, contents in the data section); extended
+// statistics, publications, subscriptions and default privileges (post-data, as pg_dump has
+// them).
+#include "ddl/ddl.h"
+#include "ddl/ddl_misc.h"
+#include "dump/toc_builder_internal.h"
+#include "pg/pg.h"
+
+namespace libdump::dump {
+
+using catalog::Oid;
+using format::Section;
+using pg::QualifiedName;
+using pg::QuoteIdent;
+
+namespace {
+
+// Catalogs only this family registers objects of (see cls:: for the shared ones).
+constexpr Oid kAmOp = 2602;
+constexpr Oid kAmProc = 2603;
+constexpr Oid kPublicationRel = 6106;
+constexpr Oid kPublicationNamespace = 6237;
+constexpr Oid kUserMapping = 1418;
+constexpr Oid kSubscription = 6100;
+constexpr Oid kLargeObject = 2613;
+
+}  // namespace
+
+void TocBuilder::AddMiscObjects() {
+  const catalog::MiscObjects& m = cat_.misc;
+
+  // An object that lives in a schema and has an owner: entry, owner, registration, comment.
+  // `what` is how SQL names the kind (COLLATION, TEXT SEARCH DICTIONARY, ...); `object` the
+  // object as ALTER/COMMENT name it after `what`.
+  auto add_object = [&](const std::string& what, Section section, const std::string& schema,
+                        const std::string& name, const std::string& owner, std::string sql,
+                        const std::string& object, Oid classid, Oid oid,
+                        const std::optional<std::string>& comment) {
+    const uint32_t id = Add(what, section, schema, name, owner, std::move(sql),
+                            "DROP " + what + " " + object + ";\n", {SchemaId(schema)});
+    if (!owner.empty()) Entry(id).owner_object = what + " " + object;
+    Entry(id).catalog_oid = oid;
+    Register(classid, oid, id);
+    AddComment(comment, id, what + " " + object, what + " " + name);
+    return id;
+  };
+
+  for (const auto& c : m.collations) {
+    add_object("COLLATION", Section::kPreData, c.schema, c.name, c.owner, ddl::CreateCollation(c),
+               QualifiedName(c.schema, c.name), cls::kCollation, c.oid, c.comment);
+  }
+
+  for (const auto& t : m.ranges) {
+    const std::string qname = QualifiedName(t.schema, t.name);
+    const uint32_t id = add_object("TYPE", Section::kPreData, t.schema, t.name, t.owner,
+                                   ddl::CreateRangeType(t), qname, cls::kType, t.oid, t.comment);
+    // The range's array, its multirange and the multirange's array come with it.
+    Register(cls::kType, t.array_oid, id);
+    Register(cls::kType, t.multirange_oid, id);
+    Register(cls::kType, t.multirange_array_oid, id);
+    AddAcl(t.acl, id, "TYPE", qname, "TYPE " + t.name);
+  }
+  for (const auto& t : m.shells) {
+    add_object("TYPE", Section::kPreData, t.schema, t.name, t.owner, ddl::CreateShellType(t),
+               QualifiedName(t.schema, t.name), cls::kType, t.oid, t.comment);
+  }
+
+  // Text search parsers and templates have no owner.
+  for (const auto& p : m.ts_parsers) {
+    add_object("TEXT SEARCH PARSER", Section::kPreData, p.schema, p.name, "",
+               ddl::CreateTsParser(p), QualifiedName(p.schema, p.name), cls::kTsParser, p.oid,
+               p.comment);
+  }
+  for (const auto& t : m.ts_templates) {
+    add_object("TEXT SEARCH TEMPLATE", Section::kPreData, t.schema, t.name, "",
+               ddl::CreateTsTemplate(t), QualifiedName(t.schema, t.name), cls::kTsTemplate, t.oid,
+               t.comment);
+  }
+  for (const auto& d : m.ts_dictionaries) {
+    add_object("TEXT SEARCH DICTIONARY", Section::kPreData, d.schema, d.name, d.owner,
+               ddl::CreateTsDictionary(d), QualifiedName(d.schema, d.name), cls::kTsDict, d.oid,
+               d.comment);
+  }
+  for (const auto& c : m.ts_configs) {
+    add_object("TEXT SEARCH CONFIGURATION", Section::kPreData, c.schema, c.name, c.owner,
+               ddl::CreateTsConfig(c), QualifiedName(c.schema, c.name), cls::kTsConfig, c.oid,
+               c.comment);
+  }
+
+  // Access methods have no owner and no schema.
+  for (const auto& a : m.access_methods) {
+    const uint32_t id =
+        Add("ACCESS METHOD", Section::kPreData, "", a.name, "", ddl::CreateAccessMethod(a),
+            "DROP ACCESS METHOD " + QuoteIdent(a.name) + ";\n", {});
+    Entry(id).catalog_oid = a.oid;
+    Register(cls::kAm, a.oid, id);
+    AddComment(a.comment, id, "ACCESS METHOD " + QuoteIdent(a.name), "ACCESS METHOD " + a.name);
+  }
+  for (const auto& o : m.operators) {
+    const std::string sig = ddl::OperatorSignature(o);
+    add_object("OPERATOR", Section::kPreData, o.schema, o.name, o.owner, ddl::CreateOperator(o),
+               sig, cls::kOperator, o.oid, o.comment);
+  }
+  // A class or family entry creates its members too, so the members' dependencies (on operators
+  // and functions) become the entry's.
+  for (const auto& f : m.op_families) {
+    const uint32_t id = add_object(
+        "OPERATOR FAMILY", Section::kPreData, f.schema, f.name, f.owner, ddl::CreateOpFamily(f),
+        QualifiedName(f.schema, f.name) + " USING " + f.method, cls::kOpFamily, f.oid, f.comment);
+    for (const auto& mem : f.members) Register(mem.is_function ? kAmProc : kAmOp, mem.oid, id);
+  }
+  for (const auto& c : m.op_classes) {
+    const uint32_t id = add_object(
+        "OPERATOR CLASS", Section::kPreData, c.schema, c.name, c.owner, ddl::CreateOpClass(c),
+        QualifiedName(c.schema, c.name) + " USING " + c.method, cls::kOpClass, c.oid, c.comment);
+    for (const auto& mem : c.members) Register(mem.is_function ? kAmProc : kAmOp, mem.oid, id);
+  }
+  for (const auto& c : m.conversions) {
+    add_object("CONVERSION", Section::kPreData, c.schema, c.name, c.owner, ddl::CreateConversion(c),
+               QualifiedName(c.schema, c.name), cls::kConversion, c.oid, c.comment);
+  }
+
+  for (const auto& w : m.wrappers) {
+    const std::string qname = QuoteIdent(w.name);
+    const uint32_t id = add_object("FOREIGN DATA WRAPPER", Section::kPreData, "", w.name, w.owner,
+                                   ddl::CreateForeignDataWrapper(w), qname,
+                                   cls::kForeignDataWrapper, w.oid, w.comment);
+    AddAcl(w.acl, id, "FOREIGN DATA WRAPPER", qname, "FOREIGN DATA WRAPPER " + w.name);
+  }
+  for (const auto& s : m.servers) {
+    const std::string qname = QuoteIdent(s.name);
+    const uint32_t id =
+        add_object("SERVER", Section::kPreData, "", s.name, s.owner, ddl::CreateForeignServer(s),
+                   qname, cls::kForeignServer, s.oid, s.comment);
+    AddDep(id, Lookup(cls::kForeignDataWrapper, s.wrapper_oid));
+    AddAcl(s.acl, id, "FOREIGN SERVER", qname, "FOREIGN SERVER " + s.name);
+  }
+  for (const auto& u : m.user_mappings) {
+    // Listed under the server's owner, as pg_dump lists it; a mapping has no owner of its own.
+    const uint32_t server_id = Lookup(cls::kForeignServer, u.server_oid);
+    if (server_id == 0) continue;
+    const uint32_t id =
+        Add("USER MAPPING", Section::kPreData, "", "USER MAPPING " + u.user + " SERVER " + u.server,
+            Entry(server_id).owner, ddl::CreateUserMapping(u),
+            "DROP USER MAPPING " + ddl::UserMappingTarget(u) + ";\n", {server_id});
+    Register(kUserMapping, u.oid, id);
+  }
+
+  for (const auto& lo : m.large_objects) {
+    const std::string name = std::to_string(lo.oid);
+    const uint32_t id =
+        Add("BLOB", Section::kPreData, "", name, lo.owner, ddl::CreateLargeObject(lo),
+            "SELECT pg_catalog.lo_unlink('" + name + "');\n", {});
+    Entry(id).owner_object = "LARGE OBJECT " + name;
+    Entry(id).catalog_oid = lo.oid;
+    Register(kLargeObject, lo.oid, id);
+    AddComment(lo.comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
+    AddAcl(lo.acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
+    // The contents are written after the tables' data, by a statement (restore's pass 4 runs
+    // data-section entries that carry no COPY).
+    std::string data = ddl::LargeObjectData(lo);
+    if (!data.empty()) {
+      Add("BLOB DATA", Section::kData, "", name, lo.owner, std::move(data), "", {id});
+    }
+  }
+
+  // --- post-data ------------------------------------------------------------------------------
+  for (const auto& s : m.statistics) {
+    // The table it is on comes from pg_depend (the statistics object depends on its columns).
+    add_object("STATISTICS", Section::kPostData, s.schema, s.name, s.owner,
+               ddl::CreateStatistics(s), QualifiedName(s.schema, s.name), cls::kStatisticExt, s.oid,
+               s.comment);
+  }
+  for (const auto& p : m.publications) {
+    const std::string qname = QuoteIdent(p.name);
+    const uint32_t id =
+        add_object("PUBLICATION", Section::kPostData, "", p.name, p.owner,
+                   ddl::CreatePublication(p), qname, cls::kPublication, p.oid, p.comment);
+    for (const auto& t : p.tables) {
+      const uint32_t table_id = Lookup(cls::kClass, t.table_oid);
+      if (table_id == 0) continue;  // a table the dump does not create
+      const uint32_t rel_id = Add("PUBLICATION TABLE", Section::kPostData, t.schema,
+                                  p.name + " " + t.name, p.owner, ddl::PublicationAddTable(p, t),
+                                  "ALTER PUBLICATION " + qname + " DROP TABLE ONLY " +
+                                      QualifiedName(t.schema, t.name) + ";\n",
+                                  {id, table_id});
+      Register(kPublicationRel, t.oid, rel_id);
+    }
+    for (const auto& s : p.schemas) {
+      const uint32_t schema_id = SchemaId(s.schema);
+      if (schema_id == 0) continue;
+      const uint32_t ns_id = Add(
+          "PUBLICATION TABLES IN SCHEMA", Section::kPostData, s.schema, p.name + " " + s.schema,
+          p.owner, ddl::PublicationAddSchema(p, s),
+          "ALTER PUBLICATION " + qname + " DROP TABLES IN SCHEMA " + QuoteIdent(s.schema) + ";\n",
+          {id, schema_id});
+      Register(kPublicationNamespace, s.oid, ns_id);
+    }
+  }
+  for (const auto& s : m.subscriptions) {
+    const uint32_t id =
+        Add("SUBSCRIPTION", Section::kPostData, "", s.name, s.owner, ddl::CreateSubscription(s),
+            "DROP SUBSCRIPTION " + QuoteIdent(s.name) + ";\n", {});
+    Entry(id).owner_object = "SUBSCRIPTION " + QuoteIdent(s.name);
+    Entry(id).catalog_oid = s.oid;
+    Register(kSubscription, s.oid, id);
+    AddComment(s.comment, id, "SUBSCRIPTION " + QuoteIdent(s.name), "SUBSCRIPTION " + s.name);
+  }
+  // Default privileges come last, so that they never apply to objects the restore creates.
+  for (const auto& d : m.default_acls) {
+    auto sql = ddl::DefaultPrivileges(d);
+    // As for ACLs: an item this code cannot spell is left out rather than failing the dump.
+    if (!sql.ok()) continue;
+    const uint32_t id =
+        Add("DEFAULT ACL", Section::kPostData, d.schema,
+            "DEFAULT PRIVILEGES FOR " + std::string(ddl::DefaultAclObjects(d.object_type)), d.role,
+            std::move(*sql), "", {d.schema.empty() ? 0 : SchemaId(d.schema)});
+    Entry(id).catalog_oid = d.oid;
+  }
+}
+
+}  // namespace libdump::dump
