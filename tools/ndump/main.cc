@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   int jobs = 1;
   int level = 3;
   bool verbose = false;
+  double split_mb = 64;
   app.add_option("DBNAME", positional_db, "database to dump (same as -d)");
   app.add_option("-f,--file", file, "output file name, - for standard output")
       ->capture_default_str();
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--compress-level", level, "zstd compression level (0 stores uncompressed)")
       ->check(CLI::Range(0, 19))
+      ->capture_default_str();
+  app.add_option("--split-size", split_mb,
+                 "dump tables larger than this many MB in chunks of about this size, so that "
+                 "jobs share them (0: never split)")
+      ->check(CLI::Range(0.0, 1e7))
       ->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "verbose mode");
   AddConnectionOptions(app, &conn);
@@ -67,6 +73,7 @@ int main(int argc, char** argv) {
   options.connection = ToConnectionOptions(conn, "ndump");
   options.jobs = jobs;
   options.compression_level = level;
+  options.split_bytes = static_cast<uint64_t>(split_mb * 1024 * 1024);
   StderrObserver observer("ndump", verbose);
   auto result = libdump::Dump(options, sink->get(), &observer, &cancel);
   if (!result.ok()) {

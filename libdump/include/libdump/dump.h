@@ -38,6 +38,11 @@ struct DumpOptions {
   // not split across blocks, so a block may end before the target; only a row longer than 8 MiB
   // (the largest block) is split over several blocks.
   uint32_t block_size = 1u << 20;
+  // Tables bigger than this (heap + TOAST, as pg_table_size counts) are dumped as several chunks
+  // of heap pages of about this size, each its own TABLE DATA entry, so that jobs share a big
+  // table on dump and on restore. 0 never splits. Needs PostgreSQL 14+ (TID range scans); older
+  // servers dump every table whole.
+  uint64_t split_bytes = 64ull << 20;
 };
 
 struct DumpSummary {

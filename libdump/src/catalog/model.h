@@ -162,6 +162,7 @@ struct Table {
   std::string cluster_index;    // index name for CLUSTER ON
   std::vector<Policy> policies;
   uint64_t size_bytes = 0;  // pg_table_size (heap + TOAST), for scheduling
+  uint64_t heap_pages = 0;  // pg_relation_size / block_size: the main fork's pages now
   std::optional<std::string> comment;
 };
 
@@ -190,6 +191,7 @@ struct DependEdge {
 
 struct Catalog {
   int server_version = 0;
+  bool tid_range_scans = false;  // PostgreSQL 14+: ctid ranges are scanned, not filtered
   std::string server_version_string;
   std::string encoding;
   std::vector<Schema> schemas;

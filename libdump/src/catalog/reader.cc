@@ -218,7 +218,9 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                  "c.reltype, c.relacl, c.relispopulated, c.relispartition, "
                  "pg_catalog.pg_get_expr(c.relpartbound, c.oid), "
                  "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
-                 "c.relrowsecurity, c.relforcerowsecurity, c.relreplident "
+                 "c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
+                 "CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_relation_size(c.oid) / "
+                 "pg_catalog.current_setting('block_size')::pg_catalog.int8 ELSE 0 END "
                  "FROM pg_catalog.pg_class c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                  "WHERE c.relkind IN ('r', 'v', 'p', 'm') AND " +
@@ -246,6 +248,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
     t.row_security = r.GetBool(i, 16);
     t.force_row_security = r.GetBool(i, 17);
     t.replica_identity = r.Get(i, 18).empty() ? 'd' : r.Get(i, 18)[0];
+    t.heap_pages = r.GetUInt(i, 19);
     by_oid[t.oid] = cat->tables.size();
     cat->tables.push_back(std::move(t));
   }
@@ -530,6 +533,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
                                                 "FROM pg_catalog.pg_database d "
                                                 "WHERE d.datname = pg_catalog.current_database()"));
   if (enc.rows() == 1) cat.encoding = enc.GetString(0, 0);
+  cat.tid_range_scans = cat.server_version >= 140000;
   RETURN_IF_ERROR(ReadSchemas(conn, &cat));
   RETURN_IF_ERROR(ReadTypes(conn, &cat));
   RETURN_IF_ERROR(ReadRelations(conn, &cat));

@@ -268,6 +268,24 @@ std::string CopyOutSql(const catalog::Table& t) {
          " TO STDOUT";
 }
 
+std::string CopyOutPagesSql(const catalog::Table& t, uint64_t first_page, uint64_t end_page) {
+  std::string cols;
+  for (const auto& col : t.columns) {
+    if (col.dropped || col.generated == 's') continue;
+    cols += cols.empty() ? "" : ", ";
+    cols += QuoteIdent(col.name);
+  }
+  // ONLY: a SELECT on an inheritance parent would also return its children's rows, which
+  // COPY of the table itself never does.
+  std::string sql = "COPY (SELECT " + (cols.empty() ? std::string() : cols) + " FROM ONLY " +
+                    QualifiedName(t.schema, t.name) + " WHERE ctid >= '(" +
+                    std::to_string(first_page) + ",0)'::pg_catalog.tid";
+  if (end_page != 0) {
+    sql += " AND ctid < '(" + std::to_string(end_page) + ",0)'::pg_catalog.tid";
+  }
+  return sql + ") TO STDOUT";
+}
+
 std::string CopyInSql(const catalog::Table& t) {
   std::string cols = CopyColumnList(t);
   return "COPY " + QualifiedName(t.schema, t.name) + (cols.empty() ? "" : " " + cols) +

@@ -47,6 +47,8 @@ std::string Comment(std::string_view target, std::string_view text);
 // The COPY statements of a table: which columns are copied (generated columns are not).
 std::string CopyColumnList(const catalog::Table& t);  // `("a", "b")` or "" for no columns
 std::string CopyOutSql(const catalog::Table& t);
+// COPY of the rows in heap pages [first_page, end_page) only; end_page 0 means no upper bound.
+std::string CopyOutPagesSql(const catalog::Table& t, uint64_t first_page, uint64_t end_page);
 std::string CopyInSql(const catalog::Table& t);
 
 // Options from reloptions text ("k=v" lines) to "k='v', ..." for WITH ( ... ).

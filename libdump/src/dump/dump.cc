@@ -78,7 +78,9 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
 
   ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
   RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
-  ASSIGN_OR_RETURN(dump::BuiltToc toc, dump::BuildToc(cat));
+  dump::BuildOptions build;
+  build.chunk_bytes = options.split_bytes;
+  ASSIGN_OR_RETURN(dump::BuiltToc toc, dump::BuildToc(cat, build));
   events.Verbose("read catalog: " + std::to_string(toc.entries.size()) + " entries, " +
                  std::to_string(toc.data_jobs.size()) + " tables with data");
 

@@ -132,7 +132,11 @@ void TocBuilder::PostponeForPostData() {
     grew = false;
     for (auto& e : out_.entries) {
       if (e.section != Section::kPreData) continue;
-      if (e.kind != "VIEW" && e.kind != "COMMENT" && e.kind != "ACL") continue;
+      // Functions too: a SQL-standard body (BEGIN ATOMIC) is parsed, and depends, like a view.
+      if (e.kind != "VIEW" && e.kind != "COMMENT" && e.kind != "ACL" && e.kind != "FUNCTION" &&
+          e.kind != "PROCEDURE" && e.kind != "AGGREGATE") {
+        continue;
+      }
       for (uint32_t d : e.deps) {
         if (post.count(d)) {
           e.section = Section::kPostData;
@@ -145,6 +149,8 @@ void TocBuilder::PostponeForPostData() {
   }
 }
 
-Result<BuiltToc> BuildToc(const catalog::Catalog& catalog) { return TocBuilder(catalog).Build(); }
+Result<BuiltToc> BuildToc(const catalog::Catalog& catalog, const BuildOptions& options) {
+  return TocBuilder(catalog, options).Build();
+}
 
 }  // namespace libdump::dump

@@ -24,7 +24,12 @@ struct BuiltToc {
   std::vector<DataJob> data_jobs;         // largest first
 };
 
-Result<BuiltToc> BuildToc(const catalog::Catalog& catalog);
+struct BuildOptions {
+  // Tables bigger than this are dumped in chunks of about this size (0: never split).
+  uint64_t chunk_bytes = 64ull << 20;
+};
+
+Result<BuiltToc> BuildToc(const catalog::Catalog& catalog, const BuildOptions& options = {});
 
 }  // namespace libdump::dump
 

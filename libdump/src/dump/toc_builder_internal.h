@@ -50,7 +50,8 @@ inline constexpr catalog::Oid kAm = 2601;
 
 class TocBuilder {
  public:
-  explicit TocBuilder(const catalog::Catalog& cat) : cat_(cat) {}
+  TocBuilder(const catalog::Catalog& cat, const BuildOptions& options)
+      : cat_(cat), options_(options) {}
   Result<BuiltToc> Build();
 
   // --- shared helpers -------------------------------------------------------------------------
@@ -90,6 +91,11 @@ class TocBuilder {
   void AddCodeObjects();    // toc_code.cc
   void AddMiscObjects();    // toc_misc.cc
 
+  // Tables bigger than options.chunk_bytes are dumped in chunks of about that size, at most
+  // this many (toc_relations.cc).
+  static constexpr uint64_t kMaxChunks = 64;
+  void AddTableData(const catalog::Table& t, uint32_t table_id);
+
   // The SQL of an inheritance child (toc_relations.cc); sets `inherit_sql` when the child needs
   // ALTER TABLE ... INHERIT afterwards to keep its column order.
   std::string InheritanceChildSql(
@@ -103,6 +109,7 @@ class TocBuilder {
   void PostponeForPostData();
 
   const catalog::Catalog& cat_;
+  const BuildOptions options_;
   BuiltToc out_;
   std::unordered_map<std::string, uint32_t> schema_ids_;
   std::map<std::pair<catalog::Oid, catalog::Oid>, uint32_t> registry_;

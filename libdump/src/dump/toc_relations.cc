@@ -112,17 +112,42 @@ void TocBuilder::AddRelations() {
       Add("MATERIALIZED VIEW DATA", Section::kPostData, t.schema, t.name, t.owner,
           "REFRESH MATERIALIZED VIEW " + qname + ";\n", "", {id});
     }
-    if (t.kind == 'r') {
-      const uint32_t data_id =
-          Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {id});
-      format::TocEntry& de = Entry(data_id);
-      de.copy_sql = ddl::CopyInSql(t);
-      de.size_estimate = t.size_bytes;
-      de.catalog_oid = t.oid;
-      out_.data_jobs.push_back({data_id, ddl::CopyOutSql(t), qname, t.size_bytes});
-    }
+    if (t.kind == 'r') AddTableData(t, id);
   }
   for (const auto& [entry, parent] : parent_links) AddDep(entry, Lookup(cls::kClass, parent));
+}
+
+void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
+  const std::string qname = QualifiedName(t.schema, t.name);
+  // A big table is dumped as several chunks of heap pages, each its own TABLE DATA entry, so
+  // that -j workers share one huge table on dump and on restore. Chunks need TID range scans
+  // (PostgreSQL 14+); older servers would read the whole table for every chunk. The last chunk
+  // has no upper bound: it also takes pages the table gained since its size was read.
+  uint64_t chunks = 1;
+  const uint64_t chunk = options_.chunk_bytes;
+  if (cat_.tid_range_scans && chunk > 0 && t.size_bytes > chunk && t.heap_pages > 1) {
+    chunks = std::min<uint64_t>({(t.size_bytes + chunk - 1) / chunk, kMaxChunks, t.heap_pages});
+  }
+  for (uint64_t i = 0; i < chunks; ++i) {
+    const uint32_t data_id =
+        Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {table_id});
+    format::TocEntry& de = Entry(data_id);
+    de.copy_sql = ddl::CopyInSql(t);
+    de.size_estimate = t.size_bytes / chunks;
+    de.catalog_oid = t.oid;
+    std::string copy_out;
+    std::string label = qname;
+    if (chunks == 1) {
+      copy_out = ddl::CopyOutSql(t);
+    } else {
+      const uint64_t first = t.heap_pages * i / chunks;
+      const uint64_t end = i + 1 == chunks ? 0 : t.heap_pages * (i + 1) / chunks;
+      copy_out = ddl::CopyOutPagesSql(t, first, end);
+      label +=
+          " (pages " + std::to_string(first) + "-" + (end ? std::to_string(end - 1) : "") + ")";
+    }
+    out_.data_jobs.push_back({data_id, std::move(copy_out), label, de.size_estimate});
+  }
 }
 
 std::string TocBuilder::InheritanceChildSql(

@@ -1,0 +1,63 @@
+// Big tables dumped in chunks of heap pages (--split-size): every row lands exactly once, the
+// chunks are separate TABLE DATA entries, and an inheritance parent's chunks hold only its own
+// rows (SELECT ... FROM ONLY).
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tools.h"
+
+namespace ndump_test {
+namespace {
+
+TEST(SplitTables, ChunksCoverEveryRowOnce) {
+  const std::string src = Cluster().CreateDatabase("split");
+  ASSERT_TRUE(Cluster().Psql(src,
+                             "CREATE TABLE big (id int PRIMARY KEY, s text, "
+                             "  g int GENERATED ALWAYS AS (id * 2) STORED);"
+                             "INSERT INTO big (id, s) SELECT g, repeat(md5(g::text), 1 + g % 9) "
+                             "  FROM generate_series(1, 40000) g;"
+                             "DELETE FROM big WHERE id % 13 = 0;"  // holes in the pages
+                             "CREATE TABLE big_child (extra int) INHERITS (big);"
+                             "INSERT INTO big_child (id, s, extra) VALUES (-1, 'child', 7);"
+                             "CREATE TABLE small (x int); INSERT INTO small VALUES (1);"));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("split.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"-j", "2", "--split-size", "0.5"}));
+
+  CommandResult list = Nrestore({"--list", archive});
+  ASSERT_EQ(list.exit_code, 0) << list.Describe();
+  int big_chunks = 0, small_chunks = 0;
+  for (const std::string& line : Lines(list.out)) {
+    if (line.find("TABLE DATA public big ") != std::string::npos) ++big_chunks;
+    if (line.find("TABLE DATA public small ") != std::string::npos) ++small_chunks;
+  }
+  EXPECT_GT(big_chunks, 3) << list.out;
+  EXPECT_EQ(small_chunks, 1) << list.out;
+
+  const std::string copy = Cluster().CreateDatabase("splitcopy");
+  ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
+  EXPECT_SAME_DATABASE(src, copy);
+  EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM ONLY big"), "36924");
+}
+
+TEST(SplitTables, SplitSizeZeroNeverSplits) {
+  const std::string src = Cluster().CreateDatabase("nosplit");
+  ASSERT_TRUE(Cluster().Psql(src,
+                             "CREATE TABLE big (id int, s text);"
+                             "INSERT INTO big SELECT g, repeat('y', 200) "
+                             "  FROM generate_series(1, 20000) g;"));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("whole.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"-j", "2", "--split-size", "0"}));
+  CommandResult list = Nrestore({"--list", archive});
+  ASSERT_EQ(list.exit_code, 0) << list.Describe();
+  int chunks = 0;
+  for (const std::string& line : Lines(list.out)) {
+    if (line.find("TABLE DATA public big ") != std::string::npos) ++chunks;
+  }
+  EXPECT_EQ(chunks, 1) << list.out;
+}
+
+}  // namespace
+}  // namespace ndump_test
