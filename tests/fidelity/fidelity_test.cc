@@ -17,7 +17,8 @@ std::vector<std::string> Fixtures() {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(NDUMP_SQL_DIR)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("fidelity_", 0) == 0 && entry.path().extension() == ".sql") {
+    if ((name.rfind("fidelity_", 0) == 0 || name == "foundation.sql") &&
+        entry.path().extension() == ".sql") {
       names.push_back(name);
     }
   }
@@ -34,6 +35,20 @@ TEST_P(Fidelity, RoundTripIsIdentical) {
   ASSERT_TRUE(DumpTo(src, archive, {"-j", "2"}));
   const std::string copy = Cluster().CreateDatabase("fidcopy");
   ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
+  EXPECT_SAME_DATABASE(src, copy);
+}
+
+// The same through a script: nrestore -f out.sql, then psql -f out.sql.
+TEST_P(Fidelity, ScriptRoundTripIsIdentical) {
+  const std::string src = NewLoadedDatabase(GetParam(), "fidscript");
+  ScopedTempDir dir;
+  const std::string archive = dir.File("fixture.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"-j", "2"}));
+  const std::string script = dir.File("restore.sql");
+  CommandResult r = Nrestore({"-f", script, archive});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string copy = Cluster().CreateDatabase("fidscriptcopy");
+  ASSERT_TRUE(Cluster().PsqlFile(copy, script));
   EXPECT_SAME_DATABASE(src, copy);
 }
 

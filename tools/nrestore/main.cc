@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   bool list = false;
   bool verify = false;
   bool verbose = false;
+  std::string script = "-";
   app.add_option("FILE", file, "archive to read, - for standard input")->capture_default_str();
   auto* list_flag = app.add_flag("-l,--list", list, "print a summarized TOC of the archive");
   app.add_flag("--verify", verify, "check every checksum and structure of the archive, no server")
@@ -89,6 +90,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "verbose mode");
+  app.add_option("-f,--file", script,
+                 "without -d: write the archive as a psql script to this file (- for standard "
+                 "output)")
+      ->capture_default_str();
   AddConnectionOptions(app, &conn);
 
   try {
@@ -102,8 +107,21 @@ int main(int argc, char** argv) {
   if (list) return List(file);
   if (verify) return Verify(file);
   if (conn.dbname.empty()) {
-    std::cerr << "nrestore: error: no target database: give -d DBNAME (or --list)\n";
-    return kExitUsage;
+    // As pg_restore: with no database to restore into, print the archive as a script.
+    if (file == "-") {
+      std::cerr << "nrestore: error: writing a script needs the archive as a FILE (or give -d)\n";
+      return kExitUsage;
+    }
+    auto in = libdump::OpenFileSource(file);
+    if (!in.ok()) return ReportError("nrestore", in.status());
+    auto out = libdump::OpenFileSink(script);
+    if (!out.ok()) return ReportError("nrestore", out.status());
+    libdump::Status st = libdump::WriteScript(in->get(), out->get());
+    if (!st.ok()) {
+      out->reset();  // no partial script left behind
+      return ReportError("nrestore", st);
+    }
+    return kExitOk;
   }
 
   libdump::CancelToken cancel;

@@ -62,13 +62,19 @@ struct RestoreSummary {
 // A seekable source (Seekable() true) is read in place with Size() and ReadAt() only, never
 // Read(): ReadAt() is called from the calling thread and from the worker threads concurrently,
 // which byte_io.h requires to be safe.
-// A non-seekable source (a pipe, a network stream) is first read to its end with Read() on the
-// calling thread and spooled to an unlinked temporary file in $TMPDIR (default /tmp), which needs
-// disk space for the whole archive and is removed when the call returns.
+// A non-seekable source (a pipe, a network stream) is read once, in order, with Read() on the
+// calling thread, and each table's blocks go to a worker connection as they arrive. Memory stays
+// bounded (a few blocks per worker); the blocks of tables that find every connection busy are
+// spilled to an unlinked temporary file in $TMPDIR (default /tmp), removed when the call returns
+// (docs/architecture.md, "Restore from a pipe").
 //
-// Checks: header, TOC, footer and block index are checked before the server is contacted, so a
-// truncated, foreign or damaged archive never touches the target; every data block is checked
-// against its checksum before its bytes reach the server.
+// Checks: for a seekable source, header, TOC, footer and block index are checked before the
+// server is contacted, so a truncated, foreign or damaged archive never touches the target. A
+// pipe's header and TOC are checked before the server is contacted, its index and footer only
+// when the data has been read: a pipe found damaged or cut short part-way leaves the tables
+// loaded so far in place (each table is loaded completely or not at all) and fails with
+// kCorruption. Every data block is checked against its checksum before its bytes reach the
+// server.
 //
 // Errors (Status codes, see status.h), each with a one-line message and, where known, the object
 // being processed (e.g. `TABLE DATA public.orders`, `INDEX public.orders_pkey`):
@@ -101,12 +107,20 @@ Result<std::vector<format::TocEntry>> ListArchive(ByteSource* source,
 
 // Checks a whole archive without a server: every checksum, the structure, the index and footer,
 // and each entry's content hash (format::ArchiveReader::Verify, archive_format.md §11.4). Reads
-// `source` (borrowed) once from start to end on the calling thread. OK only for a complete, valid
-// archive; then `report` (may be null) receives its totals. Otherwise kCorruption (the message
-// names the block and entry, e.g. `block 3 of entry 42 (TABLE DATA public.t): payload checksum
-// mismatch at offset 1234`; "incomplete archive" when the footer is missing), kUnsupported
+// `source` (borrowed) on the calling thread: a seekable one footer and index first, then from
+// start to end; a pipe once, from start to end. OK only for a complete, valid archive; then
+// `report` (may be null) receives its totals. Otherwise kCorruption (the message names the block
+// and entry, e.g. `block 3 of entry 42 (TABLE DATA public.t): payload checksum mismatch at offset
+// 1234`; a file without its footer is "incomplete archive", wherever it was cut), kUnsupported
 // (another major version, unknown flags) or the source's kIoError.
 Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr);
+
+// Writes the archive as a psql script to `out`, in restore order (pre-data, table data as
+// COPY ... FROM stdin blocks, post-data, sequence values), like pg_restore without -d. The script
+// starts with psql's \restrict and a random key, so no text inside it (a crafted object name)
+// can act as a psql meta-command. Every block is checked against its checksum before its bytes
+// are written. Needs a seekable source (kUnsupported otherwise). Commits `out` on success.
+Status WriteScript(ByteSource* source, ByteSink* out);
 
 }  // namespace libdump
 
