@@ -68,6 +68,16 @@ struct ExtensionMember {
   uint32_t extension = 0;
 };
 
+// A member of an extension whose privileges differ from those its extension script gave it
+// (pg_init_privs): the dump restores them after CREATE EXTENSION.
+struct ExtensionMemberAcl {
+  uint32_t extension = 0;
+  std::string kind;    // as GRANT spells it: FUNCTION, PROCEDURE, TABLE, SEQUENCE
+  std::string object;  // its SQL name, with argument types for functions
+  std::string schema, tag, owner;
+  std::string acl;  // aclitem[] text
+};
+
 // The rows of an extension configuration table (pg_extension.extconfig) that the dump must carry:
 // those matching the extension's filter condition.
 struct ExtensionConfigTable {
@@ -77,6 +87,14 @@ struct ExtensionConfigTable {
   std::string condition;    // extcondition: "WHERE ..." or empty
   std::string column_list;  // `"a", "b"`: the columns COPY carries (not dropped, not generated)
   uint64_t size_bytes = 0;  // pg_table_size, for scheduling
+};
+
+// A sequence an extension registered as configuration: its current value is data.
+struct ExtensionConfigSequence {
+  uint32_t extension = 0;
+  std::string schema, name, owner;
+  int64_t last_value = 0;
+  bool is_called = false;
 };
 
 struct Trigger {
@@ -139,6 +157,8 @@ struct CodeObjects {
   std::vector<Extension> extensions;
   std::vector<ExtensionMember> extension_members;
   std::vector<ExtensionConfigTable> extension_config_tables;
+  std::vector<ExtensionMemberAcl> extension_member_acls;
+  std::vector<ExtensionConfigSequence> extension_config_sequences;
   std::vector<Trigger> triggers;
   std::vector<EventTrigger> event_triggers;
   std::vector<Rule> rules;

@@ -216,8 +216,47 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
     cat->code.extension_members.push_back({OidAt(m, i, 0), OidAt(m, i, 1), OidAt(m, i, 2)});
   }
 
+  // Members whose privileges were changed after CREATE EXTENSION (functions and relations, the
+  // kinds extensions grant on). A member never changed has no pg_init_privs row and the default
+  // (NULL) privileges, or privileges equal to its pg_init_privs row.
+  ASSIGN_OR_RETURN(
+      pg::PgResult a,
+      conn.Query(
+          "SELECT d.refobjid, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, "
+          "p.oid::pg_catalog.regprocedure::pg_catalog.text, n.nspname, "
+          "p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
+          "pg_catalog.pg_get_userbyid(p.proowner), p.proacl "
+          "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+          "LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = p.oid AND "
+          "ip.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ip.objsubid = 0 "
+          "WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND "
+          "d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e' "
+          "AND p.proacl IS NOT NULL AND p.proacl IS DISTINCT FROM ip.initprivs "
+          "UNION ALL SELECT d.refobjid, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, "
+          "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+          "n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), c.relacl "
+          "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = c.oid AND "
+          "ip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ip.objsubid = 0 "
+          "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+          "d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e' "
+          "AND c.relacl IS NOT NULL AND c.relacl IS DISTINCT FROM ip.initprivs "
+          "ORDER BY 4, 5"));
+  for (int i = 0; i < a.rows(); ++i) {
+    ExtensionMemberAcl ma;
+    ma.extension = OidAt(a, i, 0);
+    ma.kind = a.GetString(i, 1);
+    ma.object = a.GetString(i, 2);
+    ma.schema = a.GetString(i, 3);
+    ma.tag = a.GetString(i, 4);
+    ma.owner = a.GetString(i, 5);
+    ma.acl = a.GetString(i, 6);
+    cat->code.extension_member_acls.push_back(std::move(ma));
+  }
+
   // Configuration tables (pg_extension_config_dump): their rows matching the filter are data.
-  // Sequences registered the same way are not carried (see toc_code.cc).
   ASSIGN_OR_RETURN(
       pg::PgResult c,
       conn.Query("SELECT c.oid, x.oid, n.nspname, c.relname, "
@@ -244,6 +283,38 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
     t.column_list = c.GetString(i, 6);
     t.size_bytes = c.GetUInt(i, 7);
     cat->code.extension_config_tables.push_back(std::move(t));
+  }
+
+  // Configuration sequences: their names first, then every value in one UNION ALL query.
+  ASSIGN_OR_RETURN(
+      pg::PgResult q,
+      conn.Query("SELECT x.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner) "
+                 "FROM pg_catalog.pg_extension x, pg_catalog.unnest(x.extconfig) AS u(relid) "
+                 "JOIN pg_catalog.pg_class c ON c.oid = u.relid "
+                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE c.relkind = 'S' AND x.oid >= " +
+                 std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
+  std::string values;
+  for (int i = 0; i < q.rows(); ++i) {
+    ExtensionConfigSequence sq;
+    sq.extension = OidAt(q, i, 0);
+    sq.schema = q.GetString(i, 1);
+    sq.name = q.GetString(i, 2);
+    sq.owner = q.GetString(i, 3);
+    if (!values.empty()) values += " UNION ALL ";
+    values += "SELECT " + std::to_string(i) + ", last_value, is_called FROM " +
+              pg::QualifiedName(sq.schema, sq.name);
+    cat->code.extension_config_sequences.push_back(std::move(sq));
+  }
+  if (!values.empty()) {
+    ASSIGN_OR_RETURN(pg::PgResult v, conn.Query(values));
+    auto& seqs = cat->code.extension_config_sequences;
+    for (int i = 0; i < v.rows(); ++i) {
+      const size_t idx = static_cast<size_t>(v.GetUInt(i, 0));
+      if (idx >= seqs.size()) continue;
+      seqs[idx].last_value = v.GetInt(i, 1);
+      seqs[idx].is_called = v.GetBool(i, 2);
+    }
   }
   return Status::Ok();
 }
@@ -355,7 +426,8 @@ Status ReadRules(pg::PgConn& conn, Catalog* cat) {
 }
 
 Status ReadCastsAndTransforms(pg::PgConn& conn, Catalog* cat) {
-  // Casts made after initdb, as pg_dump selects them: every user cast, whatever its types.
+  // Casts made after initdb, whatever their types; not those a type created with itself (a
+  // range type's cast to its multirange type, internally dependent on both), as in pg_dump.
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT c.oid, pg_catalog.format_type(c.castsource, NULL), "
@@ -363,7 +435,10 @@ Status ReadCastsAndTransforms(pg::PgConn& conn, Catalog* cat) {
                  ProcSignature("c.castfunc") +
                  ", c.castmethod, c.castcontext, pg_catalog.obj_description(c.oid, 'pg_cast') "
                  "FROM pg_catalog.pg_cast c WHERE c.oid >= " +
-                 kFirstNormalOid + " AND " + NotMember("pg_cast", "c.oid") + " ORDER BY 2, 3"));
+                 kFirstNormalOid + " AND " + NotMember("pg_cast", "c.oid") +
+                 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
+                 "'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND "
+                 "i.deptype = 'i') ORDER BY 2, 3"));
   for (int i = 0; i < r.rows(); ++i) {
     Cast c;
     c.oid = OidAt(r, i, 0);

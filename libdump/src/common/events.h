@@ -2,6 +2,8 @@
 #ifndef LIBDUMP_SRC_COMMON_EVENTS_H_
 #define LIBDUMP_SRC_COMMON_EVENTS_H_
 
+#include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <string>
 
@@ -35,6 +37,11 @@ class Events {
     progress_.stored_bytes_done += stored_bytes;
     if (entry_done) ++progress_.entries_done;
     if (observer_) observer_->OnProgress(progress_);
+  }
+  // Raises stored_bytes_done to `total` (a running total several threads report).
+  void SetStoredTotal(uint64_t total) {
+    std::lock_guard<std::mutex> lock(mu_);
+    progress_.stored_bytes_done = std::max(progress_.stored_bytes_done, total);
   }
   Progress progress() const {
     std::lock_guard<std::mutex> lock(mu_);

@@ -55,8 +55,8 @@ const char* ParallelWord(char p) {
   }
 }
 
-// ALTER TABLE works for the enabled state of triggers and rules on every relation kind that can
-// have them, except views, which ALTER VIEW does not cover: ALTER TABLE accepts them too.
+// The statement that sets a trigger's or rule's enabled state. Only tables (plain, partitioned,
+// foreign) have states other than 'O': the server refuses to disable a view's triggers or rules.
 std::string AlterRelation(std::string_view schema, std::string_view name) {
   return "ALTER TABLE " + QualifiedName(schema, name);
 }

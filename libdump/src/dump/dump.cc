@@ -50,7 +50,6 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   if (sink == nullptr) return Status::InvalidArgument("no output sink");
 
   ConnectionOptions conn_opts = options.connection;
-  if (conn_opts.application_name == "libdump") conn_opts.application_name = "ndump";
   pg::ConnGroup group;
   ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader,
                    pg::PgConn::Connect(conn_opts, kDumpSessionSql));
@@ -135,16 +134,19 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     std::string buffer;
     buffer.reserve(options.block_size + 4096);
     uint32_t rows = 0;
-    uint64_t stored_before = writer->bytes_written();
+    // Appends one block and reports it. Stored bytes are the archive's running total (the
+    // writer's), not per-worker differences, which would count other workers' blocks too.
+    auto append = [&](std::string_view raw, uint32_t block_rows) -> Status {
+      RETURN_IF_ERROR(stream->AppendBlock(raw, block_rows));
+      total_rows += block_rows;
+      total_raw += raw.size();
+      events.SetStoredTotal(writer->bytes_written());
+      events.AddProgress(block_rows, raw.size(), 0, false);
+      return Status::Ok();
+    };
     auto flush = [&]() -> Status {
       if (buffer.empty()) return Status::Ok();
-      RETURN_IF_ERROR(stream->AppendBlock(buffer, rows));
-      total_rows += rows;
-      total_raw += buffer.size();
-      uint64_t stored_now = writer->bytes_written();
-      events.AddProgress(rows, buffer.size(), stored_now - std::min(stored_now, stored_before),
-                         false);
-      stored_before = stored_now;
+      RETURN_IF_ERROR(append(buffer, rows));
       buffer.clear();
       rows = 0;
       return Status::Ok();
@@ -155,7 +157,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
           // A row larger than a block gets a block of its own, split at the block limit.
           if (buffer.size() + row.size() > options.block_size) RETURN_IF_ERROR(flush());
           while (row.size() > format::kMaxBlockRaw) {
-            RETURN_IF_ERROR(stream->AppendBlock(row.substr(0, format::kMaxBlockRaw), 0));
+            RETURN_IF_ERROR(append(row.substr(0, format::kMaxBlockRaw), 0));
             row.remove_prefix(format::kMaxBlockRaw);
           }
           buffer.append(row);

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "ddl/acl.h"
+#include "ddl/ddl.h"
 #include "ddl/ddl_code.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
@@ -41,6 +43,16 @@ void TocBuilder::AddCodeObjects() {
   for (const auto& m : code.extension_members) {
     Register(m.classid, m.objid, Lookup(cls::kExtension, m.extension));
   }
+  // Privileges changed on members: the ACL entry of the member, made here rather than by AddAcl
+  // because the member has no entry of its own (its owner is not the extension entry's).
+  for (const auto& m : code.extension_member_acls) {
+    const uint32_t ext_id = Lookup(cls::kExtension, m.extension);
+    if (ext_id == 0) continue;
+    auto sql = ddl::AclSql(m.kind, m.object, m.owner, m.acl);
+    if (!sql.ok()) continue;  // a privilege this code does not know: as AddAcl, leave it out
+    Add("ACL", Section::kPreData, m.schema, m.kind + " " + m.tag, m.owner, std::move(*sql), "",
+        {ext_id});
+  }
   for (const auto& t : code.extension_config_tables) {
     const uint32_t ext_id = Lookup(cls::kExtension, t.extension);
     if (ext_id == 0 || t.column_list.empty()) continue;
@@ -52,6 +64,18 @@ void TocBuilder::AddCodeObjects() {
     e.catalog_oid = t.oid;
     out_.data_jobs.push_back(
         {id, ddl::ConfigTableCopyOut(t), QualifiedName(t.schema, t.name), t.size_bytes});
+  }
+
+  for (const auto& c : code.extension_config_sequences) {
+    const uint32_t ext_id = Lookup(cls::kExtension, c.extension);
+    if (ext_id == 0) continue;
+    catalog::Sequence value;
+    value.schema = c.schema;
+    value.name = c.name;
+    value.last_value = c.last_value;
+    value.is_called = c.is_called;
+    Add("SEQUENCE SET", Section::kData, c.schema, c.name, c.owner, ddl::SequenceSet(value), "",
+        {ext_id});
   }
 
   for (const auto& f : code.functions) {

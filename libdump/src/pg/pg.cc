@@ -121,7 +121,8 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options
     }
     std::unique_ptr<PgConn> conn(new PgConn(raw));
     // libpq's default notice processor prints NOTICEs and WARNINGs to stderr; a library must not.
-    PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        raw, [](void*, const char*) {}, nullptr);
     {
       std::lock_guard<std::mutex> lock(conn->cancel_mu_);
       conn->cancel_ = PQgetCancel(raw);

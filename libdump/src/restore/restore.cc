@@ -127,6 +127,13 @@ class SpillFile {
     return Status::Ok();
   }
 
+  // Gives the disk space of an extent that has been loaded back to the file system (best effort:
+  // without hole punching the file just keeps its size until it is closed).
+  void Release(const Extent& e) const {
+    (void)::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(e.offset),
+                      static_cast<off_t>(e.length));
+  }
+
   uint64_t bytes() const { return end_; }
 
  private:
@@ -176,7 +183,11 @@ class StreamLoader {
     for (auto& w : workers_) w->cv.notify_all();
     for (auto& w : workers_) w->thread.join();
     std::lock_guard<std::mutex> lock(mu_);
-    if (!first_error_.ok()) return first_error_;
+    if (!first_error_.ok()) {
+      // A cancellation reaches the workers as server errors (PQcancel); report what it was.
+      if (cancel_ && cancel_->cancelled()) return Status::Cancelled("restore cancelled");
+      return first_error_;
+    }
     // Entries with data but no block: nothing to send, complete all the same.
     for (const TocEntry& e : reader_->toc()) {
       if (e.has_data() && entries_.find(e.dump_id) == entries_.end()) {
@@ -499,6 +510,7 @@ class StreamLoader {
           if (stop_.load()) return Status::Ok();  // the loop stops at its next item
           RETURN_IF_ERROR(spill_.Read(x, buf));
           RETURN_IF_ERROR(Send(w, *buf, x.rows, x.stored));
+          spill_.Release(x);
         }
         return Status::Ok();
       case Item::Kind::kEnd:
@@ -549,6 +561,9 @@ Status VerifyArchive(ByteSource* source, format::VerifyReport* report) {
   if (source == nullptr) return Status::InvalidArgument("no input source");
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
                    format::ArchiveReader::Open(source));
+  // A file cut short (a killed dump's leftover) is first of all incomplete: say so, rather than
+  // which structure the cut happens to fall in.
+  if (source->Seekable()) RETURN_IF_ERROR(reader->LoadIndex());
   return reader->Verify(report);
 }
 
@@ -570,7 +585,6 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   const auto& toc = reader->toc();
 
   ConnectionOptions conn_opts = options.connection;
-  if (conn_opts.application_name == "libdump") conn_opts.application_name = "nrestore";
   const std::string session = RestoreSessionSql(reader->header().encoding);
   pg::ConnGroup group;
   ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader, pg::PgConn::Connect(conn_opts, session));
@@ -691,6 +705,8 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
         if (it != post_index.end()) tasks[i].deps.push_back(it->second);
       }
       tasks[i].phase = post[i]->kind == "FK CONSTRAINT" ? 1 : 0;
+      // Event triggers last of all: they would fire for the other entries' DDL.
+      if (post[i]->kind == "EVENT TRIGGER") tasks[i].phase = 2;
     }
     // Comments follow their object's phase through their dependency.
     for (size_t i = 0; i < post.size(); ++i) {
