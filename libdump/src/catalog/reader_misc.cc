@@ -111,10 +111,14 @@ Status ReadCollations(pg::PgConn& conn, MiscObjects* m) {
 
 Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
   {
+    // Multiranges exist from PostgreSQL 14.
+    const std::string multirange =
+        conn.server_version() >= 140000 ? "rg.rngmultitypid" : "0::pg_catalog.oid";
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query(
-            "SELECT t.oid, t.typarray, rg.rngmultitypid, mt.typarray, n.nspname, t.typname, "
+            "SELECT t.oid, t.typarray, " + multirange +
+            ", mt.typarray, n.nspname, t.typname, "
             "pg_catalog.pg_get_userbyid(t.typowner), "
             "pg_catalog.format_type(rg.rngsubtype, NULL), " +
             QualifiedExpr("mt.typnamespace", "mt.typname") +
@@ -128,7 +132,9 @@ Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
             "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
             "JOIN pg_catalog.pg_range rg ON rg.rngtypid = t.oid "
             "JOIN pg_catalog.pg_type st ON st.oid = rg.rngsubtype "
-            "LEFT JOIN pg_catalog.pg_type mt ON mt.oid = rg.rngmultitypid "
+            "LEFT JOIN pg_catalog.pg_type mt ON mt.oid = " +
+            multirange +
+            " "
             "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = rg.rngsubopc "
             "LEFT JOIN pg_catalog.pg_collation co ON co.oid = rg.rngcollation "
             "WHERE t.typtype = 'r' AND " +
@@ -143,7 +149,7 @@ Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
       t.name = r.GetString(i, 5);
       t.owner = r.GetString(i, 6);
       t.subtype = r.GetString(i, 7);
-      t.multirange_name = r.GetString(i, 8);
+      if (!r.IsNull(i, 8)) t.multirange_name = r.GetString(i, 8);
       t.opclass = Opt(r, i, 9);
       t.collation = Opt(r, i, 10);
       t.canonical = Opt(r, i, 11);
@@ -298,13 +304,14 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
 }
 
 Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
-  // stxstattarget is NULL for "default" from PostgreSQL 17, -1 before.
+  // stxstattarget exists from PostgreSQL 13; it is NULL for "default" from 17, -1 before.
+  const std::string target =
+      conn.server_version() >= 130000 ? "COALESCE(s.stxstattarget::pg_catalog.int4, -1)" : "-1";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_userbyid(s.stxowner), "
-                 "pg_catalog.pg_get_statisticsobjdef(s.oid), "
-                 "COALESCE(s.stxstattarget::pg_catalog.int4, -1), " +
-                 Comment("s.oid", "pg_statistic_ext") +
+                 "pg_catalog.pg_get_statisticsobjdef(s.oid), " +
+                 target + ", " + Comment("s.oid", "pg_statistic_ext") +
                  " FROM pg_catalog.pg_statistic_ext s "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " +
                  InUserSchema("pg_statistic_ext", "s.oid") + " ORDER BY n.nspname, s.stxname"));
@@ -416,9 +423,10 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner), "
-                   "p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, "
-                   "p.pubviaroot, " +
+        conn.Query(std::string("SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner), "
+                               "p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, "
+                               "p.pubtruncate, ") +
+                   (conn.server_version() >= 130000 ? "p.pubviaroot" : "false") + ", " +
                    Comment("p.oid", "pg_publication") + " FROM pg_catalog.pg_publication p WHERE " +
                    UserGlobal("pg_publication", "p.oid") + " ORDER BY p.pubname"));
     for (int i = 0; i < r.rows(); ++i) {

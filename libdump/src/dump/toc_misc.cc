@@ -3,7 +3,6 @@
 // mappings (pre-data); large objects (pre-data, contents in the data section); extended
 // statistics, publications, subscriptions and default privileges (post-data, as pg_dump has
 // them).
-#include "ddl/ddl.h"
 #include "ddl/ddl_misc.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
@@ -31,9 +30,10 @@ constexpr Oid kLargeObject = 2613;
 void TocBuilder::AddMiscObjects() {
   const catalog::MiscObjects& m = cat_.misc;
 
-  // An object that lives in a schema and has an owner: entry, owner, registration, comment.
-  // `what` is how SQL names the kind (COLLATION, TEXT SEARCH DICTIONARY, ...); `object` the
-  // object as ALTER/COMMENT name it after `what`.
+  // One object's entry, owner, registration and comment. `schema` is "" for objects outside any
+  // schema, `owner` "" for kinds without one (no ALTER ... OWNER then). `what` is how SQL names
+  // the kind (COLLATION, TEXT SEARCH DICTIONARY, ...), `object` the object as ALTER and COMMENT
+  // name it after `what`.
   auto add_object = [&](const std::string& what, Section section, const std::string& schema,
                         const std::string& name, const std::string& owner, std::string sql,
                         const std::string& object, Oid classid, Oid oid,
