@@ -15,9 +15,9 @@
 // waiting for a lock stops within a fraction of a second. Workers also check the token between
 // rows (dump) and between blocks (restore) and stop taking new work. The operation then returns a
 // kCancelled Status, only after every thread it started has been joined and every connection it
-// opened has been closed. Time spent before the first connection exists (libpq's connect, which
-// honours connect_timeout) and spooling a piped archive to disk before a restore is not
-// interrupted; cancellation takes effect right after.
+// opened has been closed. Not interrupted: libpq's connection attempt (bounded by connect_timeout
+// in the conninfo), and a call into the application's own ByteSource or ByteSink that blocks (a
+// pipe with no data, say); the token is checked again as soon as they return.
 //
 // What is left behind: a cancelled Dump() never commits its sink (an atomic file sink leaves no
 // file). A cancelled Restore() leaves the target database as far as it got: entries executed

@@ -29,7 +29,7 @@ namespace libdump {
 struct DumpOptions {
   ConnectionOptions connection;
   // Worker connections (and threads) that copy table data, >= 1 (else kInvalidArgument). Capped
-  // at the number of tables with data. The server sees jobs + 1 connections at most.
+  // at the number of data entries. The server sees jobs + 1 connections at most.
   int jobs = 1;
   // zstd level 1..22 for data blocks and the TOC (outside that range: kInvalidArgument); 0 or less
   // stores blocks uncompressed. 3 is a good default; levels above 19 are slow.
@@ -47,7 +47,7 @@ struct DumpOptions {
 
 struct DumpSummary {
   uint64_t entries = 0;        // TOC entries written (every object, with or without data)
-  uint64_t tables = 0;         // TOC entries with table data
+  uint64_t tables = 0;         // TOC entries with table data (a split table has several)
   uint64_t rows = 0;           // COPY rows written
   uint64_t raw_bytes = 0;      // uncompressed COPY text bytes written
   uint64_t archive_bytes = 0;  // bytes written to the sink, the whole archive
@@ -57,8 +57,8 @@ struct DumpSummary {
 // Dumps the database named by options.connection into `sink` and commits the sink on success.
 //
 // Blocks the calling thread until the dump is complete, failed, or cancelled. The threads it
-// starts (min(jobs, tables) workers, plus one cancel watcher when `cancel` is not null) and every
-// connection it opens are gone when it returns, whatever the outcome.
+// starts (min(jobs, data entries) workers, plus one cancel watcher when `cancel` is not null) and
+// every connection it opens are gone when it returns, whatever the outcome.
 //
 // `sink` (required), `observer` and `cancel` (both may be null) are borrowed: the caller owns them
 // and they must outlive the call. The sink's methods are called from the calling thread and from

@@ -33,7 +33,7 @@ enum class EventLevel {
 // copies into it. All counters only grow. Schema work (a restore's pre-data and post-data passes,
 // index builds included) is not counted: no OnProgress calls happen while it runs.
 struct Progress {
-  uint64_t entries_done = 0;    // data entries (tables) whose data is complete
+  uint64_t entries_done = 0;    // data entries (tables, or chunks of a split table) complete
   uint64_t entries_total = 0;   // data entries in the operation; fixed before the first call
   uint64_t rows_done = 0;       // COPY rows moved so far
   uint64_t raw_bytes_done = 0;  // uncompressed COPY bytes moved so far
@@ -54,7 +54,7 @@ class Observer {
     (void)text;
   }
   // Called with the running totals after each data block (a dump: appended to the archive; a
-  // restore: sent to the server), and once more when a table's data is complete (entries_done
+  // restore: sent to the server), and once more when a data entry is complete (entries_done
   // goes up, the other counters do not). When an operation succeeds, the last call carries the
   // final totals: entries_done == entries_total, and rows_done / raw_bytes_done equal the rows /
   // raw_bytes of the returned DumpSummary or RestoreSummary. A dump or restore with no table data
