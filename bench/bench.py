@@ -38,6 +38,7 @@ DOC = REPO / "docs" / "benchmarks.md"
 BEGIN_MARK = "<!-- BEGIN bench/run.sh results (generated; rerun bench/run.sh to replace) -->"
 END_MARK = "<!-- END bench/run.sh results -->"
 GNU_TIME = "/usr/bin/time"
+COPY_SPLIT_BYTES = 64 * 1024 * 1024  # the two-stream COPY baseline cuts bigger heaps (ndump's default)
 
 # Dataset sizes at --scale 1.
 DEFAULT_PGBENCH_SCALE = 50
@@ -270,12 +271,13 @@ class Dataset:
 
 def load_table_list(server, ds):
     rows = server.rows(ds.db, """
-        SELECT format('%I.%I', n.nspname, c.relname), pg_table_size(c.oid), c.reltuples::bigint
+        SELECT format('%I.%I', n.nspname, c.relname), pg_table_size(c.oid), c.reltuples::bigint,
+               pg_relation_size(c.oid) / current_setting('block_size')::bigint
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
           AND n.nspname NOT LIKE 'pg_toast%'
         ORDER BY 2 DESC, 1""")
-    ds.tables = [(r[0], int(r[1])) for r in rows]
+    ds.tables = [(r[0], int(r[1]), int(r[3])) for r in rows]
     ds.facts["tables"] = len(rows)
     ds.facts["rows"] = sum(max(0, int(r[2])) for r in rows)
     ds.facts["largest table"] = (f"{rows[0][0]}: {int(rows[0][1]) / 1e6:.0f} MB, "
@@ -321,20 +323,35 @@ def make_tables(server, n):
 
 
 def write_copy_scripts(ds, workdir):
-    """COPY scripts: all tables in one stream, and two streams balanced by size (largest first,
-    each table to the lighter stream)."""
+    """COPY scripts: every table whole in one stream ("all"), and two streams ("s1", "s2") that
+    share the work evenly: a table whose heap exceeds COPY_SPLIT_BYTES is cut into page ranges of
+    about that size (TID range scans, as ndump --split-size does by default), then pieces go
+    largest first to the lighter stream."""
     d = workdir / f"copy-{ds.key}"
     d.mkdir(exist_ok=True)
-    loads = [0, 0]
-    parts = [[], []]
-    for name, size in ds.tables:
+    pieces = []  # (weight, COPY statement)
+    for name, size, pages in ds.tables:
+        heap = pages * 8192
+        n = max(1, -(-heap // COPY_SPLIT_BYTES)) if heap > COPY_SPLIT_BYTES else 1
+        if n == 1:
+            pieces.append((max(size, 8192), f"COPY {name} TO STDOUT;"))
+            continue
+        step = -(-pages // n)
+        for k in range(n):
+            lo, hi = k * step, (k + 1) * step
+            cond = f"ctid >= '({lo},0)'::tid" + (f" AND ctid < '({hi},0)'::tid" if k < n - 1 else "")
+            pieces.append((size / n, f"COPY (SELECT * FROM {name} WHERE {cond}) TO STDOUT;"))
+    pieces.sort(key=lambda p: -p[0])
+    loads, parts = [0, 0], [[], []]
+    for weight, stmt in pieces:
         i = 0 if loads[0] <= loads[1] else 1
-        parts[i].append(name)
-        loads[i] += max(size, 8192)
+        parts[i].append(stmt)
+        loads[i] += weight
     files = {}
-    for key, names in (("all", [n for n, _ in ds.tables]), ("s1", parts[0]), ("s2", parts[1])):
+    for key, stmts in (("all", [f"COPY {n} TO STDOUT;" for n, _, _ in ds.tables]),
+                       ("s1", parts[0]), ("s2", parts[1])):
         p = d / f"{key}.sql"
-        p.write_text("".join(f"COPY {n} TO STDOUT;\n" for n in names))
+        p.write_text("".join(s + "\n" for s in stmts))
         files[key] = p
     return files
 
@@ -617,6 +634,11 @@ def render(args, info, pg_version, datasets, results, started, elapsed, runs):
     L.append("- figures: median (min–max) over the runs; wall from a monotonic clock, client CPU "
              "(user+sys, children included) and peak RSS from GNU time, server CPU from /proc "
              "(all server processes); MB = 10^6 bytes, MiB = 2^20 bytes")
+    L.append("- COPY baselines: psql running `COPY ... TO STDOUT`; for two streams, tables whose heap "
+             "exceeds 64 MiB are cut into page ranges of about 64 MiB (TID range scans, like ndump's "
+             "default `--split-size`) and the pieces shared between the streams, largest first")
+    L.append("- ndump and nrestore run with their defaults (zstd level 3, `--split-size` 64); "
+             "pg_dump -Fc with its default compression (gzip level 6)")
     L.append("")
     for ds in datasets:
         res = results.get(ds.key)
@@ -654,6 +676,24 @@ def write_doc(report):
     tmp = DOC.with_suffix(".md.tmp")
     tmp.write_text(text)
     tmp.replace(DOC)
+
+
+def smoke_test(server, bins, workdir):
+    """A tiny dump and restore before anything is timed: the tree is edited by others while this
+    runs, and a build caught mid-edit can link and still be broken. Fails loudly if the copy is
+    not whole."""
+    src, dst, archive = "bench_smoke", "bench_smoke_copy", workdir / "smoke.ndump"
+    server.psql("postgres", f"CREATE DATABASE {src}")
+    server.psql_file(src, BENCH / "sql" / "mixed.sql", {"rows": 2000, "small_tables": 3})
+    server.psql("postgres", f"CREATE DATABASE {dst}")
+    for argv in ([bins / "ndump", "-j", "2", "-d", src, "-f", archive],
+                 [bins / "nrestore", "-j", "2", "-d", dst, archive]):
+        run([str(a) for a in argv], env=server.env, what=f"smoke test: {argv[0].name}")
+    if fingerprint(server, src) != fingerprint(server, dst):
+        raise BenchError("smoke test: the restored copy of a small database differs from the source")
+    for db in (src, dst):
+        server.psql("postgres", f"DROP DATABASE {db}")
+    archive.unlink()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -749,6 +789,8 @@ def main():
         log(f"starting PostgreSQL in {server.data}")
         server.start()
         pg_version = server.version()
+        log("smoke test: dump and restore a small database")
+        smoke_test(server, bins, workdir)
 
         datasets = []
         server.generation_mode(True)
@@ -798,6 +840,11 @@ def main():
         if not args.no_doc:
             write_doc(report)
             log(f"wrote {DOC}")
+    except BenchError as e:
+        # Said now: removing the scratch directory can take minutes.
+        log(f"error: {e}")
+        log("cleaning up")
+        raise
     finally:
         if _current_proc is not None:
             try:
@@ -806,10 +853,12 @@ def main():
                 pass
             _current_proc.wait()
         if server is not None:
+            log("stopping the server")
             server.stop()
         if args.keep:
             log(f"kept {workdir}")
         else:
+            log(f"removing {workdir}")
             shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -14,4 +14,4 @@ command -v python3 >/dev/null || {
   echo "bench/run.sh: python3 is required" >&2
   exit 1
 }
-exec python3 "$here/bench.py" "$@"
+exec python3 -B "$here/bench.py" "$@"

@@ -71,10 +71,10 @@ struct RestoreSummary {
 // Checks: for a seekable source, header, TOC, footer and block index are checked before the
 // server is contacted, so a truncated, foreign or damaged archive never touches the target. A
 // pipe's header and TOC are checked before the server is contacted, its index and footer only
-// when the data has been read: a pipe found damaged or cut short part-way leaves the tables
-// loaded so far in place (each table is loaded completely or not at all) and fails with
-// kCorruption. Every data block is checked against its checksum before its bytes reach the
-// server.
+// when the data has been read: a pipe found damaged or cut short part-way fails with kCorruption
+// after loading exactly the TABLE DATA entries whose data ended before the damage (each entry is
+// loaded completely or not at all; post-data is not run). Every data block is checked against
+// its checksum before its bytes reach the server.
 //
 // Errors (Status codes, see status.h), each with a one-line message and, where known, the object
 // being processed (e.g. `TABLE DATA public.orders`, `INDEX public.orders_pkey`):

@@ -168,14 +168,22 @@ class StreamLoader {
   }
 
   // Loads the data of every entry; returns the first failure (the reader's, a worker's, or
-  // kCancelled). Every worker thread has exited, and no COPY is open, when it returns.
+  // kCancelled). When the archive fails part-way, the entries that ended before the failure are
+  // still loaded (WindDown). Every worker thread has exited, and no COPY is open, when it
+  // returns.
   Status Run() {
     for (size_t i = 0; i < workers_.size(); ++i) {
       workers_[i]->thread = std::thread([this, i] { WorkerLoop(*workers_[i]); });
     }
     Status st = Dispatch();
     if (!st.ok() && cancel_ && cancel_->cancelled()) st = Status::Cancelled("restore cancelled");
-    if (!st.ok()) Stop(st, /*cancel_statements=*/false);
+    if (st.code() == StatusCode::kCancelled) {
+      Stop(st, /*cancel_statements=*/true);
+    } else if (!st.ok()) {
+      // The archive failed part-way (damage, a cut, an unreadable input or spill file).
+      const Status wound = WindDown(st);
+      if (!wound.ok()) Stop(wound, /*cancel_statements=*/true);
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       finished_ = true;
@@ -218,7 +226,7 @@ class StreamLoader {
   };
 
   struct Item {
-    enum class Kind { kBegin, kData, kSpilled, kEnd };
+    enum class Kind { kBegin, kData, kSpilled, kEnd, kAbort };
     Kind kind = Kind::kBegin;
     EntryState* entry = nullptr;
     std::string data;  // kData
@@ -265,6 +273,35 @@ class StreamLoader {
     while (!spilled_.empty()) {
       RETURN_IF_ERROR(WaitForIdleWorker());
       if (stop_.load()) return Status::Ok();
+      FeedIdleWorkers();
+    }
+    return Status::Ok();
+  }
+
+  // After the archive failed at some point: the entries whose last block was read before that
+  // point are still loaded and committed (the live ones from their queues, the spilled ones from
+  // the spill file), every other one is rolled back or never started. So what a damaged stream
+  // leaves in the database depends only on where the damage is, not on how far the workers had
+  // got. Records `failure` as the result of the restore; returns only a cancellation.
+  Status WindDown(const Status& failure) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (first_error_.ok()) first_error_ = failure;
+    }
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      Worker& w = *workers_[i];
+      if (w.live == nullptr) continue;
+      Item abort;
+      abort.kind = Item::Kind::kAbort;
+      abort.entry = w.live;
+      (void)Push(static_cast<int>(i), std::move(abort));  // not a block: never waits
+      w.live = nullptr;
+    }
+    spilled_.erase(std::remove_if(spilled_.begin(), spilled_.end(),
+                                  [](const EntryState* e) { return !e->ended; }),
+                   spilled_.end());
+    while (!spilled_.empty() && !stop_.load()) {
+      RETURN_IF_ERROR(WaitForIdleWorker());
       FeedIdleWorkers();
     }
     return Status::Ok();
@@ -512,6 +549,11 @@ class StreamLoader {
           RETURN_IF_ERROR(Send(w, *buf, x.rows, x.stored));
           spill_.Release(x);
         }
+        return Status::Ok();
+      case Item::Kind::kAbort:  // the archive failed before the end of this entry
+        *open = nullptr;
+        (void)w.conn->EndCopy("nrestore: the archive failed before the end of the data of " +
+                              Describe(e));
         return Status::Ok();
       case Item::Kind::kEnd:
         *open = nullptr;
