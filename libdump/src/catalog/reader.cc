@@ -1,5 +1,7 @@
 #include "catalog/reader.h"
 
+#include "catalog/reader_util.h"
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -11,20 +13,6 @@ namespace {
 // Objects in these namespaces are the system's, never the user's. Members of extensions are
 // dumped by CREATE EXTENSION, never one by one.
 constexpr const char* kUserNamespace = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'";
-
-std::string NotExtensionMember(const char* catalog, const char* oid_expr) {
-  return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '") +
-         catalog + "'::pg_catalog.regclass AND e.objid = " + oid_expr + " AND e.deptype = 'e')";
-}
-
-std::optional<std::string> OptString(const pg::PgResult& r, int row, int col) {
-  if (r.IsNull(row, col)) return std::nullopt;
-  return r.GetString(row, col);
-}
-
-Oid GetOid(const pg::PgResult& r, int row, int col) {
-  return static_cast<Oid>(r.GetUInt(row, col));
-}
 
 // Qualified collation name, only when a column's collation differs from its type's default.
 constexpr const char* kCollationExpr =

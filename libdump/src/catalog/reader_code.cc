@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "catalog/reader.h"
+#include "catalog/reader_util.h"
 
 namespace libdump::catalog {
 
@@ -21,18 +22,6 @@ constexpr const char* kUserNamespace = "n.nspname !~ '^pg_' AND n.nspname <> 'in
 // initdb's objects (OIDs below FirstNormalObjectId) are in every new database already: the
 // plpgsql language and extension, the built-in casts.
 constexpr const char* kFirstNormalOid = "16384";
-
-std::string NotMember(const char* catalog, const char* oid_expr) {
-  return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend xm WHERE xm.classid = '") +
-         catalog + "'::pg_catalog.regclass AND xm.objid = " + oid_expr + " AND xm.deptype = 'e')";
-}
-
-std::optional<std::string> Opt(const pg::PgResult& r, int row, int col) {
-  if (r.IsNull(row, col)) return std::nullopt;
-  return r.GetString(row, col);
-}
-
-Oid OidAt(const pg::PgResult& r, int row, int col) { return static_cast<Oid>(r.GetUInt(row, col)); }
 
 char CharAt(const pg::PgResult& r, int row, int col, char fallback) {
   std::string_view v = r.Get(row, col);
@@ -63,21 +52,21 @@ Status ReadFunctions(pg::PgConn& conn, Catalog* cat) {
                              "FROM pg_catalog.pg_proc p "
                              "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
                              "WHERE p.prokind IN ('f', 'p', 'w') AND ") +
-                 kUserNamespace + " AND " + NotMember("pg_proc", "p.oid") +
+                 kUserNamespace + " AND " + NotExtensionMember("pg_proc", "p.oid") +
                  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
                  "'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid AND "
                  "i.deptype = 'i') ORDER BY n.nspname, p.proname, 6"));
   for (int i = 0; i < r.rows(); ++i) {
     Function f;
-    f.oid = OidAt(r, i, 0);
+    f.oid = GetOid(r, i, 0);
     f.schema = r.GetString(i, 1);
     f.name = r.GetString(i, 2);
     f.owner = r.GetString(i, 3);
     f.kind = CharAt(r, i, 4, 'f');
     f.identity_args = r.GetString(i, 5);
     f.definition = r.GetString(i, 6);
-    f.acl = Opt(r, i, 7);
-    f.comment = Opt(r, i, 8);
+    f.acl = OptString(r, i, 7);
+    f.comment = OptString(r, i, 8);
     cat->code.functions.push_back(std::move(f));
   }
   return Status::Ok();
@@ -107,11 +96,11 @@ Status ReadAggregates(pg::PgConn& conn, Catalog* cat) {
           "p.proacl, pg_catalog.obj_description(p.oid, 'pg_proc') "
           "FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid "
           "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " +
-          kUserNamespace + " AND " + NotMember("pg_proc", "p.oid") +
+          kUserNamespace + " AND " + NotExtensionMember("pg_proc", "p.oid") +
           " ORDER BY n.nspname, p.proname, 7"));
   for (int i = 0; i < r.rows(); ++i) {
     Aggregate a;
-    a.oid = OidAt(r, i, 0);
+    a.oid = GetOid(r, i, 0);
     a.schema = r.GetString(i, 1);
     a.name = r.GetString(i, 2);
     a.owner = r.GetString(i, 3);
@@ -136,11 +125,11 @@ Status ReadAggregates(pg::PgConn& conn, Catalog* cat) {
     a.mtranstype = r.GetString(i, 22);
     a.transspace = r.GetInt(i, 23);
     a.mtransspace = r.GetInt(i, 24);
-    a.initval = Opt(r, i, 25);
-    a.minitval = Opt(r, i, 26);
+    a.initval = OptString(r, i, 25);
+    a.minitval = OptString(r, i, 26);
     a.parallel = CharAt(r, i, 27, 'u');
-    a.acl = Opt(r, i, 28);
-    a.comment = Opt(r, i, 29);
+    a.acl = OptString(r, i, 28);
+    a.comment = OptString(r, i, 29);
     cat->code.aggregates.push_back(std::move(a));
   }
   return Status::Ok();
@@ -154,19 +143,19 @@ Status ReadLanguages(pg::PgConn& conn, Catalog* cat) {
                               ProcName("l.lanvalidator") +
                               ", l.lanacl, pg_catalog.obj_description(l.oid, 'pg_language') "
                               "FROM pg_catalog.pg_language l WHERE l.lanispl AND l.oid >= " +
-                              kFirstNormalOid + " AND " + NotMember("pg_language", "l.oid") +
-                              " ORDER BY l.lanname"));
+                              kFirstNormalOid + " AND " +
+                              NotExtensionMember("pg_language", "l.oid") + " ORDER BY l.lanname"));
   for (int i = 0; i < r.rows(); ++i) {
     Language l;
-    l.oid = OidAt(r, i, 0);
+    l.oid = GetOid(r, i, 0);
     l.name = r.GetString(i, 1);
     l.owner = r.GetString(i, 2);
     l.trusted = r.GetBool(i, 3);
     l.handler = r.GetString(i, 4);
     l.inline_handler = r.GetString(i, 5);
     l.validator = r.GetString(i, 6);
-    l.acl = Opt(r, i, 7);
-    l.comment = Opt(r, i, 8);
+    l.acl = OptString(r, i, 7);
+    l.comment = OptString(r, i, 8);
     cat->code.languages.push_back(std::move(l));
   }
   return Status::Ok();
@@ -184,10 +173,10 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
                  kFirstNormalOid + " ORDER BY x.extname"));
   for (int i = 0; i < r.rows(); ++i) {
     Extension x;
-    x.oid = OidAt(r, i, 0);
+    x.oid = GetOid(r, i, 0);
     x.name = r.GetString(i, 1);
     x.schema = r.GetString(i, 2);
-    x.comment = Opt(r, i, 3);
+    x.comment = OptString(r, i, 3);
     cat->code.extensions.push_back(std::move(x));
   }
   if (cat->code.extensions.empty()) return Status::Ok();
@@ -213,7 +202,7 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
                  "d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND "
                  "d.deptype = 'e' AND c.reltype <> 0"));
   for (int i = 0; i < m.rows(); ++i) {
-    cat->code.extension_members.push_back({OidAt(m, i, 0), OidAt(m, i, 1), OidAt(m, i, 2)});
+    cat->code.extension_members.push_back({GetOid(m, i, 0), GetOid(m, i, 1), GetOid(m, i, 2)});
   }
 
   // Members whose privileges were changed after CREATE EXTENSION (functions and relations, the
@@ -246,7 +235,7 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
           "ORDER BY 4, 5"));
   for (int i = 0; i < a.rows(); ++i) {
     ExtensionMemberAcl ma;
-    ma.extension = OidAt(a, i, 0);
+    ma.extension = GetOid(a, i, 0);
     ma.kind = a.GetString(i, 1);
     ma.object = a.GetString(i, 2);
     ma.schema = a.GetString(i, 3);
@@ -274,8 +263,8 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
                  std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
   for (int i = 0; i < c.rows(); ++i) {
     ExtensionConfigTable t;
-    t.oid = OidAt(c, i, 0);
-    t.extension = OidAt(c, i, 1);
+    t.oid = GetOid(c, i, 0);
+    t.extension = GetOid(c, i, 1);
     t.schema = c.GetString(i, 2);
     t.name = c.GetString(i, 3);
     t.owner = c.GetString(i, 4);
@@ -297,7 +286,7 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
   std::string values;
   for (int i = 0; i < q.rows(); ++i) {
     ExtensionConfigSequence sq;
-    sq.extension = OidAt(q, i, 0);
+    sq.extension = GetOid(q, i, 0);
     sq.schema = q.GetString(i, 1);
     sq.name = q.GetString(i, 2);
     sq.owner = q.GetString(i, 3);
@@ -338,12 +327,12 @@ Status ReadTriggers(pg::PgConn& conn, Catalog* cat) {
           "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
           (has_parent ? "LEFT JOIN pg_catalog.pg_trigger pt ON pt.oid = t.tgparentid " : "") +
-          "WHERE " + which + " AND " + kUserNamespace + " AND " + NotMember("pg_class", "c.oid") +
-          " ORDER BY n.nspname, c.relname, t.tgname"));
+          "WHERE " + which + " AND " + kUserNamespace + " AND " +
+          NotExtensionMember("pg_class", "c.oid") + " ORDER BY n.nspname, c.relname, t.tgname"));
   for (int i = 0; i < r.rows(); ++i) {
     Trigger t;
-    t.oid = OidAt(r, i, 0);
-    t.table_oid = OidAt(r, i, 1);
+    t.oid = GetOid(r, i, 0);
+    t.table_oid = GetOid(r, i, 1);
     t.table_schema = r.GetString(i, 2);
     t.table_name = r.GetString(i, 3);
     t.table_owner = r.GetString(i, 4);
@@ -352,8 +341,8 @@ Status ReadTriggers(pg::PgConn& conn, Catalog* cat) {
     t.definition = r.GetString(i, 7);
     t.enabled = CharAt(r, i, 8, 'O');
     t.clone = r.GetBool(i, 9);
-    t.parent_oid = OidAt(r, i, 10);
-    t.comment = Opt(r, i, 11);
+    t.parent_oid = GetOid(r, i, 10);
+    t.comment = OptString(r, i, 11);
     cat->code.triggers.push_back(std::move(t));
   }
   return Status::Ok();
@@ -370,10 +359,10 @@ Status ReadEventTriggers(pg::PgConn& conn, Catalog* cat) {
                  "FROM pg_catalog.pg_event_trigger e "
                  "JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " +
-                 NotMember("pg_event_trigger", "e.oid") + " ORDER BY e.evtname"));
+                 NotExtensionMember("pg_event_trigger", "e.oid") + " ORDER BY e.evtname"));
   for (int i = 0; i < r.rows(); ++i) {
     EventTrigger e;
-    e.oid = OidAt(r, i, 0);
+    e.oid = GetOid(r, i, 0);
     e.name = r.GetString(i, 1);
     e.owner = r.GetString(i, 2);
     e.event = r.GetString(i, 3);
@@ -388,7 +377,7 @@ Status ReadEventTriggers(pg::PgConn& conn, Catalog* cat) {
     }
     e.function = r.GetString(i, 5);
     e.enabled = CharAt(r, i, 6, 'O');
-    e.comment = Opt(r, i, 7);
+    e.comment = OptString(r, i, 7);
     cat->code.event_triggers.push_back(std::move(e));
   }
   return Status::Ok();
@@ -406,12 +395,12 @@ Status ReadRules(pg::PgConn& conn, Catalog* cat) {
                              "JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
                              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                              "WHERE r.rulename <> '_RETURN' AND ") +
-                 kUserNamespace + " AND " + NotMember("pg_class", "c.oid") +
+                 kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
                  " ORDER BY n.nspname, c.relname, r.rulename"));
   for (int i = 0; i < r.rows(); ++i) {
     Rule u;
-    u.oid = OidAt(r, i, 0);
-    u.table_oid = OidAt(r, i, 1);
+    u.oid = GetOid(r, i, 0);
+    u.table_oid = GetOid(r, i, 1);
     u.table_schema = r.GetString(i, 2);
     u.table_name = r.GetString(i, 3);
     u.table_owner = r.GetString(i, 4);
@@ -419,7 +408,7 @@ Status ReadRules(pg::PgConn& conn, Catalog* cat) {
     u.name = r.GetString(i, 6);
     u.definition = r.GetString(i, 7);
     u.enabled = CharAt(r, i, 8, 'O');
-    u.comment = Opt(r, i, 9);
+    u.comment = OptString(r, i, 9);
     cat->code.rules.push_back(std::move(u));
   }
   return Status::Ok();
@@ -435,19 +424,19 @@ Status ReadCastsAndTransforms(pg::PgConn& conn, Catalog* cat) {
                  ProcSignature("c.castfunc") +
                  ", c.castmethod, c.castcontext, pg_catalog.obj_description(c.oid, 'pg_cast') "
                  "FROM pg_catalog.pg_cast c WHERE c.oid >= " +
-                 kFirstNormalOid + " AND " + NotMember("pg_cast", "c.oid") +
+                 kFirstNormalOid + " AND " + NotExtensionMember("pg_cast", "c.oid") +
                  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
                  "'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND "
                  "i.deptype = 'i') ORDER BY 2, 3"));
   for (int i = 0; i < r.rows(); ++i) {
     Cast c;
-    c.oid = OidAt(r, i, 0);
+    c.oid = GetOid(r, i, 0);
     c.source = r.GetString(i, 1);
     c.target = r.GetString(i, 2);
     c.function = r.GetString(i, 3);
     c.method = CharAt(r, i, 4, 'f');
     c.context = CharAt(r, i, 5, 'e');
-    c.comment = Opt(r, i, 6);
+    c.comment = OptString(r, i, 6);
     cat->code.casts.push_back(std::move(c));
   }
   ASSIGN_OR_RETURN(pg::PgResult t,
@@ -456,16 +445,16 @@ Status ReadCastsAndTransforms(pg::PgConn& conn, Catalog* cat) {
                               ", pg_catalog.obj_description(t.oid, 'pg_transform') "
                               "FROM pg_catalog.pg_transform t "
                               "JOIN pg_catalog.pg_language l ON l.oid = t.trflang WHERE t.oid >= " +
-                              kFirstNormalOid + " AND " + NotMember("pg_transform", "t.oid") +
-                              " ORDER BY 2, 3"));
+                              kFirstNormalOid + " AND " +
+                              NotExtensionMember("pg_transform", "t.oid") + " ORDER BY 2, 3"));
   for (int i = 0; i < t.rows(); ++i) {
     Transform x;
-    x.oid = OidAt(t, i, 0);
+    x.oid = GetOid(t, i, 0);
     x.type = t.GetString(i, 1);
     x.language = t.GetString(i, 2);
     x.from_sql = t.GetString(i, 3);
     x.to_sql = t.GetString(i, 4);
-    x.comment = Opt(t, i, 5);
+    x.comment = OptString(t, i, 5);
     cat->code.transforms.push_back(std::move(x));
   }
   return Status::Ok();

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "catalog/reader.h"
+#include "catalog/reader_util.h"
 
 namespace libdump::catalog {
 
@@ -54,15 +55,6 @@ std::string ProcExpr(const std::string& column) {
          "::pg_catalog.regproc::pg_catalog.text END";
 }
 
-std::optional<std::string> Opt(const pg::PgResult& r, int row, int col) {
-  if (r.IsNull(row, col)) return std::nullopt;
-  return r.GetString(row, col);
-}
-
-Oid OidAt(const pg::PgResult& r, int row, int col) {
-  return r.IsNull(row, col) ? 0 : static_cast<Oid>(r.GetUInt(row, col));
-}
-
 char CharAt(const pg::PgResult& r, int row, int col) {
   std::string_view v = r.Get(row, col);
   return v.empty() ? '\0' : v[0];
@@ -91,19 +83,19 @@ Status ReadCollations(pg::PgConn& conn, MiscObjects* m) {
                  InUserSchema("pg_collation", "c.oid") + " ORDER BY n.nspname, c.collname"));
   for (int i = 0; i < r.rows(); ++i) {
     Collation c;
-    c.oid = OidAt(r, i, 0);
+    c.oid = GetOid(r, i, 0);
     c.schema = r.GetString(i, 1);
     c.name = r.GetString(i, 2);
     c.owner = r.GetString(i, 3);
     c.provider = CharAt(r, i, 4);
     c.deterministic = r.GetBool(i, 5);
-    c.locale = Opt(r, i, 8);
+    c.locale = OptString(r, i, 8);
     if (c.provider == 'c') {
-      c.collate = Opt(r, i, 6);
-      c.ctype = Opt(r, i, 7);
+      c.collate = OptString(r, i, 6);
+      c.ctype = OptString(r, i, 7);
     }
-    c.icu_rules = Opt(r, i, 9);
-    c.comment = Opt(r, i, 10);
+    c.icu_rules = OptString(r, i, 9);
+    c.comment = OptString(r, i, 10);
     m->collations.push_back(std::move(c));
   }
   return Status::Ok();
@@ -141,21 +133,21 @@ Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
             InUserSchema("pg_type", "t.oid") + " ORDER BY n.nspname, t.typname"));
     for (int i = 0; i < r.rows(); ++i) {
       RangeType t;
-      t.oid = OidAt(r, i, 0);
-      t.array_oid = OidAt(r, i, 1);
-      t.multirange_oid = OidAt(r, i, 2);
-      t.multirange_array_oid = OidAt(r, i, 3);
+      t.oid = GetOid(r, i, 0);
+      t.array_oid = GetOid(r, i, 1);
+      t.multirange_oid = GetOid(r, i, 2);
+      t.multirange_array_oid = GetOid(r, i, 3);
       t.schema = r.GetString(i, 4);
       t.name = r.GetString(i, 5);
       t.owner = r.GetString(i, 6);
       t.subtype = r.GetString(i, 7);
       if (!r.IsNull(i, 8)) t.multirange_name = r.GetString(i, 8);
-      t.opclass = Opt(r, i, 9);
-      t.collation = Opt(r, i, 10);
-      t.canonical = Opt(r, i, 11);
-      t.subtype_diff = Opt(r, i, 12);
-      t.acl = Opt(r, i, 13);
-      t.comment = Opt(r, i, 14);
+      t.opclass = OptString(r, i, 9);
+      t.collation = OptString(r, i, 10);
+      t.canonical = OptString(r, i, 11);
+      t.subtype_diff = OptString(r, i, 12);
+      t.acl = OptString(r, i, 13);
+      t.comment = OptString(r, i, 14);
       m->ranges.push_back(std::move(t));
     }
   }
@@ -171,11 +163,11 @@ Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_type", "t.oid") + " ORDER BY n.nspname, t.typname"));
     for (int i = 0; i < r.rows(); ++i) {
       ShellType s;
-      s.oid = OidAt(r, i, 0);
+      s.oid = GetOid(r, i, 0);
       s.schema = r.GetString(i, 1);
       s.name = r.GetString(i, 2);
       s.owner = r.GetString(i, 3);
-      s.comment = Opt(r, i, 4);
+      s.comment = OptString(r, i, 4);
       m->shells.push_back(std::move(s));
     }
   }
@@ -195,15 +187,15 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_ts_parser", "p.oid") + " ORDER BY n.nspname, p.prsname"));
     for (int i = 0; i < r.rows(); ++i) {
       TsParser p;
-      p.oid = OidAt(r, i, 0);
+      p.oid = GetOid(r, i, 0);
       p.schema = r.GetString(i, 1);
       p.name = r.GetString(i, 2);
       p.start = r.GetString(i, 3);
       p.gettoken = r.GetString(i, 4);
       p.end = r.GetString(i, 5);
       p.lextypes = r.GetString(i, 6);
-      p.headline = Opt(r, i, 7);
-      p.comment = Opt(r, i, 8);
+      p.headline = OptString(r, i, 7);
+      p.comment = OptString(r, i, 8);
       m->ts_parsers.push_back(std::move(p));
     }
   }
@@ -217,12 +209,12 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_ts_template", "t.oid") + " ORDER BY n.nspname, t.tmplname"));
     for (int i = 0; i < r.rows(); ++i) {
       TsTemplate t;
-      t.oid = OidAt(r, i, 0);
+      t.oid = GetOid(r, i, 0);
       t.schema = r.GetString(i, 1);
       t.name = r.GetString(i, 2);
-      t.init = Opt(r, i, 3);
+      t.init = OptString(r, i, 3);
       t.lexize = r.GetString(i, 4);
-      t.comment = Opt(r, i, 5);
+      t.comment = OptString(r, i, 5);
       m->ts_templates.push_back(std::move(t));
     }
   }
@@ -239,13 +231,13 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_ts_dict", "d.oid") + " ORDER BY n.nspname, d.dictname"));
     for (int i = 0; i < r.rows(); ++i) {
       TsDictionary d;
-      d.oid = OidAt(r, i, 0);
+      d.oid = GetOid(r, i, 0);
       d.schema = r.GetString(i, 1);
       d.name = r.GetString(i, 2);
       d.owner = r.GetString(i, 3);
       d.template_name = r.GetString(i, 4);
-      d.options = Opt(r, i, 5);
-      d.comment = Opt(r, i, 6);
+      d.options = OptString(r, i, 5);
+      d.comment = OptString(r, i, 6);
       m->ts_dictionaries.push_back(std::move(d));
     }
   }
@@ -262,12 +254,12 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
     std::unordered_map<Oid, size_t> by_oid;
     for (int i = 0; i < r.rows(); ++i) {
       TsConfig c;
-      c.oid = OidAt(r, i, 0);
+      c.oid = GetOid(r, i, 0);
       c.schema = r.GetString(i, 1);
       c.name = r.GetString(i, 2);
       c.owner = r.GetString(i, 3);
       c.parser = r.GetString(i, 4);
-      c.comment = Opt(r, i, 5);
+      c.comment = OptString(r, i, 5);
       by_oid[c.oid] = m->ts_configs.size();
       m->ts_configs.push_back(std::move(c));
     }
@@ -287,7 +279,7 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
       int64_t last_token = -1;
       Oid last_cfg = 0;
       for (int i = 0; i < mp.rows(); ++i) {
-        auto it = by_oid.find(OidAt(mp, i, 0));
+        auto it = by_oid.find(GetOid(mp, i, 0));
         if (it == by_oid.end()) continue;
         TsConfig& c = m->ts_configs[it->second];
         const int64_t token = mp.GetInt(i, 1);
@@ -317,13 +309,13 @@ Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
                  InUserSchema("pg_statistic_ext", "s.oid") + " ORDER BY n.nspname, s.stxname"));
   for (int i = 0; i < r.rows(); ++i) {
     ExtStatistics s;
-    s.oid = OidAt(r, i, 0);
+    s.oid = GetOid(r, i, 0);
     s.schema = r.GetString(i, 1);
     s.name = r.GetString(i, 2);
     s.owner = r.GetString(i, 3);
     s.definition = r.GetString(i, 4);
     s.stat_target = static_cast<int>(r.GetInt(i, 5));
-    s.comment = Opt(r, i, 6);
+    s.comment = OptString(r, i, 6);
     m->statistics.push_back(std::move(s));
   }
   return Status::Ok();
@@ -338,7 +330,7 @@ Status ReadDefaultAcls(pg::PgConn& conn, MiscObjects* m) {
                               "ORDER BY 2, 3 NULLS FIRST, 4"));
   for (int i = 0; i < r.rows(); ++i) {
     DefaultAcl d;
-    d.oid = OidAt(r, i, 0);
+    d.oid = GetOid(r, i, 0);
     d.role = r.GetString(i, 1);
     d.schema = r.IsNull(i, 2) ? "" : r.GetString(i, 2);
     d.object_type = CharAt(r, i, 3);
@@ -360,14 +352,14 @@ Status ReadForeignData(pg::PgConn& conn, MiscObjects* m) {
                    UserGlobal("pg_foreign_data_wrapper", "w.oid") + " ORDER BY w.fdwname"));
     for (int i = 0; i < r.rows(); ++i) {
       ForeignDataWrapper w;
-      w.oid = OidAt(r, i, 0);
+      w.oid = GetOid(r, i, 0);
       w.name = r.GetString(i, 1);
       w.owner = r.GetString(i, 2);
-      w.handler = Opt(r, i, 3);
-      w.validator = Opt(r, i, 4);
-      w.options = Opt(r, i, 5);
-      w.acl = Opt(r, i, 6);
-      w.comment = Opt(r, i, 7);
+      w.handler = OptString(r, i, 3);
+      w.validator = OptString(r, i, 4);
+      w.options = OptString(r, i, 5);
+      w.acl = OptString(r, i, 6);
+      w.comment = OptString(r, i, 7);
       m->wrappers.push_back(std::move(w));
     }
   }
@@ -383,16 +375,16 @@ Status ReadForeignData(pg::PgConn& conn, MiscObjects* m) {
                    UserGlobal("pg_foreign_server", "s.oid") + " ORDER BY s.srvname"));
     for (int i = 0; i < r.rows(); ++i) {
       ForeignServer s;
-      s.oid = OidAt(r, i, 0);
+      s.oid = GetOid(r, i, 0);
       s.name = r.GetString(i, 1);
       s.owner = r.GetString(i, 2);
       s.wrapper = r.GetString(i, 3);
-      s.wrapper_oid = OidAt(r, i, 4);
-      s.type = Opt(r, i, 5);
-      s.version = Opt(r, i, 6);
-      s.options = Opt(r, i, 7);
-      s.acl = Opt(r, i, 8);
-      s.comment = Opt(r, i, 9);
+      s.wrapper_oid = GetOid(r, i, 4);
+      s.type = OptString(r, i, 5);
+      s.version = OptString(r, i, 6);
+      s.options = OptString(r, i, 7);
+      s.acl = OptString(r, i, 8);
+      s.comment = OptString(r, i, 9);
       m->servers.push_back(std::move(s));
     }
   }
@@ -406,12 +398,12 @@ Status ReadForeignData(pg::PgConn& conn, MiscObjects* m) {
                                 kFirstUserOid + " ORDER BY u.srvname, u.usename"));
     for (int i = 0; i < r.rows(); ++i) {
       UserMapping u;
-      u.oid = OidAt(r, i, 0);
+      u.oid = GetOid(r, i, 0);
       u.user = r.GetString(i, 1);
       u.is_public = r.GetBool(i, 2);
       u.server = r.GetString(i, 3);
-      u.server_oid = OidAt(r, i, 4);
-      u.options = Opt(r, i, 5);
+      u.server_oid = GetOid(r, i, 4);
+      u.options = OptString(r, i, 5);
       m->user_mappings.push_back(std::move(u));
     }
   }
@@ -431,7 +423,7 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
                    UserGlobal("pg_publication", "p.oid") + " ORDER BY p.pubname"));
     for (int i = 0; i < r.rows(); ++i) {
       Publication p;
-      p.oid = OidAt(r, i, 0);
+      p.oid = GetOid(r, i, 0);
       p.name = r.GetString(i, 1);
       p.owner = r.GetString(i, 2);
       p.all_tables = r.GetBool(i, 3);
@@ -440,7 +432,7 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
       p.del = r.GetBool(i, 6);
       p.truncate = r.GetBool(i, 7);
       p.via_root = r.GetBool(i, 8);
-      p.comment = Opt(r, i, 9);
+      p.comment = OptString(r, i, 9);
       by_oid[p.oid] = m->publications.size();
       m->publications.push_back(std::move(p));
     }
@@ -466,15 +458,15 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
                                 InUserSchema("pg_class", "c.oid") +
                                 " ORDER BY pr.prpubid, n.nspname, c.relname"));
     for (int i = 0; i < r.rows(); ++i) {
-      auto it = by_oid.find(OidAt(r, i, 1));
+      auto it = by_oid.find(GetOid(r, i, 1));
       if (it == by_oid.end()) continue;
       PublicationTable t;
-      t.oid = OidAt(r, i, 0);
-      t.table_oid = OidAt(r, i, 2);
+      t.oid = GetOid(r, i, 0);
+      t.table_oid = GetOid(r, i, 2);
       t.schema = r.GetString(i, 3);
       t.name = r.GetString(i, 4);
-      t.columns = Opt(r, i, 5);
-      t.where = Opt(r, i, 6);
+      t.columns = OptString(r, i, 5);
+      t.where = OptString(r, i, 6);
       m->publications[it->second].tables.push_back(std::move(t));
     }
   }
@@ -485,10 +477,10 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
                                 "JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid "
                                 "ORDER BY pn.pnpubid, n.nspname"));
     for (int i = 0; i < r.rows(); ++i) {
-      auto it = by_oid.find(OidAt(r, i, 1));
+      auto it = by_oid.find(GetOid(r, i, 1));
       if (it == by_oid.end()) continue;
       m->publications[it->second].schemas.push_back(
-          {OidAt(r, i, 0), OidAt(r, i, 2), r.GetString(i, 3)});
+          {GetOid(r, i, 0), GetOid(r, i, 2), r.GetString(i, 3)});
     }
   }
   return Status::Ok();
@@ -523,11 +515,11 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
                  "ORDER BY s.subname"));
   for (int i = 0; i < r.rows(); ++i) {
     Subscription s;
-    s.oid = OidAt(r, i, 0);
+    s.oid = GetOid(r, i, 0);
     s.name = r.GetString(i, 1);
     s.owner = r.GetString(i, 2);
     s.conninfo = r.GetString(i, 3);
-    s.slot_name = Opt(r, i, 4);
+    s.slot_name = OptString(r, i, 4);
     s.publications = r.GetString(i, 5);
     s.binary = r.GetBool(i, 6);
     s.streaming = CharAt(r, i, 7);
@@ -537,7 +529,7 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
     s.origin = r.GetString(i, 11);
     s.password_required = r.GetBool(i, 12);
     s.run_as_owner = r.GetBool(i, 13);
-    s.comment = Opt(r, i, 14);
+    s.comment = OptString(r, i, 14);
     m->subscriptions.push_back(std::move(s));
   }
   return Status::Ok();
@@ -568,20 +560,20 @@ Status ReadOperators(pg::PgConn& conn, MiscObjects* m) {
                  InUserSchema("pg_operator", "o.oid") + " ORDER BY n.nspname, o.oprname, o.oid"));
   for (int i = 0; i < r.rows(); ++i) {
     Operator o;
-    o.oid = OidAt(r, i, 0);
+    o.oid = GetOid(r, i, 0);
     o.schema = r.GetString(i, 1);
     o.name = r.GetString(i, 2);
     o.owner = r.GetString(i, 3);
-    o.left = Opt(r, i, 4);
-    o.right = Opt(r, i, 5);
+    o.left = OptString(r, i, 4);
+    o.right = OptString(r, i, 5);
     o.function = r.GetString(i, 6);
-    o.commutator = Opt(r, i, 7);
-    o.negator = Opt(r, i, 8);
-    o.restrict_fn = Opt(r, i, 9);
-    o.join_fn = Opt(r, i, 10);
+    o.commutator = OptString(r, i, 7);
+    o.negator = OptString(r, i, 8);
+    o.restrict_fn = OptString(r, i, 9);
+    o.join_fn = OptString(r, i, 10);
     o.merges = r.GetBool(i, 11);
     o.hashes = r.GetBool(i, 12);
-    o.comment = Opt(r, i, 13);
+    o.comment = OptString(r, i, 13);
     m->operators.push_back(std::move(o));
   }
   return Status::Ok();
@@ -597,11 +589,11 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
                    UserGlobal("pg_am", "a.oid") + " ORDER BY a.amname"));
     for (int i = 0; i < r.rows(); ++i) {
       AccessMethod a;
-      a.oid = OidAt(r, i, 0);
+      a.oid = GetOid(r, i, 0);
       a.name = r.GetString(i, 1);
       a.type = CharAt(r, i, 2);
       a.handler = r.GetString(i, 3);
-      a.comment = Opt(r, i, 4);
+      a.comment = OptString(r, i, 4);
       m->access_methods.push_back(std::move(a));
     }
   }
@@ -618,12 +610,12 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_opfamily", "f.oid") + " ORDER BY n.nspname, f.opfname, 5"));
     for (int i = 0; i < r.rows(); ++i) {
       OpFamily f;
-      f.oid = OidAt(r, i, 0);
+      f.oid = GetOid(r, i, 0);
       f.schema = r.GetString(i, 1);
       f.name = r.GetString(i, 2);
       f.owner = r.GetString(i, 3);
       f.method = r.GetString(i, 4);
-      f.comment = Opt(r, i, 5);
+      f.comment = OptString(r, i, 5);
       families[f.oid] = m->op_families.size();
       m->op_families.push_back(std::move(f));
     }
@@ -645,7 +637,7 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_opclass", "c.oid") + " ORDER BY n.nspname, c.opcname, 5"));
     for (int i = 0; i < r.rows(); ++i) {
       OpClass c;
-      c.oid = OidAt(r, i, 0);
+      c.oid = GetOid(r, i, 0);
       c.schema = r.GetString(i, 1);
       c.name = r.GetString(i, 2);
       c.owner = r.GetString(i, 3);
@@ -653,8 +645,8 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
       c.type = r.GetString(i, 5);
       c.family = r.GetString(i, 6);
       c.is_default = r.GetBool(i, 7);
-      c.storage = Opt(r, i, 8);
-      c.comment = Opt(r, i, 9);
+      c.storage = OptString(r, i, 8);
+      c.comment = OptString(r, i, 9);
       classes[c.oid] = m->op_classes.size();
       m->op_classes.push_back(std::move(c));
     }
@@ -692,13 +684,13 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
   for (int i = 0; i < r.rows(); ++i) {
     OpMember mem;
     mem.is_function = r.GetBool(i, 2);
-    mem.oid = OidAt(r, i, 3);
+    mem.oid = GetOid(r, i, 3);
     mem.number = static_cast<int>(r.GetInt(i, 4));
     mem.object = r.GetString(i, 5);
     mem.left = r.GetString(i, 6);
     mem.right = r.GetString(i, 7);
-    mem.sort_family = Opt(r, i, 8);
-    const Oid owner = OidAt(r, i, 1);
+    mem.sort_family = OptString(r, i, 8);
+    const Oid owner = GetOid(r, i, 1);
     if (r.GetBool(i, 0)) {
       auto it = classes.find(owner);
       if (it != classes.end()) m->op_classes[it->second].members.push_back(std::move(mem));
@@ -723,7 +715,7 @@ Status ReadConversions(pg::PgConn& conn, MiscObjects* m) {
                  InUserSchema("pg_conversion", "c.oid") + " ORDER BY n.nspname, c.conname"));
   for (int i = 0; i < r.rows(); ++i) {
     Conversion c;
-    c.oid = OidAt(r, i, 0);
+    c.oid = GetOid(r, i, 0);
     c.schema = r.GetString(i, 1);
     c.name = r.GetString(i, 2);
     c.owner = r.GetString(i, 3);
@@ -731,7 +723,7 @@ Status ReadConversions(pg::PgConn& conn, MiscObjects* m) {
     c.to_encoding = r.GetString(i, 5);
     c.function = r.GetString(i, 6);
     c.is_default = r.GetBool(i, 7);
-    c.comment = Opt(r, i, 8);
+    c.comment = OptString(r, i, 8);
     m->conversions.push_back(std::move(c));
   }
   return Status::Ok();
@@ -747,11 +739,11 @@ Status ReadLargeObjects(pg::PgConn& conn, MiscObjects* m) {
                               " FROM pg_catalog.pg_largeobject_metadata l ORDER BY l.oid"));
   for (int i = 0; i < r.rows(); ++i) {
     LargeObject lo;
-    lo.oid = OidAt(r, i, 0);
+    lo.oid = GetOid(r, i, 0);
     lo.owner = r.GetString(i, 1);
     lo.data_hex = r.GetString(i, 2);
-    lo.acl = Opt(r, i, 3);
-    lo.comment = Opt(r, i, 4);
+    lo.acl = OptString(r, i, 3);
+    lo.comment = OptString(r, i, 4);
     m->large_objects.push_back(std::move(lo));
   }
   return Status::Ok();

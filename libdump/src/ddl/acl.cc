@@ -59,6 +59,8 @@ std::string ReadRoleName(std::string_view s, size_t* pos, char stop) {
   return name;
 }
 
+}  // namespace
+
 const char* PrivilegeName(char c) {
   switch (c) {
     case 'r':
@@ -95,8 +97,6 @@ const char* PrivilegeName(char c) {
       return nullptr;
   }
 }
-
-}  // namespace
 
 Result<std::vector<AclItem>> ParseAcl(std::string_view text) {
   ASSIGN_OR_RETURN(std::vector<std::string> elems, ArrayElements(text));

@@ -17,6 +17,9 @@ struct AclItem {
   std::string grant_options;  // the letters granted WITH GRANT OPTION
 };
 
+// The SQL name of an aclitem privilege letter ('r' -> "SELECT", ...); null for an unknown one.
+const char* PrivilegeName(char c);
+
 // Parses the text form of an aclitem[] value, e.g. `{postgres=arwdDxt/postgres,"a b"=r*/x}`.
 Result<std::vector<AclItem>> ParseAcl(std::string_view text);
 

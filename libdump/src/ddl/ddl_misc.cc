@@ -24,36 +24,6 @@ std::string OptionsClause(const std::optional<std::string>& options) {
   return " OPTIONS (\n    " + *options + "\n)";
 }
 
-// Privilege names as ALTER DEFAULT PRIVILEGES spells them.
-const char* PrivilegeWord(char c) {
-  switch (c) {
-    case 'r':
-      return "SELECT";
-    case 'w':
-      return "UPDATE";
-    case 'a':
-      return "INSERT";
-    case 'd':
-      return "DELETE";
-    case 'D':
-      return "TRUNCATE";
-    case 'x':
-      return "REFERENCES";
-    case 't':
-      return "TRIGGER";
-    case 'X':
-      return "EXECUTE";
-    case 'U':
-      return "USAGE";
-    case 'C':
-      return "CREATE";
-    case 'm':
-      return "MAINTAIN";
-    default:
-      return nullptr;
-  }
-}
-
 std::string OpMemberItem(const catalog::OpMember& m) {
   if (m.is_function) {
     // Support functions always name the types they serve: a class's own are its input type,
@@ -196,7 +166,7 @@ Result<std::string> DefaultPrivileges(const catalog::DefaultAcl& d) {
         " TO " + (item.grantee.empty() ? std::string("PUBLIC") : QuoteIdent(item.grantee));
     std::string plain, with_option;
     for (char c : item.privileges) {
-      const char* word = PrivilegeWord(c);
+      const char* word = PrivilegeName(c);
       if (word == nullptr) {
         return Status::InvalidArgument("unknown privilege '" + std::string(1, c) +
                                        "' in default ACL " + d.acl);

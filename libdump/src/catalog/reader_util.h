@@ -1,0 +1,31 @@
+// Small helpers the catalog readers share (reader.cc, reader_code.cc, reader_misc.cc).
+#ifndef LIBDUMP_SRC_CATALOG_READER_UTIL_H_
+#define LIBDUMP_SRC_CATALOG_READER_UTIL_H_
+
+#include <optional>
+#include <string>
+
+#include "catalog/model.h"
+#include "pg/pg.h"
+
+namespace libdump::catalog {
+
+// SQL that is true when the object is not a member of an extension (those are dumped by
+// CREATE EXTENSION, never one by one). The alias xm keeps clear of the callers' own aliases.
+inline std::string NotExtensionMember(const char* catalog, const char* oid_expr) {
+  return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend xm WHERE xm.classid = '") +
+         catalog + "'::pg_catalog.regclass AND xm.objid = " + oid_expr + " AND xm.deptype = 'e')";
+}
+
+inline std::optional<std::string> OptString(const pg::PgResult& r, int row, int col) {
+  if (r.IsNull(row, col)) return std::nullopt;
+  return r.GetString(row, col);
+}
+
+inline Oid GetOid(const pg::PgResult& r, int row, int col) {
+  return static_cast<Oid>(r.GetUInt(row, col));
+}
+
+}  // namespace libdump::catalog
+
+#endif  // LIBDUMP_SRC_CATALOG_READER_UTIL_H_
