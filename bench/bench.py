@@ -4,7 +4,8 @@
 Run through bench/run.sh. One invocation:
   1. builds ndump and nrestore (Release, build-bench/) unless --bindir is given, and copies the
      binaries aside so that a rebuild during the run cannot change what is measured;
-  2. starts a throwaway PostgreSQL server of its own (data directory on the normal disk);
+  2. starts a throwaway PostgreSQL server of its own (data directory on the normal disk) and
+     dumps and restores a small database with the binaries once, as a smoke test;
   3. generates the datasets: pgbench, mixed (bench/sql/mixed.sql), tables (bench/sql/tables.sql);
   4. times every command of a dataset in rounds (each round runs each command once, the order
      rotating from round to round), with a CHECKPOINT before every timed command;
