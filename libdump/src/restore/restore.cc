@@ -20,6 +20,7 @@
 #include "common/events.h"
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
+#include "restore/entry_sql.h"
 #include "sched/task_graph.h"
 
 namespace libdump {
@@ -28,24 +29,6 @@ namespace {
 
 using format::Section;
 using format::TocEntry;
-
-// Settings every restore session runs with; the empty search_path matches how the dump
-// deparsed names, standard_conforming_strings matches how it quoted literals.
-std::string RestoreSessionSql(const std::string& encoding) {
-  return "SET client_encoding = " + pg::QuoteLiteral(encoding.empty() ? "UTF8" : encoding) +
-         "; SET standard_conforming_strings = on; SET check_function_bodies = false; "
-         "SET xmloption = content; SET client_min_messages = warning; SET row_security = off; "
-         "SET DateStyle = ISO; SET IntervalStyle = postgres; SET statement_timeout = 0; "
-         "SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
-         "SELECT pg_catalog.set_config('search_path', '', false);";
-}
-
-// ALTER ... OWNER TO, built at restore time from the entry (as pg_restore does) so that options
-// such as --no-owner need not edit the stored SQL.
-std::string OwnerSql(const TocEntry& e) {
-  if (e.owner.empty() || e.owner_object.empty()) return "";
-  return "ALTER " + e.owner_object + " OWNER TO " + pg::QuoteIdent(e.owner) + ";\n";
-}
 
 std::string Describe(const TocEntry& e) {
   std::string s = e.kind + " ";

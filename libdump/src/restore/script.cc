@@ -4,6 +4,7 @@
 
 #include "libdump/restore.h"
 #include "pg/pg.h"
+#include "restore/entry_sql.h"
 
 namespace libdump {
 
@@ -61,21 +62,10 @@ Status WriteScript(ByteSource* source, ByteSink* out) {
                           ", as a psql script\n-- Dumped from database version " +
                           CommentSafe(header.server_version) + " by " +
                           CommentSafe(header.tool_version) + "\n--\n\n\\restrict " + key + "\n\n"));
-  RETURN_IF_ERROR(
-      w.Write("SET statement_timeout = 0;\nSET lock_timeout = 0;\n"
-              "SET idle_in_transaction_session_timeout = 0;\nSET client_encoding = " +
-              pg::QuoteLiteral(header.encoding.empty() ? "UTF8" : header.encoding) +
-              ";\nSET standard_conforming_strings = on;\n"
-              "SELECT pg_catalog.set_config('search_path', '', false);\n"
-              "SET check_function_bodies = false;\nSET xmloption = content;\n"
-              "SET client_min_messages = warning;\nSET row_security = off;\n"
-              "SET DateStyle = ISO;\nSET IntervalStyle = postgres;\n\n"));
-  auto owner_sql = [](const TocEntry& e) {
-    if (e.owner.empty() || e.owner_object.empty()) return std::string();
-    return "ALTER " + e.owner_object + " OWNER TO " + pg::QuoteIdent(e.owner) + ";\n";
-  };
+  // The same settings nrestore -d runs with.
+  RETURN_IF_ERROR(w.Write(RestoreSessionSql(header.encoding) + "\n\n"));
   auto emit = [&](const TocEntry& e) -> Status {
-    std::string sql = e.create_sql + owner_sql(e);
+    std::string sql = e.create_sql + OwnerSql(e);
     if (sql.empty()) return Status::Ok();
     RETURN_IF_ERROR(w.Header(e));
     return w.Write(sql + "\n");

@@ -1,0 +1,33 @@
+// What the restore and the script writer both send around an entry's stored SQL: the session
+// settings and the owner statement. One definition, so a script restores exactly as nrestore -d.
+#ifndef LIBDUMP_SRC_RESTORE_ENTRY_SQL_H_
+#define LIBDUMP_SRC_RESTORE_ENTRY_SQL_H_
+
+#include <string>
+
+#include "libdump/format/archive.h"
+#include "pg/pg.h"
+
+namespace libdump {
+
+// Settings every restore session runs with; the empty search_path matches how the dump
+// deparsed names, standard_conforming_strings matches how it quoted literals.
+inline std::string RestoreSessionSql(const std::string& encoding) {
+  return "SET client_encoding = " + pg::QuoteLiteral(encoding.empty() ? "UTF8" : encoding) +
+         "; SET standard_conforming_strings = on; SET check_function_bodies = false; "
+         "SET xmloption = content; SET client_min_messages = warning; SET row_security = off; "
+         "SET DateStyle = ISO; SET IntervalStyle = postgres; SET statement_timeout = 0; "
+         "SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+         "SELECT pg_catalog.set_config('search_path', '', false);";
+}
+
+// ALTER ... OWNER TO, built at restore time from the entry (as pg_restore does) so that options
+// such as --no-owner need not edit the stored SQL.
+inline std::string OwnerSql(const format::TocEntry& e) {
+  if (e.owner.empty() || e.owner_object.empty()) return "";
+  return "ALTER " + e.owner_object + " OWNER TO " + pg::QuoteIdent(e.owner) + ";\n";
+}
+
+}  // namespace libdump
+
+#endif  // LIBDUMP_SRC_RESTORE_ENTRY_SQL_H_
