@@ -82,7 +82,7 @@ class SpillFile {
       const ssize_t w = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(end_));
       if (w < 0) {
         if (errno == EINTR) continue;
-        return Status::IoError("writing the spill file " + path_ + ": " + std::strerror(errno));
+        return Status::IoError("writing the spill file " + path_ + ": " + ErrnoText(errno));
       }
       data.remove_prefix(static_cast<size_t>(w));
       end_ += static_cast<uint64_t>(w);
@@ -99,7 +99,7 @@ class SpillFile {
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) {
         return Status::IoError("reading the spill file " + path_ + ": " +
-                               (r < 0 ? std::strerror(errno) : "unexpected end of file"));
+                               (r < 0 ? ErrnoText(errno) : "unexpected end of file"));
       }
       done += static_cast<size_t>(r);
     }
@@ -125,7 +125,7 @@ class SpillFile {
     path_ = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/nrestore-spill.XXXXXX";
     fd_ = ::mkstemp(path_.data());
     if (fd_ < 0) {
-      return Status::IoError("cannot create a spill file " + path_ + ": " + std::strerror(errno));
+      return Status::IoError("cannot create a spill file " + path_ + ": " + ErrnoText(errno));
     }
     ::unlink(path_.c_str());
     return Status::Ok();
