@@ -81,18 +81,24 @@ CommandResult PgRestoreInto(const std::string& db, std::vector<std::string> args
 
 // Restores both archives with `options` into two new databases (after `prepare` SQL, if any)
 // and checks that nrestore and pg_restore agree on the exit status and the result.
-void ExpectSameAsPgRestore(const Archives& a, const std::vector<std::string>& options,
-                           const std::string& prepare = "") {
+// Returns the database nrestore restored into.
+std::string ExpectSameAsPgRestore(const Archives& a, const std::vector<std::string>& options,
+                                  const std::string& prepare = "") {
   const std::string ours = Cluster().CreateDatabase("ours");
   const std::string theirs = Cluster().CreateDatabase("theirs");
   if (!prepare.empty()) {
-    ASSERT_TRUE(Cluster().Psql(ours, prepare));
-    ASSERT_TRUE(Cluster().Psql(theirs, prepare));
+    EXPECT_TRUE(Cluster().Psql(ours, prepare));
+    EXPECT_TRUE(Cluster().Psql(theirs, prepare));
   }
   CommandResult n = NrestoreInto(ours, options, a.ours);
   CommandResult p = PgRestoreInto(theirs, options, a.theirs);
   EXPECT_EQ(n.exit_code == 0, p.exit_code == 0) << n.Describe() << p.Describe();
   EXPECT_SAME_DATABASE(theirs, ours);
+  return ours;
+}
+
+std::string Count(const std::string& db, const std::string& sql) {
+  return Cluster().Query(db, "SELECT count(*) FROM " + sql);
 }
 
 TEST(RestoreSelect, OnlyOneSchema) {
@@ -101,16 +107,47 @@ TEST(RestoreSelect, OnlyOneSchema) {
   // pg_restore -n restores what is in the schema, not the schema itself.
   ExpectSameAsPgRestore(a, {"-n", "app"}, "CREATE SCHEMA app;");
   ExpectSameAsPgRestore(a, {"-N", "app"});
+  ExpectSameAsPgRestore(a, {"-j", "3", "-N", "other"});
+}
+
+TEST(RestoreSelect, Role) {
+  ASSERT_TRUE(Cluster().Psql(
+      "postgres",
+      "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'restsel_role') THEN "
+      "CREATE ROLE restsel_role; END IF; END$$;"));
+  Archives a;
+  DumpBoth(LoadFixture(), &a);
+  const std::string db =
+      ExpectSameAsPgRestore(a, {"--role", "restsel_role", "-O", "-x", "-n", "app", "-n", "other"},
+                            "CREATE SCHEMA app AUTHORIZATION restsel_role; "
+                            "CREATE SCHEMA other AUTHORIZATION restsel_role;");
+  EXPECT_EQ(Cluster().Query(db, "SELECT tableowner FROM pg_tables WHERE tablename = 't2'"),
+            "restsel_role");
+  EXPECT_EQ(Count(db, "app.t2"), "30");
+  // A role that does not exist: every connection fails the same way.
+  const std::string empty = Cluster().CreateDatabase("empty");
+  CommandResult r = NrestoreInto(empty, {"--role", "no_such_role_restsel"}, a.ours);
+  EXPECT_NE(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.err.find("no_such_role_restsel"), std::string::npos) << r.Describe();
+  EXPECT_EQ(UserObjectCount(empty), 0);
 }
 
 TEST(RestoreSelect, SomeTablesAndObjects) {
   Archives a;
   DumpBoth(LoadFixture(), &a);
-  ExpectSameAsPgRestore(a, {"-t", "t1", "-t", "counter"},
-                        "CREATE SCHEMA app; CREATE SCHEMA other;");
-  ExpectSameAsPgRestore(a, {"-t", "t1", "-T", "t1_touch", "-P", "touch()"},
-                        "CREATE SCHEMA app; CREATE SCHEMA other;");
-  ExpectSameAsPgRestore(a, {"-t", "t2", "-I", "t2_n_idx"}, "CREATE SCHEMA app;");
+  std::string db = ExpectSameAsPgRestore(a, {"-t", "t1", "-t", "counter"},
+                                         "CREATE SCHEMA app; CREATE SCHEMA other;");
+  // The table, its data and comment, the sequence; not the index of its primary key.
+  EXPECT_EQ(Count(db, "app.t1"), "50");
+  EXPECT_EQ(Cluster().Query(db, "SELECT obj_description('app.t1'::regclass)"), "first table");
+  EXPECT_EQ(Cluster().Query(db, "SELECT last_value FROM app.counter"), "42");
+  EXPECT_EQ(Count(db, "pg_class WHERE relnamespace = 'app'::regnamespace"), "2");
+  db = ExpectSameAsPgRestore(a, {"-t", "t1", "-T", "t1 t1_touch", "-P", "touch()"},
+                             "CREATE SCHEMA app; CREATE SCHEMA other;");
+  EXPECT_EQ(Count(db, "pg_trigger WHERE tgname = 't1_touch'"), "1");
+  EXPECT_EQ(Count(db, "pg_proc WHERE proname IN ('touch', 'twice')"), "1");
+  db = ExpectSameAsPgRestore(a, {"-t", "t2", "-I", "t2_n_idx"}, "CREATE SCHEMA app;");
+  EXPECT_EQ(Count(db, "pg_class WHERE relname = 't2_n_idx'"), "1");
 }
 
 TEST(RestoreSelect, OnlyTheData) {
@@ -315,6 +352,14 @@ TEST(RestoreSelect, CreateDatabase) {
   CommandResult p = PgRestore({"-C", "-d", Cluster().ConnInfo("postgres"), a.theirs});
   ASSERT_EQ(p.exit_code, 0) << p.Describe();
   EXPECT_EQ(ours_text, create_dump(src));
+  EXPECT_SAME_DATABASE(src, ours_db);
+  // The script path: CREATE DATABASE, then \connect to it.
+  DropDatabase(src);
+  const std::string script = a.dir.File("create.sql");
+  CommandResult w = Nrestore({"-C", "-f", script, a.ours});
+  ASSERT_EQ(w.exit_code, 0) << w.Describe();
+  ASSERT_TRUE(Cluster().PsqlFile("postgres", script));
+  EXPECT_EQ(create_dump(src), ours_text);
   EXPECT_SAME_DATABASE(src, ours_db);
   // Without -C the database entries are skipped.
   const std::string plain = Cluster().CreateDatabase("plain");
