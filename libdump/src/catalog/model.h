@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/model_code.h"
@@ -189,6 +190,23 @@ struct DependEdge {
   char type = 'n';
 };
 
+// The dumped database itself (pg_database), for its DATABASE and DATABASE PROPERTIES entries.
+struct Database {
+  Oid oid = 0;
+  std::string name, owner, encoding;
+  std::string collate, ctype;
+  char locale_provider = 'c';  // datlocprovider (15+): 'c' libc, 'i' ICU
+  std::string icu_locale;      // daticulocale (15+), empty when unset
+  std::string tablespace;      // empty for pg_default
+  bool is_template = false;
+  int64_t connection_limit = -1;
+  std::optional<std::string> acl;  // datacl; absent = default privileges
+  std::optional<std::string> comment;
+  std::vector<std::string> settings;  // pg_db_role_setting for every role: "name=value"
+  // pg_db_role_setting for one role in this database: (role, "name=value").
+  std::vector<std::pair<std::string, std::string>> role_settings;
+};
+
 struct Catalog {
   int server_version = 0;
   bool tid_range_scans = false;  // PostgreSQL 14+: ctid ranges are scanned, not filtered
@@ -202,8 +220,9 @@ struct Catalog {
   std::vector<Sequence> sequences;
   std::vector<DependEdge> depends;
   std::vector<IndexAttachment> index_attachments;
-  CodeObjects code;  // model_code.h
-  MiscObjects misc;  // model_misc.h
+  CodeObjects code;                  // model_code.h
+  MiscObjects misc;                  // model_misc.h
+  std::optional<Database> database;  // absent only if the catalog was read without it
 };
 
 }  // namespace libdump::catalog

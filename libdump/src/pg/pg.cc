@@ -140,7 +140,9 @@ PgConn::~PgConn() {
 }
 
 Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options,
-                                                std::string_view session_sql) {
+                                                std::string_view session_sql,
+                                                std::string_view database) {
+  const std::string database_name(database);
   std::string password = options.password;
   bool asked = false;
   if (options.password_policy == PasswordPolicy::kAlways && password.empty() &&
@@ -160,6 +162,8 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options
       }
     };
     add("dbname", options.dbname);
+    // libpq expands only the first dbname; a later one is a plain name that wins.
+    add("dbname", database_name);
     add("host", options.host);
     add("port", options.port);
     add("user", options.user);
