@@ -113,6 +113,9 @@ class TocBuilder {
   BuiltToc out_;
   std::unordered_map<std::string, uint32_t> schema_ids_;
   std::map<std::pair<catalog::Oid, catalog::Oid>, uint32_t> registry_;
+  // (I/O function OID, base type's entry) -> the type's shell entry: the edge a base type's I/O
+  // function has on its type leads to the shell instead (toc_types.cc, ResolveCatalogDepends).
+  std::map<std::pair<catalog::Oid, uint32_t>, uint32_t> shell_redirects_;
 };
 
 }  // namespace libdump::dump

@@ -19,6 +19,8 @@ int KindPriority(std::string_view kind) {
       {"DOMAIN", 3},
       {"SEQUENCE", 4},
       {"TABLE", 5},
+      {"FOREIGN TABLE", 5},
+      {"SHELL TYPE", 2},
       {"SEQUENCE OWNED BY", 6},
       {"VIEW", 7},
       {"TABLE DATA", 10},
