@@ -22,6 +22,7 @@ Result<BuiltToc> TocBuilder::Build() {
   AddCodeObjects();
   AddMiscObjects();
   ResolveCatalogDepends();
+  RepairLoops();
   OrderMaterializedViewRefreshes();
   PostponeForPostData();
   for (auto& e : out_.entries) {

@@ -105,6 +105,7 @@ class TocBuilder {
 
   // --- whole-TOC passes (toc_builder.cc) -----------------------------------------------------
   void ResolveCatalogDepends();
+  void RepairLoops();  // toc_loops.cc
   void OrderMaterializedViewRefreshes();
   void PostponeForPostData();
 
