@@ -214,6 +214,16 @@ struct DependEdge {
   char type = 'n';
 };
 
+// A security label (pg_seclabel) on a user object; `subid` > 0 (with `column`) labels a column.
+// Labels on shared objects (pg_shseclabel: databases, roles, tablespaces) are not read: pg_dump
+// leaves roles and tablespaces to pg_dumpall, and the database to --create.
+struct SecurityLabel {
+  Oid classid = 0, objid = 0;
+  int subid = 0;
+  std::string provider, label;
+  std::string column;  // attname when subid > 0
+};
+
 struct Catalog {
   int server_version = 0;
   bool tid_range_scans = false;  // PostgreSQL 14+: ctid ranges are scanned, not filtered
@@ -228,6 +238,7 @@ struct Catalog {
   std::vector<Sequence> sequences;
   std::vector<DependEdge> depends;
   std::vector<IndexAttachment> index_attachments;
+  std::vector<SecurityLabel> security_labels;
   CodeObjects code;  // model_code.h
   MiscObjects misc;  // model_misc.h
 };

@@ -595,6 +595,30 @@ Status ReadDepends(pg::PgConn& conn, Catalog* cat) {
   return Status::Ok();
 }
 
+// Security labels on user objects, in one query (pg_seclabel exists from PostgreSQL 9.1; this
+// path serves 12 and later). Objects below FirstNormalObjectId are initdb's, never dumped.
+Status ReadSecurityLabels(pg::PgConn& conn, Catalog* cat) {
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT l.classoid, l.objoid, l.objsubid, l.provider, l.label, a.attname "
+                 "FROM pg_catalog.pg_seclabel l "
+                 "LEFT JOIN pg_catalog.pg_attribute a ON l.classoid = "
+                 "'pg_catalog.pg_class'::pg_catalog.regclass AND a.attrelid = l.objoid AND "
+                 "a.attnum = l.objsubid "
+                 "WHERE l.objoid >= 16384 ORDER BY l.classoid, l.objoid, l.objsubid, l.provider"));
+  for (int i = 0; i < r.rows(); ++i) {
+    SecurityLabel l;
+    l.classid = GetOid(r, i, 0);
+    l.objid = GetOid(r, i, 1);
+    l.subid = static_cast<int>(r.GetInt(i, 2));
+    l.provider = r.GetString(i, 3);
+    l.label = r.GetString(i, 4);
+    l.column = r.GetString(i, 5);
+    cat->security_labels.push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Catalog> ReadCatalog(pg::PgConn& conn) {
@@ -617,6 +641,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
   RETURN_IF_ERROR(ReadCodeObjects(conn, &cat));
   RETURN_IF_ERROR(ReadMiscObjects(conn, &cat));
   RETURN_IF_ERROR(ReadDepends(conn, &cat));
+  RETURN_IF_ERROR(ReadSecurityLabels(conn, &cat));
   return cat;
 }
 

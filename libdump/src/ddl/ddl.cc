@@ -327,6 +327,12 @@ std::string Comment(std::string_view target, std::string_view text) {
   return "COMMENT ON " + std::string(target) + " IS " + QuoteLiteral(text) + ";\n";
 }
 
+std::string SecurityLabel(std::string_view provider, std::string_view target,
+                          std::string_view label) {
+  return "SECURITY LABEL FOR " + QuoteIdent(provider) + " ON " + std::string(target) + " IS " +
+         QuoteLiteral(label) + ";\n";
+}
+
 std::string CopyColumnList(const catalog::Table& t) {
   std::string cols;
   for (const auto& col : t.columns) {

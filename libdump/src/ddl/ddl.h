@@ -51,6 +51,9 @@ std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c)
 
 // "COMMENT ON <target> IS '<text>';" with target like `TABLE "s"."t"`.
 std::string Comment(std::string_view target, std::string_view text);
+// "SECURITY LABEL FOR <provider> ON <target> IS '<label>';", target as for Comment.
+std::string SecurityLabel(std::string_view provider, std::string_view target,
+                          std::string_view label);
 
 // The COPY statements of a table: which columns are copied (generated columns are not).
 std::string CopyColumnList(const catalog::Table& t);  // `("a", "b")` or "" for no columns

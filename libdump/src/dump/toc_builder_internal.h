@@ -82,14 +82,15 @@ class TocBuilder {
 
  private:
   // --- families: one file each ---------------------------------------------------------------
-  void AddSchemas();        // toc_types.cc
-  void AddTypes();          // toc_types.cc
-  void AddSequences();      // toc_relations.cc
-  void AddRelations();      // toc_relations.cc
-  void AddSequenceTails();  // toc_relations.cc
-  void AddPostData();       // toc_relations.cc
-  void AddCodeObjects();    // toc_code.cc
-  void AddMiscObjects();    // toc_misc.cc
+  void AddSchemas();         // toc_types.cc
+  void AddTypes();           // toc_types.cc
+  void AddSequences();       // toc_relations.cc
+  void AddRelations();       // toc_relations.cc
+  void AddSequenceTails();   // toc_relations.cc
+  void AddPostData();        // toc_relations.cc
+  void AddCodeObjects();     // toc_code.cc
+  void AddMiscObjects();     // toc_misc.cc
+  void AddSecurityLabels();  // toc_labels.cc, once every labellable object has its entry
 
   // Tables bigger than options.chunk_bytes are dumped in chunks of about that size, at most
   // this many (toc_relations.cc).
