@@ -337,7 +337,9 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
     }
   }
 
-  // Columns of every table and view in one query.
+  // Columns of every table and view in one query. attcompression exists from PostgreSQL 14
+  // (the 12-13 path reads none); attstattarget is NULL for "default" from 17, -1 before.
+  const char* compression = conn.server_version() >= 140000 ? "a.attcompression" : "''";
   {
     ASSIGN_OR_RETURN(
         pg::PgResult a,
@@ -347,9 +349,10 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                                "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
                    CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
                    ", pg_catalog.col_description(a.attrelid, a.attnum), a.attacl, "
-                   "a.attislocal, a.attstattarget, "
-                   "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, "
-                   "a.attcompression, pg_catalog.array_to_string(a.attoptions, E'\\n'), " +
+                   "a.attislocal, COALESCE(a.attstattarget::pg_catalog.int4, -1), "
+                   "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, " +
+                   std::string(compression) +
+                   ", pg_catalog.array_to_string(a.attoptions, E'\\n'), " +
                    GenericOptionsExpr("a.attfdwoptions") +
                    " FROM pg_catalog.pg_attribute a "
                    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
