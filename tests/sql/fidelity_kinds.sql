@@ -5,6 +5,7 @@
 CREATE SCHEMA kinds;
 CREATE SCHEMA "Kinds Ü ""q""";
 DO $$ BEGIN CREATE ROLE fid_kinds_user; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE "Fid Kinds Reader"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 
 -- Tablespace: a cluster object pg_dump does not dump; its directory must belong to the server's
 -- user, so the server itself makes it (COPY TO PROGRAM runs as that user). Created once per
@@ -110,7 +111,8 @@ CREATE TYPE kinds."Wid get" (
 );
 COMMENT ON TYPE kinds."Wid get" IS 'text-like base type';
 ALTER TYPE kinds."Wid get" OWNER TO fid_kinds_user;
-GRANT USAGE ON TYPE kinds."Wid get" TO PUBLIC;
+REVOKE USAGE ON TYPE kinds."Wid get" FROM PUBLIC;
+GRANT USAGE ON TYPE kinds."Wid get" TO "Fid Kinds Reader" WITH GRANT OPTION;
 
 CREATE TYPE "Kinds Ü ""q""".int42;
 CREATE FUNCTION "Kinds Ü ""q""".int42_in(cstring) RETURNS "Kinds Ü ""q""".int42
