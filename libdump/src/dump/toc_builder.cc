@@ -22,7 +22,9 @@ Result<BuiltToc> TocBuilder::Build() {
   AddCodeObjects();
   AddMiscObjects();
   AddDatabase();
+  AddSecurityLabels();
   ResolveCatalogDepends();
+  RepairLoops();
   OrderMaterializedViewRefreshes();
   PostponeForPostData();
   for (auto& e : out_.entries) {
@@ -97,6 +99,10 @@ void TocBuilder::ResolveCatalogDepends() {
     uint32_t from = Lookup(d.classid, d.objid);
     uint32_t to = Lookup(d.refclassid, d.refobjid);
     if (from == 0 || to == 0 || from == to) continue;
+    if (d.classid == cls::kProc) {
+      auto shell = shell_redirects_.find({d.objid, to});
+      if (shell != shell_redirects_.end()) to = shell->second;
+    }
     const format::TocEntry& e = Entry(from);
     // A sequence OWNED BY a column depends on its table ('a'), while the table's default needs
     // the sequence first: the SEQUENCE OWNED BY entry carries that edge instead.

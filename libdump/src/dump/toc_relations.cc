@@ -40,7 +40,10 @@ void TocBuilder::AddRelations() {
     const std::string qname = QualifiedName(t.schema, t.name);
     const bool view = t.kind == 'v';
     const bool matview = t.kind == 'm';
-    const std::string kind = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : "TABLE";
+    const std::string kind = view            ? "VIEW"
+                             : matview       ? "MATERIALIZED VIEW"
+                             : t.kind == 'f' ? "FOREIGN TABLE"
+                                             : "TABLE";
     std::string sql;
     std::string attach;  // ATTACH PARTITION / INHERIT, run once the parents exist
     if (view) {
@@ -61,7 +64,7 @@ void TocBuilder::AddRelations() {
     } else {
       sql = InheritanceChildSql(t, by_oid, identity[t.oid], &attach);
     }
-    sql += ddl::TableProperties(t);
+    sql = ddl::InTablespace(t.tablespace, std::move(sql)) + ddl::TableProperties(t);
     const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
                             "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
     if (!attach.empty()) {
