@@ -7,10 +7,12 @@
 #include <memory>
 
 #include "cli_common.h"
+#include "help.h"
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
 #include "libdump/restore.h"
 #include "libdump/version.h"
+#include "progress.h"
 
 namespace {
 
@@ -68,12 +70,7 @@ int main(int argc, char** argv) {
       "nrestore restores a database from an ndump archive, or lists the archive.\n"
       "Every block is checked against its checksum before it reaches the server.\n",
       "nrestore"};
-  app.set_help_flag("--help", "show this help, then exit");
-  app.set_version_flag("-V,--version", std::string("nrestore (libdump) ") + LIBDUMP_VERSION,
-                       "output version information, then exit");
-  app.footer(
-      "Exit status: 0 success, 1 error, 2 usage error, 3 connection failure,\n"
-      "4 damaged or incomplete archive, 5 interrupted.");
+  SetUpHelp(app, "nrestore", NrestoreHelp());
 
   ConnectionFlags conn;
   std::string file = "-";
@@ -94,7 +91,12 @@ int main(int argc, char** argv) {
                  "without -d: write the archive as a psql script to this file (- for standard "
                  "output)")
       ->capture_default_str();
+  std::string progress_mode = "auto";
+  AddProgressOption(app, &progress_mode);
   AddConnectionOptions(app, &conn);
+  SetHelpGroup(app, "Output options", {"--list", "--verify", "--file"});
+  SetHelpGroup(app, "Behaviour options",
+               {"--jobs", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -132,15 +134,9 @@ int main(int argc, char** argv) {
   libdump::RestoreOptions options;
   options.connection = ToConnectionOptions(conn, "nrestore");
   options.jobs = jobs;
-  StderrObserver observer("nrestore", verbose);
+  ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Restore(options, source->get(), &observer, &cancel);
-  if (!result.ok()) return ReportError("nrestore", result.status());
-  if (verbose) {
-    const auto& s = *result;
-    std::fprintf(stderr, "nrestore: %llu entries, %llu tables, %llu rows in %.2f s\n",
-                 static_cast<unsigned long long>(s.entries),
-                 static_cast<unsigned long long>(s.tables), static_cast<unsigned long long>(s.rows),
-                 s.seconds);
-  }
+  if (!result.ok()) return observer.Fail(result.status());
+  observer.Finish(SummaryOf(*result));
   return kExitOk;
 }
