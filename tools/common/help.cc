@@ -120,9 +120,18 @@ class ManFormatter : public CLI::FormatterBase {
 
     const std::string description =
         text_.description.empty() ? app->get_description() : text_.description;
-    std::string out = tool_ + " - " + text_.purpose + "\n\nUsage: " + tool_ + " " + text_.usage +
-                      "\n\n" + description;
-    if (!description.empty() && description.back() != '\n') out += "\n";
+    std::string out =
+        tool_ + " - " + text_.purpose + "\n\nUsage: " + tool_ + " " + text_.usage + "\n\n";
+    // The description's lines as written, each wrapped to the width.
+    size_t from = 0;
+    while (from < description.size()) {
+      size_t to = description.find('\n', from);
+      if (to == std::string::npos) to = description.size();
+      for (const std::string& l : Wrap(description.substr(from, to - from), kWidth)) {
+        out += l + "\n";
+      }
+      from = to + 1;
+    }
     for (const auto& [title, entries] : groups) {
       if (entries.empty()) continue;
       out += "\n" + title + ":\n";
@@ -196,7 +205,7 @@ HelpText NdumpHelp() {
 
 HelpText NrestoreHelp() {
   HelpText h;
-  h.purpose = "restore a PostgreSQL database from an ndump archive, list or verify it";
+  h.purpose = "restore, list or verify an ndump archive of a PostgreSQL database";
   h.usage = "[OPTION]... [FILE]";
   h.group_order.assign(std::begin(kGroups), std::end(kGroups));
   h.sections.push_back({"Exit status",

@@ -254,7 +254,9 @@ double ProgressReporter::Rate(const Snapshot& s, double elapsed) {
 std::string ProgressReporter::JsonProgress(const Snapshot& s, double elapsed, double rate) const {
   const libdump::Progress& p = s.progress;
   std::string eta = "null";
-  if (rate > 0 && p.raw_bytes_estimate > p.raw_bytes_done) {
+  if (p.entries_total > 0 && p.entries_done == p.entries_total) {
+    eta = "0";
+  } else if (rate > 0 && p.raw_bytes_estimate > p.raw_bytes_done) {
     eta = JsonNumber(static_cast<double>(p.raw_bytes_estimate - p.raw_bytes_done) / rate);
   }
   std::string j = "{\"event\":\"progress\",\"tool\":" + JsonString(prog_) +
@@ -310,7 +312,7 @@ void ProgressReporter::RenderLocked(bool final) {
   } else {
     line += "--%";
   }
-  line += " " + Bytes(p.raw_bytes_done) + " of ~" + Bytes(p.raw_bytes_estimate) + ", " +
+  line += " " + Bytes(p.raw_bytes_done) + "/" + Bytes(p.raw_bytes_estimate) + ", " +
           Count(p.rows_done) + " rows, " + Count(p.entries_done) + "/" + Count(p.entries_total) +
           " tables, " + Bytes(static_cast<uint64_t>(rate)) + "/s, " + Clock(elapsed);
   if (data_done) {
