@@ -16,6 +16,9 @@ namespace {
 
 constexpr double kRateWindowSeconds = 5.0;
 constexpr size_t kMaxWorkerLines = 16;
+// Plain lines and json objects repeat an unchanged state (index builds after the data, a long
+// wait for a lock) only this often.
+constexpr double kQuietSeconds = 5.0;
 
 std::string Bytes(uint64_t n) {
   const double v = static_cast<double>(n);
@@ -275,6 +278,18 @@ std::string ProgressReporter::JsonProgress(const Snapshot& s, double elapsed, do
   return j + "]}";
 }
 
+bool ProgressReporter::Unchanged(const Snapshot& s, double elapsed) {
+  const libdump::Progress& p = s.progress;
+  const bool same = p.raw_bytes_done == last_.progress.raw_bytes_done &&
+                    p.entries_done == last_.progress.entries_done && s.workers == last_.workers &&
+                    elapsed - last_time_ < kQuietSeconds;
+  if (!same) {
+    last_ = s;
+    last_time_ = elapsed;
+  }
+  return same;
+}
+
 void ProgressReporter::ClearLocked() {
   if (drawn_lines_ == 0) return;
   // Up to the first line of the display, then erase to the end of the screen.
@@ -295,10 +310,12 @@ void ProgressReporter::RenderLocked(bool final) {
     // Progress objects once data moves; the final one whatever happened, so a reader always
     // gets the totals the summary repeats.
     if (!s.any && !final) return;
+    if (!final && Unchanged(s, elapsed)) return;
     WriteErr(JsonProgress(s, elapsed, Rate(s, elapsed)) + "\n");
     return;
   }
   if (!s.any) return;
+  if (display_ == Display::kLines && !final && Unchanged(s, elapsed)) return;
   const libdump::Progress& p = s.progress;
   const double rate = Rate(s, elapsed);
   const bool data_done = p.entries_total > 0 && p.entries_done == p.entries_total;

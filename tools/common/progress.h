@@ -83,6 +83,9 @@ class ProgressReporter : public libdump::Observer {
   void ClearLocked();
   std::string JsonProgress(const Snapshot& s, double elapsed, double rate) const;
   double Rate(const Snapshot& s, double elapsed);
+  // Whether the state is what the last line showed, shown less than a few seconds ago (then
+  // plain lines and json skip it); records it as shown otherwise. Caller holds out_mu_.
+  bool Unchanged(const Snapshot& s, double elapsed);
 
   const char* prog_;
   const bool verbose_;
@@ -100,6 +103,8 @@ class ProgressReporter : public libdump::Observer {
   int drawn_lines_ = 0;  // lines of the terminal display now on screen
   bool finished_ = false;
   std::vector<std::pair<double, uint64_t>> samples_;  // (elapsed, raw bytes) for the rate
+  Snapshot last_;  // the state last written as a plain line or json object, and when
+  double last_time_ = 0;
 };
 
 }  // namespace ndump_cli
