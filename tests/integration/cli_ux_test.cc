@@ -428,6 +428,49 @@ TEST(CliProgress, AlwaysWithoutATerminalWritesPlainLinesAndVerboseAddsTheSummary
   EXPECT_EQ(quiet.err.find("done:"), std::string::npos);
 }
 
+// Runs a shell command line on a pseudo-terminal (util-linux script(1)): stdin, stdout and
+// stderr are the terminal, whose output comes back in `out`.
+CommandResult OnTerminal(const std::string& command_line) {
+  return RunCommand(
+      {"script", "--quiet", "--return", "--flush", "--command", command_line, "/dev/null"});
+}
+
+std::string Quoted(const std::string& s) {
+  std::string q = "'";
+  for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+TEST(CliProgress, OnATerminalTheDisplayIsRedrawnInPlaceAndTheSummaryPrinted) {
+  const std::string src = NewLoadedDatabase("sample.sql", "tty_src");
+  // Enough data for the dump and the restore to last several redraws (5 a second).
+  Cluster().Query(src,
+                  "CREATE TABLE public.bulk AS SELECT g, md5(g::text) AS h, repeat('x', 100) AS r "
+                  "FROM generate_series(1, 400000) AS g");
+  ScopedTempDir dir;
+  const std::string archive = dir.File("a.ndump");
+  const CommandResult d = OnTerminal(Quoted(NDUMP_BIN) + " -d " + Quoted(Cluster().ConnInfo(src)) +
+                                     " -f " + Quoted(archive) + " -j 2");
+  ASSERT_EQ(d.exit_code, kExitOk) << d.Describe() << d.out;
+  const std::string copy = Cluster().CreateDatabase("tty_copy");
+  const CommandResult r = OnTerminal(Quoted(NRESTORE_BIN) + " -d " +
+                                     Quoted(Cluster().ConnInfo(copy)) + " -j 2 " + Quoted(archive));
+  ASSERT_EQ(r.exit_code, kExitOk) << r.Describe() << r.out;
+  for (const auto& [tool, out] :
+       {std::pair<std::string, std::string>{"ndump", d.out}, {"nrestore", r.out}}) {
+    SCOPED_TRACE(tool);
+    // Drawn, then redrawn over itself: erase-line and cursor-up sequences.
+    EXPECT_NE(out.find("\x1b[2K" + tool + ": "), std::string::npos) << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex("\x1b\\[[0-9]+A"))) << out;
+    EXPECT_NE(out.find("  worker 0: TABLE DATA "), std::string::npos) << out;
+    EXPECT_NE(out.find("  worker 1: "), std::string::npos) << out;
+    // The last status line stays, the summary follows without -v on a terminal.
+    EXPECT_NE(out.find(tool + ": 100% "), std::string::npos) << out;
+    EXPECT_NE(out.find(tool + ": done: "), std::string::npos) << out;
+  }
+  EXPECT_SAME_DATABASE(src, copy);
+}
+
 TEST(CliProgress, ABadProgressValueIsAUsageErrorNamingTheOption) {
   for (const auto& [tool, run] :
        {std::pair<std::string, CommandResult (*)(const std::vector<std::string>&,
