@@ -11,10 +11,12 @@
 #include <vector>
 
 #include "cli_common.h"
+#include "help.h"
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
 #include "libdump/restore.h"
 #include "libdump/version.h"
+#include "progress.h"
 
 namespace {
 
@@ -72,12 +74,7 @@ int main(int argc, char** argv) {
       "nrestore restores a database from an ndump archive, or lists the archive.\n"
       "Every block is checked against its checksum before it reaches the server.\n",
       "nrestore"};
-  app.set_help_flag("--help", "show this help, then exit");
-  app.set_version_flag("-V,--version", std::string("nrestore (libdump) ") + LIBDUMP_VERSION,
-                       "output version information, then exit");
-  app.footer(
-      "Exit status: 0 success, 1 error, 2 usage error, 3 connection failure,\n"
-      "4 damaged or incomplete archive, 5 interrupted.");
+  SetUpHelp(app, "nrestore", NrestoreHelp());
 
   ConnectionFlags conn;
   std::string file = "-";
@@ -101,6 +98,8 @@ int main(int argc, char** argv) {
                  "without -d: write the archive as a psql script to this file (- for standard "
                  "output)")
       ->capture_default_str();
+  std::string progress_mode = "auto";
+  AddProgressOption(app, &progress_mode);
   AddConnectionOptions(app, &conn);
   // Selection and content, as pg_restore's (docs/nrestore.md).
   app.add_option(
@@ -138,6 +137,9 @@ int main(int argc, char** argv) {
                "exit on error, default is to continue");
   app.add_flag("--disable-triggers", content.disable_triggers,
                "disable triggers during data-only restore");
+  SetHelpGroup(app, "Output options", {"--list", "--verify", "--file"});
+  SetHelpGroup(app, "Behaviour options",
+               {"--jobs", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -221,21 +223,15 @@ int main(int argc, char** argv) {
   options.connection = ToConnectionOptions(conn, "nrestore");
   options.jobs = jobs;
   options.content = content;
-  StderrObserver observer("nrestore", verbose);
+  ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Restore(options, source->get(), &observer, &cancel);
-  if (!result.ok()) return ReportError("nrestore", result.status());
+  if (!result.ok()) return observer.Fail(result.status());
+  observer.Finish(SummaryOf(*result));
   if (result->errors > 0) {
     // As pg_restore: the restore went on past failed entries (each reported above).
     std::fprintf(stderr, "nrestore: warning: errors ignored on restore: %llu\n",
                  static_cast<unsigned long long>(result->errors));
     return kExitError;
-  }
-  if (verbose) {
-    const auto& s = *result;
-    std::fprintf(stderr, "nrestore: %llu entries, %llu tables, %llu rows in %.2f s\n",
-                 static_cast<unsigned long long>(s.entries),
-                 static_cast<unsigned long long>(s.tables), static_cast<unsigned long long>(s.rows),
-                 s.seconds);
   }
   return kExitOk;
 }

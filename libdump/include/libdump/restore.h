@@ -114,7 +114,9 @@ struct RestoreSummary {
   uint64_t tables = 0;     // tables whose data was loaded
   uint64_t rows = 0;       // COPY rows loaded
   uint64_t raw_bytes = 0;  // uncompressed COPY bytes sent to the server
-  double seconds = 0;      // wall-clock duration of the call
+  // The archive's stored (compressed) size of those bytes: the data blocks read and loaded.
+  uint64_t stored_bytes = 0;
+  double seconds = 0;  // wall-clock duration of the call
   // Entries that failed and were passed over (RestoreContent::exit_on_error false). Restore()
   // returns OK with errors > 0 when it went to the end past failed entries: the host decides
   // what that means (nrestore prints "errors ignored on restore: N" and exits 1).

@@ -524,6 +524,7 @@ class StreamLoader {
     const TocEntry& e = *item.entry->entry;
     switch (item.kind) {
       case Item::Kind::kBegin:
+        events_->StartEntry(Describe(e));
         RETURN_IF_ERROR(w.conn->BeginCopyIn(e.copy_sql));
         *open = item.entry;
         return Status::Ok();
@@ -716,6 +717,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   auto load = [&](int w, size_t i) -> Status {
     const TocEntry& e = *data[i];
     pg::PgConn& conn = *conns[static_cast<size_t>(w)];
+    events.StartEntry(Describe(e));
     const std::string disable = restore::DisableTriggersSql(e, content);
     if (!disable.empty())
       RETURN_IF_ERROR(policy.Handle(conn.Command(disable).WithObject(Describe(e))));
@@ -810,6 +812,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   summary.tables = tables.load();
   summary.rows = rows.load();
   summary.raw_bytes = raw.load();
+  summary.stored_bytes = events.progress().stored_bytes_done;
   summary.seconds = SecondsSince(t0);
   return summary;
 }
