@@ -75,8 +75,8 @@ class FdSinkImpl final : public ByteSink {
 // sees a half-written archive under the final name.
 class AtomicFileSink final : public ByteSink {
  public:
-  AtomicFileSink(std::string path, std::string temp, int fd)
-      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+  AtomicFileSink(std::string path, std::string temp, int fd, bool sync)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), sync_(sync) {}
   ~AtomicFileSink() override {
     if (fd_ >= 0) ::close(fd_);
     if (!committed_) ::unlink(temp_.c_str());
@@ -97,7 +97,7 @@ class AtomicFileSink final : public ByteSink {
   Status Commit() override {
     if (committed_) return Status::Ok();
     if (fd_ < 0) return Status::IoError("cannot commit " + path_ + ": an earlier commit failed");
-    RETURN_IF_ERROR(SyncFd(fd_, path_));
+    if (sync_) RETURN_IF_ERROR(SyncFd(fd_, path_));
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) {
@@ -109,6 +109,7 @@ class AtomicFileSink final : public ByteSink {
       return ErrnoStatus(err, "renaming " + temp_ + " to " + path_ + " failed");
     }
     committed_ = true;
+    if (!sync_) return Status::Ok();
     // Best effort: make the rename itself durable. The archive is complete either way.
     const size_t slash = path_.rfind('/');
     const std::string dir =
@@ -127,6 +128,7 @@ class AtomicFileSink final : public ByteSink {
   std::string path_;
   std::string temp_;
   int fd_;
+  bool sync_;
   bool committed_ = false;
 };
 
@@ -218,7 +220,7 @@ Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
   return Status::Ok();
 }
 
-Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path) {
+Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path, bool sync) {
   if (path == "-") return FdSink(STDOUT_FILENO, "stdout");
   if (path.empty()) return Status::InvalidArgument("empty output file name");
   // A clash with a leftover temporary file is possible but unlikely; a few fresh names settle it.
@@ -226,7 +228,7 @@ Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path) {
     std::string temp = path + ".partial." + RandomSuffix();
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) {
-      return std::unique_ptr<ByteSink>(new AtomicFileSink(path, std::move(temp), fd));
+      return std::unique_ptr<ByteSink>(new AtomicFileSink(path, std::move(temp), fd, sync));
     }
     const int err = errno;
     if (err != EEXIST) return ErrnoStatus(err, "cannot create " + temp);

@@ -17,6 +17,9 @@
 #define LIBDUMP_DUMP_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "libdump/cancel.h"
 #include "libdump/connection.h"
@@ -43,7 +46,81 @@ struct DumpOptions {
   // table on dump and on restore. 0 never splits. Needs PostgreSQL 14+ (TID range scans); older
   // servers dump every table whole.
   uint64_t split_bytes = 64ull << 20;
+
+  // --- Dump options and filters: which objects, as pg_dump's options choose them -------------
+  //
+  // Patterns are pg_dump's (docs/ndump.md, "Patterns"): `*` and `?` wildcards, letters folded to
+  // lower case outside double quotes, `schema.name`, and `database.schema.name` where the
+  // database must be the one dumped. A table pattern without a schema matches only tables
+  // visible in the role's default search_path, as in pg_dump. Matching runs on the server.
+  //
+  // Schemas whose objects are dumped (-n). Not empty: only objects in these schemas are dumped,
+  // with the schemas themselves; objects outside any schema (extensions, languages, casts,
+  // foreign data wrappers and servers, publications, subscriptions, event triggers, large
+  // objects unless large_objects is kInclude) are not.
+  std::vector<std::string> schemas;
+  // Schemas left out with everything in them (-N); wins over `schemas`.
+  std::vector<std::string> exclude_schemas;
+  // Tables, views, materialized views, sequences, foreign and partitioned tables to dump (-t).
+  // Not empty: only these relations are dumped, each with what belongs to it (columns, defaults,
+  // constraints, indexes, triggers, rules, policies, comments, privileges, the sequences it owns,
+  // its data); not its schema, types or functions it uses, nor its partitions. `schemas` and
+  // `exclude_schemas` then have no effect.
+  std::vector<std::string> tables;
+  // Relations left out with what belongs to them (-T); wins over `tables`. A sequence owned by
+  // an excluded table is still dumped.
+  std::vector<std::string> exclude_tables;
+  // Relations whose definition is dumped but not their data (--exclude-table-data): tables'
+  // rows, sequences' values, materialized views' REFRESH.
+  std::vector<std::string> exclude_table_data;
+  // Every include pattern (schemas, tables) must match at least one object, else kNotFound
+  // naming the pattern. Without it, only "nothing matched at all" is an error (kNotFound, "no
+  // matching tables were found" / "no matching schemas were found").
+  bool strict_names = false;
+
+  enum class Content {
+    kAll,
+    kSchemaOnly,  // -s: everything but table data, sequence values and large objects
+    kDataOnly,    // -a: only table data, sequence values and large objects
+  };
+  Content content = Content::kAll;
+  // Sections to dump (--section), a mask of kSection* bits; combined with `content`.
+  static constexpr unsigned kSectionPreData = 1, kSectionData = 2, kSectionPostData = 4;
+  unsigned sections = kSectionPreData | kSectionData | kSectionPostData;
+
+  bool privileges = true;       // false: no GRANT/REVOKE entries (-x)
+  bool comments = true;         // false: no COMMENT entries (--no-comments)
+  bool publications = true;     // false: no publications (--no-publications)
+  bool subscriptions = true;    // false: no subscriptions (--no-subscriptions)
+  bool security_labels = true;  // false: no SECURITY LABEL entries (--no-security-labels)
+  enum class LargeObjects {
+    kDefault,  // dumped when neither `schemas` nor `tables` is given
+    kInclude,  // always dumped (-b), also with -n / -t
+    kExclude,  // never dumped (-B)
+  };
+  LargeObjects large_objects = LargeObjects::kDefault;
+
+  // --- Behaviour ------------------------------------------------------------------------------
+  // A snapshot exported by another session (pg_export_snapshot()), used instead of exporting a
+  // new one (--snapshot). That session's transaction must stay open until the dump has started
+  // its workers; an unknown or expired name fails with kServerError.
+  std::string snapshot;
+  // How long to wait for each table lock (--lock-wait-timeout), in any form the server's
+  // lock_timeout takes ("10s", "500ms", "2000" = milliseconds). Empty: wait forever. A lock
+  // not granted in time fails the dump with kServerError (SQLSTATE 55P03) naming the table.
+  std::string lock_wait_timeout;
+  // SERIALIZABLE, READ ONLY, DEFERRABLE instead of REPEATABLE READ (--serializable-deferrable):
+  // waits for a snapshot no serializable transaction can contradict.
+  bool serializable_deferrable = false;
 };
+
+// Adds the rules of a pg_dump 17 --filter file (its whole text in `text`; `source_name` names it
+// in messages) to `options`: include/exclude table -> tables/exclude_tables, include/exclude
+// schema -> schemas/exclude_schemas, exclude table_data -> exclude_table_data. Any other rule
+// (table_and_children, table_data_and_children, foreign_data, extension, an include of table
+// data, ...) is rejected rather than ignored. Errors are kInvalidArgument: `invalid format in
+// filter read from file "NAME" on line N: ...`.
+Status AddDumpFilter(std::string_view text, const std::string& source_name, DumpOptions* options);
 
 struct DumpSummary {
   uint64_t entries = 0;        // TOC entries written (every object, with or without data)
@@ -71,7 +148,9 @@ struct DumpSummary {
 //
 // Errors (Status codes, see status.h), each with a one-line message and, where known, the object
 // being processed (e.g. `TABLE DATA "public"."orders"`):
-//   kInvalidArgument   bad options (jobs, compression_level, block_size) or a null sink
+//   kInvalidArgument   bad options (jobs, compression_level, block_size, sections) or a null
+//                      sink; a pattern with too many dotted names or naming another database
+//   kNotFound          -n / -t patterns that match nothing (see strict_names)
 //   kConnectionFailed  a connection could not be made or was lost (see connection.h)
 //   kUnsupported       the server is older than PostgreSQL 12
 //   kServerError       the server rejected a statement; sqlstate() says why (e.g. 42501, no

@@ -8,6 +8,7 @@
 
 #include "catalog/reader.h"
 #include "common/events.h"
+#include "dump/selection.h"
 #include "dump/toc_builder.h"
 #include "libdump/format/archive.h"
 #include "libdump/version.h"
@@ -48,6 +49,11 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     return Status::InvalidArgument("block size must be between 4 KiB and 8 MiB");
   }
   if (sink == nullptr) return Status::InvalidArgument("no output sink");
+  if ((options.sections & ~(DumpOptions::kSectionPreData | DumpOptions::kSectionData |
+                            DumpOptions::kSectionPostData)) != 0 ||
+      options.sections == 0) {
+    return Status::InvalidArgument("invalid set of sections");
+  }
 
   ConnectionOptions conn_opts = options.connection;
   pg::ConnGroup group;
@@ -68,18 +74,30 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   RETURN_IF_ERROR(leader->Command(SetEncodingSql(encoding)));
 
   // The first query of a REPEATABLE READ transaction fixes its snapshot; exporting it lets every
-  // worker see exactly the same database.
-  RETURN_IF_ERROR(leader->Command("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
-  ASSIGN_OR_RETURN(pg::PgResult snap, leader->Query("SELECT pg_catalog.pg_export_snapshot()"));
-  const std::string snapshot = snap.GetString(0, 0);
-  RETURN_IF_ERROR(catalog::LockUserTables(*leader));
+  // worker see exactly the same database. With options.snapshot, the leader imports a snapshot
+  // another session exported instead, and the workers import that one too.
+  RETURN_IF_ERROR(leader->Command(options.serializable_deferrable
+                                      ? "BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE"
+                                      : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+  std::string snapshot = options.snapshot;
+  if (snapshot.empty()) {
+    ASSIGN_OR_RETURN(pg::PgResult snap, leader->Query("SELECT pg_catalog.pg_export_snapshot()"));
+    snapshot = snap.GetString(0, 0);
+  } else {
+    RETURN_IF_ERROR(
+        leader->Command("SET TRANSACTION SNAPSHOT " + pg::QuoteLiteral(options.snapshot)));
+  }
+  ASSIGN_OR_RETURN(dump::Selection selection, dump::ResolveSelection(*leader, options));
+  RETURN_IF_ERROR(dump::LockSelectedTables(*leader, selection, options.lock_wait_timeout));
   if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
 
   ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
+  dump::PruneCatalog(selection, options, &cat);
   RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
   dump::BuildOptions build;
   build.chunk_bytes = options.split_bytes;
   ASSIGN_OR_RETURN(dump::BuiltToc toc, dump::BuildToc(cat, build));
+  dump::FilterToc(selection, options, cat, &toc);
   events.Verbose("read catalog: " + std::to_string(toc.entries.size()) + " entries, " +
                  std::to_string(toc.data_jobs.size()) + " tables with data");
 

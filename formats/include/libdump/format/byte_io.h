@@ -62,8 +62,10 @@ Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
 
 // A file written under a temporary name in the same directory (`<path>.partial.<random>`) and
 // renamed to `path` by Commit(). Destroying it uncommitted removes the temporary file. `path`
-// "-" means standard output (no rename; Commit() only flushes).
-Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path);
+// "-" means standard output (no rename; Commit() only flushes). With `sync` (the default),
+// Commit() fsyncs the file before the rename and its directory after it, so that a reported
+// success survives a crash; `sync` false skips both (ndump --no-sync).
+Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path, bool sync = true);
 // A sink over a file descriptor the caller owns (not closed by the sink).
 std::unique_ptr<ByteSink> FdSink(int fd, std::string name);
 

@@ -1,0 +1,360 @@
+#include "dump/selection.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "catalog/reader_util.h"
+#include "dump/name_pattern.h"
+
+namespace libdump::dump {
+
+namespace {
+
+using catalog::Oid;
+
+// A pattern checked for its qualification and reduced to the regexes of its schema and name
+// parts (`schema` empty when the pattern has no schema part).
+struct Resolved {
+  std::string schema;
+  std::string name;
+};
+
+// pg_dump's checks: at most `max_parts` dotted parts, and a leading database part only when it
+// names the database being dumped.
+Result<Resolved> Qualify(const std::string& pattern, int max_parts, const std::string& dbname) {
+  NamePattern p = ParseNamePattern(pattern, max_parts);
+  if (p.dots > max_parts - 1) {
+    return Status::InvalidArgument(
+        std::string(max_parts == 3 ? "improper relation name" : "improper qualified name") +
+        " (too many dotted names): " + pattern);
+  }
+  // The part before the first dot names a database when every part is there.
+  if (p.dots > 0 && p.dots == max_parts - 1) {
+    if (p.first_literal != dbname) {
+      return Status::InvalidArgument("cross-database references are not implemented: " + pattern);
+    }
+    p.regex_parts.erase(p.regex_parts.begin());
+  }
+  Resolved r;
+  r.name = p.regex_parts.back();
+  if (p.regex_parts.size() == 2) r.schema = p.regex_parts.front();
+  return r;
+}
+
+std::string TextLiteral(const std::string& s) { return pg::QuoteLiteral(s) + "::pg_catalog.text"; }
+
+// Matches schema patterns; returns, per pattern, the names of the schemas it matched.
+Result<std::vector<std::vector<std::string>>> MatchSchemas(pg::PgConn& conn,
+                                                           const std::vector<std::string>& patterns,
+                                                           const std::string& dbname) {
+  std::vector<std::vector<std::string>> out(patterns.size());
+  if (patterns.empty()) return out;
+  std::string values;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    ASSIGN_OR_RETURN(Resolved r, Qualify(patterns[i], 2, dbname));
+    if (!values.empty()) values += ", ";
+    values.append("(").append(std::to_string(i)).append(", ").append(TextLiteral(r.name));
+    values.append(")");
+  }
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT p.i, n.nspname FROM (VALUES " + values +
+                 ") AS p(i, re) JOIN pg_catalog.pg_namespace n ON n.nspname "
+                 "OPERATOR(pg_catalog.~) p.re COLLATE pg_catalog.default ORDER BY 1, 2"));
+  for (int row = 0; row < r.rows(); ++row) {
+    out[r.GetUInt(row, 0)].push_back(r.GetString(row, 1));
+  }
+  return out;
+}
+
+// Matches relation patterns (tables, views, materialized views, sequences, foreign and
+// partitioned tables, as pg_dump's -t); returns, per pattern, the OIDs it matched. A pattern
+// without a schema part matches relations visible in the default search_path, which is put back
+// for the query.
+Result<std::vector<std::vector<Oid>>> MatchRelations(pg::PgConn& conn,
+                                                     const std::vector<std::string>& patterns,
+                                                     const std::string& dbname) {
+  std::vector<std::vector<Oid>> out(patterns.size());
+  if (patterns.empty()) return out;
+  std::string values;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    ASSIGN_OR_RETURN(Resolved r, Qualify(patterns[i], 3, dbname));
+    if (!values.empty()) values += ", ";
+    values.append("(").append(std::to_string(i)).append(", ");
+    values.append(r.schema.empty() ? std::string("NULL::pg_catalog.text") : TextLiteral(r.schema));
+    values.append(", ").append(TextLiteral(r.name)).append(")");
+  }
+  RETURN_IF_ERROR(conn.Command("RESET search_path"));
+  auto r = conn.Query(
+      "SELECT p.i, c.oid FROM (VALUES " + values +
+      ") AS p(i, nsp, rel) JOIN pg_catalog.pg_class c ON c.relname OPERATOR(pg_catalog.~) p.rel "
+      "COLLATE pg_catalog.default JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'S', 'v', 'm', 'f', 'p']) AND "
+      "CASE WHEN p.nsp IS NULL THEN pg_catalog.pg_table_is_visible(c.oid) "
+      "ELSE n.nspname OPERATOR(pg_catalog.~) p.nsp COLLATE pg_catalog.default END "
+      "ORDER BY 1, 2");
+  // Back to the empty search_path every name the server deparses relies on.
+  RETURN_IF_ERROR(conn.Command("SELECT pg_catalog.set_config('search_path', '', false)"));
+  if (!r.ok()) return r.status();
+  for (int row = 0; row < r->rows(); ++row) {
+    out[r->GetUInt(row, 0)].push_back(catalog::GetOid(*r, row, 1));
+  }
+  return out;
+}
+
+template <typename T, typename Pred>
+void EraseIf(std::vector<T>* v, Pred pred) {
+  v->erase(std::remove_if(v->begin(), v->end(), pred), v->end());
+}
+
+// Objects that live in a schema follow it.
+template <typename T>
+void KeepInDumpedSchemas(const Selection& sel, std::vector<T>* v) {
+  EraseIf(v, [&](const T& x) { return !sel.SchemaDumped(x.schema); });
+}
+
+}  // namespace
+
+bool Selection::SchemaDumped(const std::string& name) const {
+  if (tables_given_) return false;
+  if (schemas_given_ && schemas_.count(name) == 0) return false;
+  return excluded_schemas_.count(name) == 0;
+}
+
+bool Selection::RelationDumped(catalog::Oid oid, const std::string& schema) const {
+  const bool chosen = tables_given_ ? tables_.count(oid) != 0 : SchemaDumped(schema);
+  return chosen && excluded_tables_.count(oid) == 0;
+}
+
+Result<Selection> ResolveSelection(pg::PgConn& conn, const DumpOptions& options) {
+  Selection sel;
+  ASSIGN_OR_RETURN(pg::PgResult db, conn.Query("SELECT pg_catalog.current_database()"));
+  const std::string dbname = db.GetString(0, 0);
+
+  ASSIGN_OR_RETURN(auto schemas, MatchSchemas(conn, options.schemas, dbname));
+  for (size_t i = 0; i < schemas.size(); ++i) {
+    if (options.strict_names && schemas[i].empty()) {
+      return Status::NotFound("no matching schemas were found for pattern \"" + options.schemas[i] +
+                              "\"");
+    }
+    sel.schemas_.insert(schemas[i].begin(), schemas[i].end());
+  }
+  if (!options.schemas.empty() && sel.schemas_.empty()) {
+    return Status::NotFound("no matching schemas were found");
+  }
+  sel.schemas_given_ = !options.schemas.empty();
+  ASSIGN_OR_RETURN(auto excluded_schemas, MatchSchemas(conn, options.exclude_schemas, dbname));
+  for (const auto& m : excluded_schemas) sel.excluded_schemas_.insert(m.begin(), m.end());
+
+  ASSIGN_OR_RETURN(auto tables, MatchRelations(conn, options.tables, dbname));
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (options.strict_names && tables[i].empty()) {
+      return Status::NotFound("no matching tables were found for pattern \"" + options.tables[i] +
+                              "\"");
+    }
+    sel.tables_.insert(tables[i].begin(), tables[i].end());
+  }
+  if (!options.tables.empty() && sel.tables_.empty()) {
+    return Status::NotFound("no matching tables were found");
+  }
+  sel.tables_given_ = !options.tables.empty();
+  ASSIGN_OR_RETURN(auto excluded, MatchRelations(conn, options.exclude_tables, dbname));
+  for (const auto& m : excluded) sel.excluded_tables_.insert(m.begin(), m.end());
+  ASSIGN_OR_RETURN(auto no_data, MatchRelations(conn, options.exclude_table_data, dbname));
+  for (const auto& m : no_data) sel.data_excluded_.insert(m.begin(), m.end());
+  return sel;
+}
+
+Status LockSelectedTables(pg::PgConn& conn, const Selection& selection,
+                          const std::string& lock_wait_timeout) {
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT c.oid, n.nspname, pg_catalog.quote_ident(n.nspname) || '.' || "
+                 "pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c "
+                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE c.relkind = 'r' AND n.nspname !~ '^pg_' AND "
+                 "n.nspname <> 'information_schema' AND " +
+                 catalog::NotExtensionMember("pg_class", "c.oid") + " ORDER BY 3"));
+  std::vector<std::string> names;
+  for (int i = 0; i < r.rows(); ++i) {
+    if (selection.RelationDumped(catalog::GetOid(r, i, 0), r.GetString(i, 1))) {
+      names.push_back(r.GetString(i, 2));
+    }
+  }
+  if (lock_wait_timeout.empty()) {
+    constexpr size_t kBatch = 200;
+    for (size_t start = 0; start < names.size(); start += kBatch) {
+      std::string sql = "LOCK TABLE ";
+      for (size_t i = start; i < std::min(names.size(), start + kBatch); ++i) {
+        if (i > start) sql += ", ";
+        sql += names[i];
+      }
+      RETURN_IF_ERROR(conn.Command(sql + " IN ACCESS SHARE MODE"));
+    }
+    return Status::Ok();
+  }
+  // One table per statement, so that a timeout names its table.
+  RETURN_IF_ERROR(conn.Command("SET lock_timeout = " + pg::QuoteLiteral(lock_wait_timeout)));
+  for (const auto& name : names) {
+    Status st = conn.Command("LOCK TABLE " + name + " IN ACCESS SHARE MODE");
+    if (st.ok()) continue;
+    if (st.sqlstate() == "55P03") {
+      return Status::ServerError("could not obtain a lock on table " + name + " within " +
+                                     lock_wait_timeout + " (--lock-wait-timeout)",
+                                 "55P03")
+          .WithObject("TABLE " + name);
+    }
+    return st.WithObject("TABLE " + name);
+  }
+  return conn.Command("SET lock_timeout = 0");
+}
+
+void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Catalog* cat) {
+  const bool all = sel.include_everything();
+  // Decided before any table is removed: a sequence follows the table that owns it.
+  std::unordered_set<Oid> kept_tables;
+  for (const auto& t : cat->tables) {
+    if (sel.RelationDumped(t.oid, t.schema)) kept_tables.insert(t.oid);
+  }
+  auto table_kept = [&](Oid oid) { return kept_tables.count(oid) != 0; };
+
+  EraseIf(&cat->schemas, [&](const catalog::Schema& s) { return !sel.SchemaDumped(s.name); });
+  KeepInDumpedSchemas(sel, &cat->enums);
+  KeepInDumpedSchemas(sel, &cat->domains);
+  KeepInDumpedSchemas(sel, &cat->composites);
+  EraseIf(&cat->tables, [&](const catalog::Table& t) { return !table_kept(t.oid); });
+  EraseIf(&cat->sequences, [&](const catalog::Sequence& s) {
+    const bool owner = s.owned_by_table != 0 && table_kept(s.owned_by_table);
+    // An identity sequence is part of its table; a serial one is dumped with its table and also
+    // when chosen on its own.
+    if (s.identity) return !owner;
+    return !owner && !sel.RelationDumped(s.oid, s.schema);
+  });
+
+  auto& code = cat->code;
+  KeepInDumpedSchemas(sel, &code.functions);
+  KeepInDumpedSchemas(sel, &code.aggregates);
+  EraseIf(&code.triggers, [&](const catalog::Trigger& t) { return !table_kept(t.table_oid); });
+  EraseIf(&code.rules, [&](const catalog::Rule& r) { return !table_kept(r.table_oid); });
+  if (!all) {
+    code.languages.clear();
+    code.extensions.clear();
+    code.extension_member_acls.clear();
+    code.extension_config_tables.clear();
+    code.extension_config_sequences.clear();
+    code.event_triggers.clear();
+    code.casts.clear();
+    code.transforms.clear();
+  }
+
+  auto& m = cat->misc;
+  KeepInDumpedSchemas(sel, &m.collations);
+  KeepInDumpedSchemas(sel, &m.ranges);
+  KeepInDumpedSchemas(sel, &m.shells);
+  KeepInDumpedSchemas(sel, &m.ts_parsers);
+  KeepInDumpedSchemas(sel, &m.ts_templates);
+  KeepInDumpedSchemas(sel, &m.ts_dictionaries);
+  KeepInDumpedSchemas(sel, &m.ts_configs);
+  KeepInDumpedSchemas(sel, &m.statistics);
+  KeepInDumpedSchemas(sel, &m.operators);
+  KeepInDumpedSchemas(sel, &m.op_families);
+  KeepInDumpedSchemas(sel, &m.op_classes);
+  KeepInDumpedSchemas(sel, &m.conversions);
+  EraseIf(&m.default_acls, [&](const catalog::DefaultAcl& d) {
+    return d.schema.empty() ? !all : !sel.SchemaDumped(d.schema);
+  });
+  if (!all) {
+    m.wrappers.clear();
+    m.servers.clear();
+    m.user_mappings.clear();
+    m.access_methods.clear();
+  }
+  if (!all || !options.publications) {
+    m.publications.clear();
+  } else {
+    for (auto& p : m.publications) {
+      EraseIf(&p.tables,
+              [&](const catalog::PublicationTable& t) { return !table_kept(t.table_oid); });
+      EraseIf(&p.schemas,
+              [&](const catalog::PublicationSchema& s) { return !sel.SchemaDumped(s.schema); });
+    }
+  }
+  if (!all || !options.subscriptions) m.subscriptions.clear();
+  // Large objects are data: never with -s; by default only in a dump of everything.
+  const bool large_objects = options.large_objects == DumpOptions::LargeObjects::kInclude ||
+                             (options.large_objects == DumpOptions::LargeObjects::kDefault && all);
+  if (!large_objects || options.content == DumpOptions::Content::kSchemaOnly) {
+    m.large_objects.clear();
+  }
+}
+
+void FilterToc(const Selection& selection, const DumpOptions& options,
+               const catalog::Catalog& catalog, BuiltToc* toc) {
+  // Relations whose data is left out, by name for the entries that carry no OID.
+  std::set<std::pair<std::string, std::string>> no_data;
+  for (const auto& t : catalog.tables) {
+    if (selection.DataExcluded(t.oid)) no_data.emplace(t.schema, t.name);
+  }
+  for (const auto& s : catalog.sequences) {
+    if (selection.DataExcluded(s.oid)) no_data.emplace(s.schema, s.name);
+  }
+  auto is_large_object_decoration = [](const format::TocEntry& e) {
+    return (e.kind == "COMMENT" || e.kind == "ACL" || e.kind == "SECURITY LABEL") &&
+           e.name.rfind("LARGE OBJECT ", 0) == 0;
+  };
+  auto keep = [&](const format::TocEntry& e) {
+    if (!options.privileges && (e.kind == "ACL" || e.kind == "DEFAULT ACL")) return false;
+    if (!options.comments && e.kind == "COMMENT") return false;
+    if (!options.security_labels && e.kind == "SECURITY LABEL") return false;
+    if ((e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" ||
+         e.kind == "MATERIALIZED VIEW DATA") &&
+        no_data.count({e.schema, e.name}) != 0) {
+      return false;
+    }
+    // As pg_dump, sequence values and large objects (with their comments and privileges) count
+    // as data for -a and -s, whatever section their entries are in.
+    const bool data = e.section == format::Section::kData || e.kind == "SEQUENCE SET" ||
+                      e.kind == "BLOB" || is_large_object_decoration(e);
+    if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
+    if (options.content == DumpOptions::Content::kSchemaOnly && data) return false;
+    unsigned bit = 0;
+    switch (e.section) {
+      case format::Section::kPreData:
+        bit = DumpOptions::kSectionPreData;
+        break;
+      case format::Section::kData:
+        bit = DumpOptions::kSectionData;
+        break;
+      case format::Section::kPostData:
+        bit = DumpOptions::kSectionPostData;
+        break;
+      default:
+        bit = DumpOptions::kSectionPreData;
+        break;
+    }
+    return (options.sections & bit) != 0;
+  };
+
+  std::unordered_set<uint32_t> removed;
+  std::vector<format::TocEntry> kept;
+  kept.reserve(toc->entries.size());
+  for (auto& e : toc->entries) {
+    if (keep(e)) {
+      kept.push_back(std::move(e));
+    } else {
+      removed.insert(e.dump_id);
+    }
+  }
+  if (removed.empty()) {
+    toc->entries = std::move(kept);
+    return;
+  }
+  for (auto& e : kept) {
+    EraseIf(&e.deps, [&](uint32_t d) { return removed.count(d) != 0; });
+  }
+  toc->entries = std::move(kept);
+  EraseIf(&toc->data_jobs, [&](const DataJob& j) { return removed.count(j.dump_id) != 0; });
+}
+
+}  // namespace libdump::dump
