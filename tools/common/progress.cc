@@ -243,7 +243,19 @@ void ProgressReporter::RenderLoop() {
 }
 
 double ProgressReporter::Rate(const Snapshot& s, double elapsed) {
-  const uint64_t done = s.progress.raw_bytes_done;
+  const libdump::Progress& p = s.progress;
+  const uint64_t done = p.raw_bytes_done;
+  if (!first_sample_ && done > 0) first_sample_.emplace(elapsed, done);
+  if (p.entries_total > 0 && p.entries_done == p.entries_total) {
+    // The data is done: from now on the data phase's average, not a rate falling to zero while
+    // a restore builds its indexes.
+    if (!done_rate_) {
+      const auto [t0, b0] = first_sample_.value_or(std::make_pair(0.0, uint64_t{0}));
+      const double span = elapsed - t0;
+      done_rate_ = span > 0 ? static_cast<double>(done - b0) / span : 0.0;
+    }
+    return *done_rate_;
+  }
   samples_.emplace_back(elapsed, done);
   while (samples_.size() > 2 && elapsed - samples_.front().first > kRateWindowSeconds) {
     samples_.erase(samples_.begin());
@@ -329,14 +341,16 @@ void ProgressReporter::RenderLocked(bool final) {
   } else {
     line += "--%";
   }
+  // Most telling first: a narrow terminal cuts the end of the line.
   line += " " + Bytes(p.raw_bytes_done) + "/" + Bytes(p.raw_bytes_estimate) + ", " +
-          Count(p.rows_done) + " rows, " + Count(p.entries_done) + "/" + Count(p.entries_total) +
-          " tables, " + Bytes(static_cast<uint64_t>(rate)) + "/s, " + Clock(elapsed);
+          Bytes(static_cast<uint64_t>(rate)) + "/s";
   if (data_done) {
-    line += final ? "" : ", data done, finishing";
+    if (!final) line += ", data done, finishing";
   } else if (rate > 0 && p.raw_bytes_estimate > p.raw_bytes_done) {
     line += ", ETA " + Clock(static_cast<double>(p.raw_bytes_estimate - p.raw_bytes_done) / rate);
   }
+  line += ", " + Count(p.rows_done) + " rows, " + Count(p.entries_done) + "/" +
+          Count(p.entries_total) + " tables, " + Clock(elapsed) + " elapsed";
   if (display_ == Display::kLines) {
     WriteErr(line + "\n");
     return;

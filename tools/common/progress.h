@@ -10,8 +10,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "libdump/dump.h"
@@ -102,7 +104,9 @@ class ProgressReporter : public libdump::Observer {
   std::mutex out_mu_;    // serializes writes to stderr; guards what follows
   int drawn_lines_ = 0;  // lines of the terminal display now on screen
   bool finished_ = false;
-  std::vector<std::pair<double, uint64_t>> samples_;  // (elapsed, raw bytes) for the rate
+  std::vector<std::pair<double, uint64_t>> samples_;         // (elapsed, raw bytes) for the rate
+  std::optional<std::pair<double, uint64_t>> first_sample_;  // the first with data moved
+  std::optional<double> done_rate_;  // the data phase's average, once the data is done
   Snapshot last_;  // the state last written as a plain line or json object, and when
   double last_time_ = 0;
 };
