@@ -498,11 +498,11 @@ std::string ReadSource(const std::string& relative) {
 }
 
 // The option names the tool's parser is given, read from the sources that build it: every
-// add_option/add_flag/set_*_flag call's name list ("-f,--file" gives -f and --file; a name
-// without a dash is a positional).
+// add_option/add_flag/set_*_flag call's (and ndump's repeatable() helper's) name list ("-f,--file"
+// gives -f and --file; a name without a dash is a positional).
 std::set<std::string> ParserOptionNames(const std::string& tool) {
   static const std::regex kCall(
-      R"re((add_option|add_flag|set_version_flag|set_help_flag)\(\s*"([^"]+)")re");
+      R"re((add_option|add_flag|set_version_flag|set_help_flag|repeatable)\(\s*"([^"]+)")re");
   std::set<std::string> names;
   for (const std::string& file :
        {"tools/" + tool + "/main.cc", std::string("tools/common/cli_common.cc"),

@@ -171,9 +171,18 @@ int main(int argc, char** argv) {
   bool no_sync = false;
   app.add_flag("--no-sync", no_sync, "do not wait for the archive to be written safely to disk");
   AddConnectionOptions(app, &conn);
-  SetHelpGroup(app, "Output options", {"--file", "--compress-level"});
+  SetHelpGroup(app, "Output options", {"--file", "--compress", "--compress-level", "--no-sync"});
+  SetHelpGroup(
+      app, "Selection options",
+      {"--schema", "--exclude-schema", "--table", "--exclude-table", "--exclude-table-data",
+       "--strict-names", "--filter", "--data-only", "--schema-only", "--section"});
+  SetHelpGroup(
+      app, "Content options",
+      {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
+       "--no-subscriptions", "--no-security-labels", "--large-objects", "--no-large-objects"});
   SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--split-size", "--verbose", "--progress", "--help", "--version"});
+               {"--jobs", "--split-size", "--snapshot", "--lock-wait-timeout",
+                "--serializable-deferrable", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);

@@ -138,8 +138,15 @@ int main(int argc, char** argv) {
   app.add_flag("--disable-triggers", content.disable_triggers,
                "disable triggers during data-only restore");
   SetHelpGroup(app, "Output options", {"--list", "--verify", "--file"});
+  SetHelpGroup(app, "Selection options",
+               {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
+                "--function", "--section", "--data-only", "--schema-only"});
+  SetHelpGroup(app, "Content options",
+               {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
+                "--disable-triggers"});
   SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--verbose", "--progress", "--help", "--version"});
+               {"--jobs", "--single-transaction", "--exit-on-error", "--verbose", "--progress",
+                "--help", "--version"});
 
   try {
     app.parse(argc, argv);
