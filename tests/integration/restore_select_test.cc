@@ -170,6 +170,18 @@ TEST(RestoreSelect, OnlyTheData) {
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t1 WHERE v LIKE '%!!'"), "0");
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t1 WHERE v LIKE '%!'"), "50");
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t2"), "0");
+  // The same from a pipe (the streaming loader), with two connections.
+  const std::string piped = Cluster().CreateDatabase("piped");
+  ASSERT_EQ(NrestoreInto(piped, {"-s"}, a.ours).exit_code, 0);
+  auto archive = ReadFile(a.ours);
+  ASSERT_TRUE(archive.has_value());
+  RunOptions feed;
+  feed.stdin_data = *archive;
+  CommandResult r = Nrestore({"-d", Cluster().ConnInfo(piped), "-j", "2", "-a", "-t", "t1", "-t",
+                              "other", "--disable-triggers", "-"},
+                             feed);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_SAME_DATABASE(ours, piped);
 }
 
 TEST(RestoreSelect, SectionBySection) {
