@@ -40,6 +40,7 @@ std::vector<TocEntry> SampleToc() {
   toc[8].copy_sql = "COPY \"app\".\"t\" FROM stdin;";
   toc[8].drop_sql.clear();
   toc.push_back(Entry(10, "SEQUENCE SET", Section::kData, "app", "s"));
+  toc[9].drop_sql.clear();
   toc.push_back(Entry(11, "INDEX", Section::kPostData, "app", "t_idx", {5}));
   toc.push_back(Entry(12, "TRIGGER", Section::kPostData, "app", "t trg", {5}));
   return toc;
@@ -126,7 +127,8 @@ TEST(Selection, CleanDropsInReverseOrder) {
   ASSERT_TRUE(plan.ok());
   std::vector<uint32_t> drops;
   for (const TocEntry* e : plan->drops) drops.push_back(e->dump_id);
-  // Comments and ACLs have drop statements in this made-up TOC; data entries never drop.
+  // Comments and ACLs have drop statements in this made-up TOC; table data and sequence values
+  // have none.
   EXPECT_EQ(drops, (std::vector<uint32_t>{12, 11, 8, 7, 6, 5, 4}));
   c.create = true;
   plan = Select(toc, c);
@@ -167,6 +169,9 @@ TEST(Selection, IfExistsRewrite) {
   EXPECT_EQ(
       drop("ALTER TABLE ONLY \"a DROP CONSTRAINT b\" DROP CONSTRAINT \"c\";\n"),
       "ALTER TABLE IF EXISTS ONLY \"a DROP CONSTRAINT b\" DROP CONSTRAINT IF EXISTS \"c\";\n");
+  EXPECT_EQ(drop("SELECT pg_catalog.lo_unlink('16401');\n"),
+            "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = "
+            "'16401';\n");
   e.drop_sql = "DROP TABLE \"t\";\n";
   EXPECT_EQ(DropSql(e, false), "DROP TABLE \"t\";\n");
 }
