@@ -462,6 +462,20 @@ TEST(RestoreSelectCli, UsageErrorsNameTheOption) {
   EXPECT_EQ(UserObjectCount(db), 0);
 }
 
+// The golden archives were written before ndump stored drop statements and DATABASE entries.
+TEST(RestoreSelectCli, OldArchivesSayWhyTheyCannotBeCleanedOrCreated) {
+  const std::string old_archive = SqlPath("../golden/v1.1-small.ndump");
+  const std::string db = Cluster().CreateDatabase("target");
+  EXPECT_TRUE(IsToolError(NrestoreInto(db, {"-c"}, old_archive), "nrestore", kExitUsage,
+                          {"no drop statements"}));
+  EXPECT_TRUE(IsToolError(Nrestore({"-C", "-d", Cluster().ConnInfo(db), old_archive}), "nrestore",
+                          kExitUsage, {"no DATABASE entry"}));
+  EXPECT_EQ(UserObjectCount(db), 0);
+  // Everything else works as before.
+  EXPECT_TRUE(RestoreFrom(db, old_archive, {"-O", "-x"}));
+  EXPECT_NE(UserObjectCount(db), 0);
+}
+
 TEST(RestoreSelectCli, ListIsWhatUseListReads) {
   Archives a;
   DumpBoth(LoadFixture(), &a);

@@ -145,13 +145,13 @@ TEST(Selection, OldArchivesCannotBeCleanedOrCreated) {
   c.clean = true;
   auto plan = Select(toc, c);
   ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
   toc.erase(toc.begin());
   c = {};
   c.create = true;
   plan = Select(toc, c);
   ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(Selection, IfExistsRewrite) {

@@ -180,12 +180,12 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
     wanted.insert(e.dump_id);
   }
   if (c.create && plan.database == nullptr) {
-    return Status::Unsupported(
+    return Status::InvalidArgument(
         "the archive has no DATABASE entry (it was written by an older ndump), so --create "
         "cannot be used with it");
   }
   if (c.clean && !has_drops) {
-    return Status::Unsupported(
+    return Status::InvalidArgument(
         "the archive holds no drop statements (it was written by an older ndump), so --clean "
         "cannot be used with it");
   }
