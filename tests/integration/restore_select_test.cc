@@ -408,6 +408,43 @@ TEST(RestoreSelect, CreateDatabase) {
   DropDatabase(ours_db);
 }
 
+// CREATE DATABASE keeps the locale provider, the ICU locale, LC_COLLATE/LC_CTYPE, and the
+// template flag: pg_dump --create --schema-only of the source and of the recreated database agree.
+TEST(RestoreSelect, CreateKeepsLocaleAndTemplateFlag) {
+  const std::string name = Cluster().CreateDatabase("icu") + "_x";
+  ASSERT_TRUE(Cluster().Psql(
+      "postgres", "CREATE DATABASE \"" + name +
+                      "\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu "
+                      "ICU_LOCALE 'en-US' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8' IS_TEMPLATE true;"));
+  ASSERT_TRUE(Cluster().Psql(name,
+                             "CREATE TABLE t (a text COLLATE \"C\"); "
+                             "INSERT INTO t VALUES ('x'), ('y');"));
+  auto create_dump = [](const std::string& db) {
+    CommandResult r = RunCommand(
+        {Cluster().Bin("pg_dump"), "--create", "--schema-only", "-d", Cluster().ConnInfo(db)});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    std::string out;
+    for (const auto& line : Lines(r.out)) {
+      if (line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0) continue;
+      out += line + "\n";
+    }
+    return out;
+  };
+  const std::string before = create_dump(name);
+  EXPECT_NE(before.find("ICU_LOCALE = 'en-US'"), std::string::npos) << before;
+  ScopedTempDir dir;
+  const std::string archive = dir.File("db.ndump");
+  ASSERT_TRUE(DumpTo(name, archive));
+  // -C -c: the template flag is lifted before DROP DATABASE (which refuses templates).
+  CommandResult n = Nrestore({"-C", "-c", "-d", Cluster().ConnInfo("postgres"), archive});
+  ASSERT_EQ(n.exit_code, 0) << n.Describe();
+  EXPECT_EQ(create_dump(name), before);
+  EXPECT_EQ(Cluster().Query(name, "SELECT string_agg(a, ',' ORDER BY a) FROM t"), "x,y");
+  ASSERT_TRUE(Cluster().Psql("postgres", "ALTER DATABASE \"" + name +
+                                             "\" IS_TEMPLATE false; DROP DATABASE \"" + name +
+                                             "\" WITH (FORCE);"));
+}
+
 // nrestore <opts> -f out.sql, then psql -f out.sql, gives what nrestore <opts> -d gives.
 TEST(RestoreSelect, ScriptMatchesDirectRestore) {
   Archives a;
