@@ -170,6 +170,18 @@ TEST(RestoreSelect, OnlyTheData) {
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t1 WHERE v LIKE '%!!'"), "0");
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t1 WHERE v LIKE '%!'"), "50");
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t2"), "0");
+  // The same from a pipe (the streaming loader), with two connections.
+  const std::string piped = Cluster().CreateDatabase("piped");
+  ASSERT_EQ(NrestoreInto(piped, {"-s"}, a.ours).exit_code, 0);
+  auto archive = ReadFile(a.ours);
+  ASSERT_TRUE(archive.has_value());
+  RunOptions feed;
+  feed.stdin_data = *archive;
+  CommandResult r = Nrestore({"-d", Cluster().ConnInfo(piped), "-j", "2", "-a", "-t", "t1", "-t",
+                              "other", "--disable-triggers", "-"},
+                             feed);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_SAME_DATABASE(ours, piped);
 }
 
 TEST(RestoreSelect, SectionBySection) {
@@ -253,6 +265,31 @@ TEST(RestoreSelect, CleanIfExistsOverAnExistingCopy) {
   EXPECT_EQ(p.exit_code, 0) << p.Describe();
   EXPECT_SAME_DATABASE(theirs, ours);
   EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t1"), "50");
+}
+
+// --clean --if-exists over a full copy of each fixture: every kind's drop statement works, in an
+// order the server accepts, and the result is the source again.
+TEST(RestoreSelect, CleanEveryFixtureOverItself) {
+  for (const char* fixture :
+       {"foundation.sql", "fidelity_tables.sql", "fidelity_code.sql", "fidelity_misc.sql"}) {
+    SCOPED_TRACE(fixture);
+    const std::string src = NewLoadedDatabase(fixture);
+    ScopedTempDir dir;
+    const std::string archive = dir.File("db.ndump");
+    ASSERT_TRUE(DumpTo(src, archive));
+    const std::string copy = Cluster().CreateDatabase("copy");
+    ASSERT_TRUE(RestoreFrom(copy, archive));
+    // DROP SUBSCRIPTION drops the slot on the publisher, which the fixture's subscriptions
+    // (connect = false) do not have: detach them from their slots first, as one would by hand.
+    ASSERT_TRUE(Cluster().Psql(
+        copy,
+        "DO $$DECLARE s text; BEGIN FOR s IN SELECT subname FROM pg_subscription s JOIN "
+        "pg_database d ON d.oid = s.subdbid WHERE d.datname = current_database() LOOP "
+        "EXECUTE format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); END LOOP; END$$;"));
+    CommandResult r = NrestoreInto(copy, {"-c", "--if-exists"}, archive);
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    EXPECT_SAME_DATABASE(src, copy);
+  }
 }
 
 TEST(RestoreSelect, NoOwnerAndNoPrivileges) {
@@ -371,12 +408,52 @@ TEST(RestoreSelect, CreateDatabase) {
   DropDatabase(ours_db);
 }
 
+// CREATE DATABASE keeps the locale provider, the ICU locale, LC_COLLATE/LC_CTYPE, and the
+// template flag: pg_dump --create --schema-only of the source and of the recreated database agree.
+TEST(RestoreSelect, CreateKeepsLocaleAndTemplateFlag) {
+  const std::string name = Cluster().CreateDatabase("icu") + "_x";
+  ASSERT_TRUE(Cluster().Psql(
+      "postgres", "CREATE DATABASE \"" + name +
+                      "\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu "
+                      "ICU_LOCALE 'en-US' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8' IS_TEMPLATE true;"));
+  ASSERT_TRUE(Cluster().Psql(name,
+                             "CREATE TABLE t (a text COLLATE \"C\"); "
+                             "INSERT INTO t VALUES ('x'), ('y');"));
+  auto create_dump = [](const std::string& db) {
+    CommandResult r = RunCommand(
+        {Cluster().Bin("pg_dump"), "--create", "--schema-only", "-d", Cluster().ConnInfo(db)});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    std::string out;
+    for (const auto& line : Lines(r.out)) {
+      if (line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0) continue;
+      out += line + "\n";
+    }
+    return out;
+  };
+  const std::string before = create_dump(name);
+  EXPECT_NE(before.find("ICU_LOCALE = 'en-US'"), std::string::npos) << before;
+  ScopedTempDir dir;
+  const std::string archive = dir.File("db.ndump");
+  ASSERT_TRUE(DumpTo(name, archive));
+  // -C -c: the template flag is lifted before DROP DATABASE (which refuses templates).
+  CommandResult n = Nrestore({"-C", "-c", "-d", Cluster().ConnInfo("postgres"), archive});
+  ASSERT_EQ(n.exit_code, 0) << n.Describe();
+  EXPECT_EQ(create_dump(name), before);
+  EXPECT_EQ(Cluster().Query(name, "SELECT string_agg(a, ',' ORDER BY a) FROM t"), "x,y");
+  ASSERT_TRUE(Cluster().Psql("postgres", "ALTER DATABASE \"" + name +
+                                             "\" IS_TEMPLATE false; DROP DATABASE \"" + name +
+                                             "\" WITH (FORCE);"));
+}
+
 // nrestore <opts> -f out.sql, then psql -f out.sql, gives what nrestore <opts> -d gives.
 TEST(RestoreSelect, ScriptMatchesDirectRestore) {
   Archives a;
   DumpBoth(LoadFixture(), &a);
-  const std::vector<std::vector<std::string>> option_sets = {
-      {"-n", "app", "-O"}, {"-t", "t1", "-t", "t2", "-x"}, {"-s"}, {"-1", "--section", "pre-data"}};
+  const std::vector<std::vector<std::string>> option_sets = {{"-n", "app", "-O"},
+                                                             {"-t", "t1", "-t", "t2", "-x"},
+                                                             {"-s"},
+                                                             {"-1", "--section", "pre-data"},
+                                                             {"-c", "--if-exists", "-x"}};
   for (const auto& opts : option_sets) {
     std::string label;
     for (const auto& o : opts) label += o + " ";
@@ -420,6 +497,20 @@ TEST(RestoreSelectCli, UsageErrorsNameTheOption) {
   EXPECT_EQ(bad_section.exit_code, kExitUsage) << bad_section.Describe();
   EXPECT_NE(bad_section.err.find("--section"), std::string::npos) << bad_section.err;
   EXPECT_EQ(UserObjectCount(db), 0);
+}
+
+// The golden archives were written before ndump stored drop statements and DATABASE entries.
+TEST(RestoreSelectCli, OldArchivesSayWhyTheyCannotBeCleanedOrCreated) {
+  const std::string old_archive = SqlPath("../golden/v1.1-small.ndump");
+  const std::string db = Cluster().CreateDatabase("target");
+  EXPECT_TRUE(IsToolError(NrestoreInto(db, {"-c"}, old_archive), "nrestore", kExitUsage,
+                          {"no drop statements"}));
+  EXPECT_TRUE(IsToolError(Nrestore({"-C", "-d", Cluster().ConnInfo(db), old_archive}), "nrestore",
+                          kExitUsage, {"no DATABASE entry"}));
+  EXPECT_EQ(UserObjectCount(db), 0);
+  // Everything else works as before.
+  EXPECT_TRUE(RestoreFrom(db, old_archive, {"-O", "-x"}));
+  EXPECT_NE(UserObjectCount(db), 0);
 }
 
 TEST(RestoreSelectCli, ListIsWhatUseListReads) {

@@ -71,13 +71,13 @@ struct RestoreContent {
   bool no_privileges = false;
   // -c: drop every selected object that has a drop statement (in reverse restore order) before
   // creating anything; with `if_exists`, as DROP ... IF EXISTS. An archive written before ndump
-  // stored drop statements makes --clean kUnsupported.
+  // stored drop statements makes --clean kInvalidArgument.
   bool clean = false;
   bool if_exists = false;
   // -C: create the archived database (its DATABASE entry; dropped first with `clean`), connect
   // to it and restore into it; its DATABASE PROPERTIES, comment and ACL entries are restored
   // too. Without it those entries are skipped. The connection's database is only used to run
-  // CREATE DATABASE.
+  // CREATE DATABASE. An archive without a DATABASE entry (older ndump) makes it kInvalidArgument.
   bool create = false;
   // --role: SET ROLE to this role on every connection (empty: none).
   std::string role;
@@ -168,7 +168,8 @@ struct RestoreSummary {
 // and is the one returned. Without it a kServerError of one entry is counted in
 // RestoreSummary::errors and the restore goes on; every other failure still stops it. Also
 // kInvalidArgument for contradicting content options (single_transaction with jobs > 1,
-// data_only with schema_only, a -L id the archive lacks).
+// data_only with schema_only, a -L id the archive lacks, clean or create on an archive written
+// before ndump stored drop statements and the DATABASE entry).
 Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source,
                                Observer* observer = nullptr, const CancelToken* cancel = nullptr);
 

@@ -242,11 +242,14 @@ void TocBuilder::AddPostData() {
   auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c,
                             const char* kind) {
     const std::string qname = QualifiedName(t.schema, t.name);
-    const uint32_t id =
-        Add(kind, Section::kPostData, t.schema, t.name + " " + c.name, t.owner,
-            ddl::AddConstraint(t, c),
-            "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n",
-            {Lookup(cls::kClass, t.oid)});
+    const uint32_t id = Add(kind, Section::kPostData, t.schema, t.name + " " + c.name, t.owner,
+                            ddl::AddConstraint(t, c),
+                            // A partition's copy of its parent's constraint cannot be dropped on
+                            // its own (42P16); dropping the parent's drops it.
+                            c.parent != 0 ? std::string()
+                                          : "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " +
+                                                QuoteIdent(c.name) + ";\n",
+                            {Lookup(cls::kClass, t.oid)});
     Register(cls::kConstraint, c.oid, id);
     // The index a primary key, unique or exclusion constraint creates is the constraint's.
     if (c.type != 'f') Register(cls::kClass, c.index_oid, id);

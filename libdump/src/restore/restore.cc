@@ -145,8 +145,8 @@ class StreamLoader {
   // Loads the entries in `plan` (borrowed, outlives the loader); the blocks of others are read
   // and passed over.
   StreamLoader(format::ArchiveReader* reader, const std::vector<pg::PgConn*>& conns, Events* events,
-               const CancelToken* cancel, const restore::Plan* plan)
-      : reader_(reader), events_(events), cancel_(cancel), plan_(plan) {
+               const CancelToken* cancel, const restore::Plan* plan, const RestoreContent* content)
+      : reader_(reader), events_(events), cancel_(cancel), plan_(plan), content_(content) {
     for (pg::PgConn* c : conns) {
       workers_.push_back(std::make_unique<Worker>());
       workers_.back()->conn = c;
@@ -523,11 +523,14 @@ class StreamLoader {
   Status Process(Worker& w, const Item& item, EntryState** open, std::string* buf) {
     const TocEntry& e = *item.entry->entry;
     switch (item.kind) {
-      case Item::Kind::kBegin:
+      case Item::Kind::kBegin: {
+        const std::string disable = restore::DisableTriggersSql(e, *content_);
+        if (!disable.empty()) RETURN_IF_ERROR(w.conn->Command(disable));
         events_->StartEntry(Describe(e));
         RETURN_IF_ERROR(w.conn->BeginCopyIn(e.copy_sql));
         *open = item.entry;
         return Status::Ok();
+      }
       case Item::Kind::kData:
         return Send(w, item.data, item.rows, item.stored);
       case Item::Kind::kSpilled:
@@ -543,13 +546,16 @@ class StreamLoader {
         (void)w.conn->EndCopy("nrestore: the archive failed before the end of the data of " +
                               Describe(e));
         return Status::Ok();
-      case Item::Kind::kEnd:
+      case Item::Kind::kEnd: {
         *open = nullptr;
         RETURN_IF_ERROR(w.conn->EndCopy());
+        const std::string enable = restore::EnableTriggersSql(e, *content_);
+        if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
         ++tables_;
         events_->AddProgress(0, 0, 0, true);
         events_->Verbose("loaded " + Describe(e));
         return Status::Ok();
+      }
     }
     return Status::Internal("unknown work item");
   }
@@ -558,6 +564,7 @@ class StreamLoader {
   Events* events_;
   const CancelToken* cancel_;
   const restore::Plan* plan_;
+  const RestoreContent* content_;
   std::vector<std::unique_ptr<Worker>> workers_;
   SpillFile spill_;
   // The dispatcher's own:
@@ -753,7 +760,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   if (streaming) {
     std::vector<pg::PgConn*> worker_conns;
     for (auto& c : conns) worker_conns.push_back(c.get());
-    StreamLoader loader(reader.get(), worker_conns, &events, cancel, &plan);
+    StreamLoader loader(reader.get(), worker_conns, &events, cancel, &plan, &content);
     RETURN_IF_ERROR(loader.Run());
     tables += loader.tables();
     rows += loader.rows();

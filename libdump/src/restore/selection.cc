@@ -180,12 +180,12 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
     wanted.insert(e.dump_id);
   }
   if (c.create && plan.database == nullptr) {
-    return Status::Unsupported(
+    return Status::InvalidArgument(
         "the archive has no DATABASE entry (it was written by an older ndump), so --create "
         "cannot be used with it");
   }
   if (c.clean && !has_drops) {
-    return Status::Unsupported(
+    return Status::InvalidArgument(
         "the archive holds no drop statements (it was written by an older ndump), so --clean "
         "cannot be used with it");
   }
@@ -211,7 +211,8 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
       }
     } else {
       for (auto it = toc.rbegin(); it != toc.rend(); ++it) {
-        if (plan.Has(it->dump_id) && !it->drop_sql.empty() && !IsDataEntry(*it)) {
+        // Large objects (data for -a/-s) are dropped too, as pg_restore does.
+        if (plan.Has(it->dump_id) && !it->drop_sql.empty()) {
           plan.drops.push_back(&*it);
         }
       }
@@ -241,6 +242,15 @@ std::string DropSql(const TocEntry& e, bool if_exists) {
     }
     sql.insert(i, "IF EXISTS ");
     return sql;
+  }
+  constexpr std::string_view kUnlink = "SELECT pg_catalog.lo_unlink('";
+  if (StartsWith(sql, kUnlink)) {
+    // A large object: unlink it only if it is there.
+    const size_t end = sql.find('\'', kUnlink.size());
+    if (end == std::string::npos) return sql;
+    return "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = "
+           "'" +
+           sql.substr(kUnlink.size(), end - kUnlink.size()) + "';\n";
   }
   if (StartsWith(sql, "ALTER TABLE ")) {
     sql.insert(12, "IF EXISTS ");

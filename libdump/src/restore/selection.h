@@ -42,9 +42,9 @@ struct Plan {
 // script.
 Status CheckContent(const RestoreContent& c, int jobs);
 
-// Selects the entries of `toc` that `c` asks for. kInvalidArgument for a -L id the archive lacks;
-// kUnsupported for --create on an archive without a DATABASE entry, or --clean on one without
-// drop statements (both written by an older ndump).
+// Selects the entries of `toc` that `c` asks for. kInvalidArgument for a -L id the archive lacks,
+// and for --create on an archive without a DATABASE entry or --clean on one without drop
+// statements (both written by an older ndump).
 Result<Plan> Select(const std::vector<format::TocEntry>& toc, const RestoreContent& c);
 
 // What running an entry sends: its create_sql and, unless --no-owner, its owner statement.
