@@ -202,6 +202,30 @@ TEST(RepairLoops, DomainConstraintCallingFunctionOnDomainIsSeparated) {
             std::string::npos);
 }
 
+TEST(RepairLoops, RangeAndCanonicalFunctionGetAShellType) {
+  Catalog cat = WithSchema();
+  catalog::RangeType r;
+  r.oid = 20010;
+  r.schema = "Sch \"Ü\"";
+  r.name = "Int Range";
+  r.owner = "alice";
+  r.subtype = "integer";
+  r.canonical = "\"Sch \"\"Ü\"\"\".canon";
+  cat.misc.ranges.push_back(r);
+  cat.code.functions.push_back(Function(20030, "canon", "\"Sch \"\"Ü\"\"\".\"Int Range\""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20010, 'n'},
+                 DependEdge{kType, 20010, kProc, 20030, 'n'}};
+  BuiltToc toc = Build(cat);
+  const int shell = Find(toc, "SHELL TYPE", "CREATE TYPE \"Sch \"\"Ü\"\"\".\"Int Range\";\n");
+  const int fn = Find(toc, "FUNCTION", "");
+  const int range = Find(toc, "TYPE", "AS RANGE");
+  ASSERT_GE(shell, 0);
+  ASSERT_GE(fn, 0);
+  ASSERT_GE(range, 0);
+  EXPECT_LT(shell, fn);
+  EXPECT_LT(fn, range);
+}
+
 TEST(BaseTypes, ShellThenFunctionsThenDefinitionThenUsers) {
   Catalog cat = WithSchema();
   catalog::BaseType b;

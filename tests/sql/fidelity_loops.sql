@@ -55,3 +55,13 @@ CREATE TABLE loops."measured 0 rest" PARTITION OF loops."measured 0" DEFAULT;
 CREATE TABLE loops."measured 1" PARTITION OF loops.measured FOR VALUES FROM (1) TO (2);
 CREATE INDEX measured_expr ON loops.measured (loops.lower_code(code));
 INSERT INTO loops.measured VALUES (1, 'A', 1.5), (2, 'B', 2.5), (15, 'c', 3.5);
+
+-- A range type and its canonical function, which take each other (shell type first).
+CREATE TYPE "Loop ""L"""."Int Range";
+CREATE FUNCTION "Loop ""L""".int_range_canon("Loop ""L"""."Int Range")
+    RETURNS "Loop ""L"""."Int Range" LANGUAGE internal IMMUTABLE STRICT AS 'int4range_canonical';
+CREATE TYPE "Loop ""L"""."Int Range" AS RANGE (subtype = int4,
+    canonical = "Loop ""L""".int_range_canon);
+COMMENT ON TYPE "Loop ""L"""."Int Range" IS 'discrete range';
+CREATE TABLE "Loop ""L""".spans (r "Loop ""L"""."Int Range");
+INSERT INTO "Loop ""L""".spans VALUES ('[1,5]'), ('(2,9)'), (NULL);

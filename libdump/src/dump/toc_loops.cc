@@ -7,8 +7,8 @@
 //  - a view in a loop (views that read each other, a view reading a function that returns the
 //    view's row type): the view is first created as a stub with the right columns, and its
 //    real definition follows as CREATE OR REPLACE VIEW once the loop's other members exist.
-// Base types and their I/O functions are the remaining classic loop; toc_types.cc avoids it
-// from the start with a shell type.
+//  - a range type and its canonical function: a shell type first, as for base types (whose
+//    loop toc_types.cc avoids from the start).
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -121,6 +121,8 @@ void TocBuilder::RepairLoops() {
   }
   std::unordered_map<uint32_t, const catalog::Table*> relation;
   for (const auto& t : cat_.tables) relation[Lookup(cls::kClass, t.oid)] = &t;
+  std::unordered_set<uint32_t> ranges;
+  for (const auto& r : cat_.misc.ranges) ranges.insert(Lookup(cls::kType, r.oid));
   std::unordered_map<uint32_t, const catalog::DomainType*> domain;
   for (const auto& d : cat_.domains) domain[Lookup(cls::kType, d.oid)] = &d;
 
@@ -197,6 +199,26 @@ void TocBuilder::RepairLoops() {
                 return "ALTER DOMAIN " + qname + " ADD CONSTRAINT " + QuoteIdent(c.name) + " " +
                        c.definition + ";\n";
               });
+        }
+      }
+      // Then a range type and its canonical function, which take each other: a shell type for
+      // the function to use, the range after it.
+      for (uint32_t id : members) {
+        if (fixed) break;
+        if (!ranges.count(id)) continue;
+        uint32_t shell = 0;
+        for (uint32_t fn : members) {
+          format::TocEntry& f = Entry(fn);
+          if (f.kind != "FUNCTION") continue;
+          if (std::find(f.deps.begin(), f.deps.end(), id) == f.deps.end()) continue;
+          if (shell == 0) {
+            const format::TocEntry& type = Entry(id);
+            shell = Add("SHELL TYPE", type.section, type.schema, type.name, type.owner,
+                        "CREATE TYPE " + QualifiedName(type.schema, type.name) + ";\n", "",
+                        {SchemaId(type.schema)});
+          }
+          std::replace(Entry(fn).deps.begin(), Entry(fn).deps.end(), id, shell);
+          fixed = true;
         }
       }
       // Then a view: a stub now, the real definition once the rest of the loop exists. The
