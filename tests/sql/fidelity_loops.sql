@@ -65,3 +65,13 @@ CREATE TYPE "Loop ""L"""."Int Range" AS RANGE (subtype = int4,
 COMMENT ON TYPE "Loop ""L"""."Int Range" IS 'discrete range';
 CREATE TABLE "Loop ""L""".spans (r "Loop ""L"""."Int Range");
 INSERT INTO "Loop ""L""".spans VALUES ('[1,5]'), ('(2,9)'), (NULL);
+
+-- A view in a loop whose real definition needs a primary key (GROUP BY with a functionally
+-- dependent column): its CREATE OR REPLACE waits for post-data.
+CREATE TABLE loops.keyed (id integer PRIMARY KEY, v text);
+INSERT INTO loops.keyed VALUES (1, 'a');
+CREATE VIEW loops."Grouped" AS SELECT 1 AS id, 'x'::text AS v;
+CREATE FUNCTION loops.grouped_rows() RETURNS SETOF loops."Grouped" LANGUAGE sql STABLE
+    BEGIN ATOMIC SELECT 1, 'a'::text; END;
+CREATE OR REPLACE VIEW loops."Grouped" AS
+    SELECT k.id, k.v FROM loops.keyed k JOIN loops.grouped_rows() g ON g.id = k.id GROUP BY k.id;

@@ -240,8 +240,13 @@ void TocBuilder::RepairLoops() {
         replace.replace(0, create.size(), "CREATE OR REPLACE VIEW ");
         std::vector<uint32_t> deps = e.deps;
         e.create_sql = StubView(v);
+        // The stub needs only its column types: not the loop, nor what the real definition
+        // needs from post-data (a primary key its GROUP BY relies on).
         e.deps.erase(std::remove_if(e.deps.begin(), e.deps.end(),
-                                    [&](uint32_t d) { return loop.count(d) != 0; }),
+                                    [&](uint32_t d) {
+                                      return loop.count(d) != 0 ||
+                                             Entry(d).section == Section::kPostData;
+                                    }),
                      e.deps.end());
         const format::TocEntry& stub = Entry(id);
         const uint32_t rid = Add("RULE", stub.section, stub.schema, stub.name + " _RETURN",
