@@ -95,6 +95,14 @@ TEST(SecurityLabels, OneEntryPerLabelAfterItsObject) {
   ASSERT_GE(table, 0);
   ASSERT_GE(label, 0);
   EXPECT_LT(table, label);
+  // Tagged like comments, as --list and the restore selection see them.
+  EXPECT_EQ(toc.entries[static_cast<size_t>(label)].name, "TABLE T 1");
+  const int column = Find(toc, "SECURITY LABEL", "ON COLUMN");
+  ASSERT_GE(column, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(column)].name, "COLUMN T 1.select");
+  const int schema = Find(toc, "SECURITY LABEL", "ON SCHEMA");
+  ASSERT_GE(schema, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(schema)].name, "SCHEMA Sch \"Ü\"");
   EXPECT_GE(Find(toc, "SECURITY LABEL",
                  "SECURITY LABEL FOR \"dummy\" ON COLUMN \"Sch \"\"Ü\"\"\".\"T 1\".\"select\" IS "
                  "'it''s';\n"),
