@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/model_code.h"
@@ -214,6 +215,23 @@ struct DependEdge {
   char type = 'n';
 };
 
+// The dumped database itself (pg_database), for its DATABASE and DATABASE PROPERTIES entries.
+struct Database {
+  Oid oid = 0;
+  std::string name, owner, encoding;
+  std::string collate, ctype;
+  char locale_provider = 'c';  // datlocprovider (15+): 'c' libc, 'i' ICU
+  std::string icu_locale;      // daticulocale (15+), empty when unset
+  std::string tablespace;      // empty for pg_default
+  bool is_template = false;
+  int64_t connection_limit = -1;
+  std::optional<std::string> acl;  // datacl; absent = default privileges
+  std::optional<std::string> comment;
+  std::vector<std::string> settings;  // pg_db_role_setting for every role: "name=value"
+  // pg_db_role_setting for one role in this database: (role, "name=value").
+  std::vector<std::pair<std::string, std::string>> role_settings;
+};
+
 // A security label (pg_seclabel) on a user object; `subid` > 0 (with `column`) labels a column.
 // Labels on shared objects (pg_shseclabel: databases, roles, tablespaces) are not read: pg_dump
 // leaves roles and tablespaces to pg_dumpall, and the database to --create.
@@ -239,8 +257,9 @@ struct Catalog {
   std::vector<DependEdge> depends;
   std::vector<IndexAttachment> index_attachments;
   std::vector<SecurityLabel> security_labels;
-  CodeObjects code;  // model_code.h
-  MiscObjects misc;  // model_misc.h
+  CodeObjects code;                  // model_code.h
+  MiscObjects misc;                  // model_misc.h
+  std::optional<Database> database;  // absent only if the catalog was read without it
 };
 
 }  // namespace libdump::catalog

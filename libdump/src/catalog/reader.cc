@@ -644,6 +644,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
   RETURN_IF_ERROR(ReadCodeObjects(conn, &cat));
   RETURN_IF_ERROR(ReadMiscObjects(conn, &cat));
   RETURN_IF_ERROR(ReadDepends(conn, &cat));
+  RETURN_IF_ERROR(ReadDatabase(conn, &cat));
   RETURN_IF_ERROR(ReadSecurityLabels(conn, &cat));
   return cat;
 }

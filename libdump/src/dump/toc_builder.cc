@@ -21,6 +21,7 @@ Result<BuiltToc> TocBuilder::Build() {
   AddPostData();
   AddCodeObjects();
   AddMiscObjects();
+  AddDatabase();
   AddSecurityLabels();
   ResolveCatalogDepends();
   RepairLoops();

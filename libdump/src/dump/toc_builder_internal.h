@@ -90,6 +90,7 @@ class TocBuilder {
   void AddPostData();        // toc_relations.cc
   void AddCodeObjects();     // toc_code.cc
   void AddMiscObjects();     // toc_misc.cc
+  void AddDatabase();        // toc_database.cc
   void AddSecurityLabels();  // toc_labels.cc, once every labellable object has its entry
 
   // Tables bigger than options.chunk_bytes are dumped in chunks of about that size, at most

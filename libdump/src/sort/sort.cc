@@ -14,6 +14,8 @@ int KindPriority(std::string_view kind) {
   };
   // Mirrors the broad order of pg_dump's object type priorities.
   static constexpr KindRank kRanks[] = {
+      {"DATABASE", 0},
+      {"DATABASE PROPERTIES", 0},
       {"SCHEMA", 1},
       {"TYPE", 2},
       {"DOMAIN", 3},
