@@ -180,6 +180,37 @@ TEST(RepairLoops, ViewsReadingEachOtherStartAsStubs) {
   EXPECT_LT(other, real);
 }
 
+TEST(RepairLoops, LoopedViewNeedingAKeyIsStubbedInPreDataAndReplacedInPostData) {
+  Catalog cat = WithSchema();
+  catalog::Table keyed = Table(20040, "keyed");
+  catalog::Constraint pk;
+  pk.oid = 20041;
+  pk.name = "keyed_pkey";
+  pk.type = 'p';
+  pk.definition = "PRIMARY KEY (id)";
+  pk.index_oid = 20042;
+  pk.index_name = "keyed_pkey";
+  keyed.constraints = {pk};
+  catalog::Table v = Table(20010, "Grouped", 'v');
+  v.view_definition = " SELECT k.id, k.\"select\" FROM f() GROUP BY k.id;";
+  cat.tables = {keyed, v};
+  cat.code.functions.push_back(Function(20030, "f", ""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20011, 'n'},    // f returns the view's row type
+                 DependEdge{kClass, 20010, kProc, 20030, 'n'},   // the view calls f
+                 DependEdge{kClass, 20010, kClass, 20040, 'n'},  // and reads keyed
+                 DependEdge{kClass, 20010, kConstraint, 20041, 'n'}};  // GROUP BY needs the key
+  BuiltToc toc = Build(cat);
+  const int stub = Find(toc, "VIEW", "NULL::integer");
+  const int real = Find(toc, "RULE", "CREATE OR REPLACE VIEW");
+  const int key = Find(toc, "CONSTRAINT", "PRIMARY KEY");
+  ASSERT_GE(stub, 0);
+  ASSERT_GE(real, 0);
+  ASSERT_GE(key, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(stub)].section, format::Section::kPreData);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(real)].section, format::Section::kPostData);
+  EXPECT_LT(key, real);
+}
+
 TEST(RepairLoops, DomainConstraintCallingFunctionOnDomainIsSeparated) {
   Catalog cat = WithSchema();
   catalog::DomainType d;
