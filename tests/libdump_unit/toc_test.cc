@@ -95,6 +95,14 @@ TEST(SecurityLabels, OneEntryPerLabelAfterItsObject) {
   ASSERT_GE(table, 0);
   ASSERT_GE(label, 0);
   EXPECT_LT(table, label);
+  // Tagged like comments, as --list and the restore selection see them.
+  EXPECT_EQ(toc.entries[static_cast<size_t>(label)].name, "TABLE T 1");
+  const int column = Find(toc, "SECURITY LABEL", "ON COLUMN");
+  ASSERT_GE(column, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(column)].name, "COLUMN T 1.select");
+  const int schema = Find(toc, "SECURITY LABEL", "ON SCHEMA");
+  ASSERT_GE(schema, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(schema)].name, "SCHEMA Sch \"Ü\"");
   EXPECT_GE(Find(toc, "SECURITY LABEL",
                  "SECURITY LABEL FOR \"dummy\" ON COLUMN \"Sch \"\"Ü\"\"\".\"T 1\".\"select\" IS "
                  "'it''s';\n"),
@@ -172,6 +180,37 @@ TEST(RepairLoops, ViewsReadingEachOtherStartAsStubs) {
   EXPECT_LT(other, real);
 }
 
+TEST(RepairLoops, LoopedViewNeedingAKeyIsStubbedInPreDataAndReplacedInPostData) {
+  Catalog cat = WithSchema();
+  catalog::Table keyed = Table(20040, "keyed");
+  catalog::Constraint pk;
+  pk.oid = 20041;
+  pk.name = "keyed_pkey";
+  pk.type = 'p';
+  pk.definition = "PRIMARY KEY (id)";
+  pk.index_oid = 20042;
+  pk.index_name = "keyed_pkey";
+  keyed.constraints = {pk};
+  catalog::Table v = Table(20010, "Grouped", 'v');
+  v.view_definition = " SELECT k.id, k.\"select\" FROM f() GROUP BY k.id;";
+  cat.tables = {keyed, v};
+  cat.code.functions.push_back(Function(20030, "f", ""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20011, 'n'},    // f returns the view's row type
+                 DependEdge{kClass, 20010, kProc, 20030, 'n'},   // the view calls f
+                 DependEdge{kClass, 20010, kClass, 20040, 'n'},  // and reads keyed
+                 DependEdge{kClass, 20010, kConstraint, 20041, 'n'}};  // GROUP BY needs the key
+  BuiltToc toc = Build(cat);
+  const int stub = Find(toc, "VIEW", "NULL::integer");
+  const int real = Find(toc, "RULE", "CREATE OR REPLACE VIEW");
+  const int key = Find(toc, "CONSTRAINT", "PRIMARY KEY");
+  ASSERT_GE(stub, 0);
+  ASSERT_GE(real, 0);
+  ASSERT_GE(key, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(stub)].section, format::Section::kPreData);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(real)].section, format::Section::kPostData);
+  EXPECT_LT(key, real);
+}
+
 TEST(RepairLoops, DomainConstraintCallingFunctionOnDomainIsSeparated) {
   Catalog cat = WithSchema();
   catalog::DomainType d;
@@ -200,6 +239,30 @@ TEST(RepairLoops, DomainConstraintCallingFunctionOnDomainIsSeparated) {
   EXPECT_EQ(toc.entries[static_cast<size_t>(con)].section, format::Section::kPreData);
   EXPECT_EQ(toc.entries[static_cast<size_t>(domain)].create_sql.find("\"even\""),
             std::string::npos);
+}
+
+TEST(RepairLoops, RangeAndCanonicalFunctionGetAShellType) {
+  Catalog cat = WithSchema();
+  catalog::RangeType r;
+  r.oid = 20010;
+  r.schema = "Sch \"Ü\"";
+  r.name = "Int Range";
+  r.owner = "alice";
+  r.subtype = "integer";
+  r.canonical = "\"Sch \"\"Ü\"\"\".canon";
+  cat.misc.ranges.push_back(r);
+  cat.code.functions.push_back(Function(20030, "canon", "\"Sch \"\"Ü\"\"\".\"Int Range\""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20010, 'n'},
+                 DependEdge{kType, 20010, kProc, 20030, 'n'}};
+  BuiltToc toc = Build(cat);
+  const int shell = Find(toc, "SHELL TYPE", "CREATE TYPE \"Sch \"\"Ü\"\"\".\"Int Range\";\n");
+  const int fn = Find(toc, "FUNCTION", "");
+  const int range = Find(toc, "TYPE", "AS RANGE");
+  ASSERT_GE(shell, 0);
+  ASSERT_GE(fn, 0);
+  ASSERT_GE(range, 0);
+  EXPECT_LT(shell, fn);
+  EXPECT_LT(fn, range);
 }
 
 TEST(BaseTypes, ShellThenFunctionsThenDefinitionThenUsers) {

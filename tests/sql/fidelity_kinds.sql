@@ -175,3 +175,14 @@ UPDATE pg_catalog.pg_index SET indisvalid = false
 -- A partitioned table's index made ON ONLY stays invalid until every partition's index is
 -- attached; pg_dump keeps it.
 CREATE INDEX "pd only z" ON ONLY kinds.pd (z);
+
+-- Owners other than the restoring user, for kinds the other fixtures leave with the default.
+ALTER SCHEMA "Kinds Ü ""q""" OWNER TO fid_kinds_user;
+ALTER FOREIGN TABLE kinds."Remote ""T""" OWNER TO "Fid Kinds Reader";
+ALTER TABLE kinds."People" OWNER TO fid_kinds_user;
+GRANT SELECT ON kinds."In TS" TO fid_kinds_user;  -- REFRESH reads as the view's owner
+ALTER MATERIALIZED VIEW kinds."MV TS" OWNER TO fid_kinds_user;
+ALTER SERVER "Kinds Srv" OWNER TO fid_kinds_user;
+ALTER FUNCTION kinds.widget_len(kinds."Wid get") OWNER TO "Fid Kinds Reader";
+ALTER DOMAIN kinds."Short Widget" OWNER TO fid_kinds_user;
+COMMENT ON DOMAIN kinds."Short Widget" IS 'domain over a base type';

@@ -55,3 +55,23 @@ CREATE TABLE loops."measured 0 rest" PARTITION OF loops."measured 0" DEFAULT;
 CREATE TABLE loops."measured 1" PARTITION OF loops.measured FOR VALUES FROM (1) TO (2);
 CREATE INDEX measured_expr ON loops.measured (loops.lower_code(code));
 INSERT INTO loops.measured VALUES (1, 'A', 1.5), (2, 'B', 2.5), (15, 'c', 3.5);
+
+-- A range type and its canonical function, which take each other (shell type first).
+CREATE TYPE "Loop ""L"""."Int Range";
+CREATE FUNCTION "Loop ""L""".int_range_canon("Loop ""L"""."Int Range")
+    RETURNS "Loop ""L"""."Int Range" LANGUAGE internal IMMUTABLE STRICT AS 'int4range_canonical';
+CREATE TYPE "Loop ""L"""."Int Range" AS RANGE (subtype = int4,
+    canonical = "Loop ""L""".int_range_canon);
+COMMENT ON TYPE "Loop ""L"""."Int Range" IS 'discrete range';
+CREATE TABLE "Loop ""L""".spans (r "Loop ""L"""."Int Range");
+INSERT INTO "Loop ""L""".spans VALUES ('[1,5]'), ('(2,9)'), (NULL);
+
+-- A view in a loop whose real definition needs a primary key (GROUP BY with a functionally
+-- dependent column): its CREATE OR REPLACE waits for post-data.
+CREATE TABLE loops.keyed (id integer PRIMARY KEY, v text);
+INSERT INTO loops.keyed VALUES (1, 'a');
+CREATE VIEW loops."Grouped" AS SELECT 1 AS id, 'x'::text AS v;
+CREATE FUNCTION loops.grouped_rows() RETURNS SETOF loops."Grouped" LANGUAGE sql STABLE
+    BEGIN ATOMIC SELECT 1, 'a'::text; END;
+CREATE OR REPLACE VIEW loops."Grouped" AS
+    SELECT k.id, k.v FROM loops.keyed k JOIN loops.grouped_rows() g ON g.id = k.id GROUP BY k.id;

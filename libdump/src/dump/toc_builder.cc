@@ -140,8 +140,10 @@ void TocBuilder::PostponeForPostData() {
     for (auto& e : out_.entries) {
       if (e.section != Section::kPreData) continue;
       // Functions too: a SQL-standard body (BEGIN ATOMIC) is parsed, and depends, like a view.
+      // A RULE in pre-data is a looped view's real definition (toc_loops.cc).
       if (e.kind != "VIEW" && e.kind != "COMMENT" && e.kind != "ACL" && e.kind != "FUNCTION" &&
-          e.kind != "PROCEDURE" && e.kind != "AGGREGATE") {
+          e.kind != "PROCEDURE" && e.kind != "AGGREGATE" && e.kind != "RULE" &&
+          e.kind != "SECURITY LABEL") {
         continue;
       }
       for (uint32_t d : e.deps) {

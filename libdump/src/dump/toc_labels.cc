@@ -1,6 +1,8 @@
 // Security labels (SECURITY LABEL FOR provider ON object IS 'label'), one entry per label, after
 // the object they are on, as pg_dump writes them. Only the kinds SECURITY LABEL accepts are
 // labelled; a label on anything else (which no provider can set) is left out.
+#include <initializer_list>
+#include <string>
 #include <unordered_map>
 
 #include "ddl/ddl.h"
@@ -18,29 +20,35 @@ namespace {
 constexpr Oid kLargeObjectClass = 2613;
 constexpr Oid kSubscriptionClass = 6100;
 
-// Whether `object` (an entry's owner_object, "KIND name") names a kind SECURITY LABEL accepts,
-// given the catalog the label is in.
-bool Labellable(Oid classid, const std::string& object) {
-  auto starts = [&](const char* kind) { return object.rfind(kind, 0) == 0; };
+// The keyword SECURITY LABEL names `object` (an entry's owner_object, "KIND name") by, given the
+// catalog the label is in; "" when SECURITY LABEL does not take that kind.
+std::string LabelKind(Oid classid, const std::string& object) {
+  auto kind = [&](std::initializer_list<const char*> kinds) -> std::string {
+    for (const char* k : kinds) {
+      const std::string prefix = std::string(k) + " ";
+      if (object.rfind(prefix, 0) == 0) return k;
+    }
+    return "";
+  };
   switch (classid) {
     case cls::kType:
-      return starts("TYPE ") || starts("DOMAIN ");
+      return kind({"TYPE", "DOMAIN"});
     case cls::kProc:
-      return starts("FUNCTION ") || starts("PROCEDURE ") || starts("AGGREGATE ");
+      return kind({"FUNCTION", "PROCEDURE", "AGGREGATE"});
     case cls::kNamespace:
-      return starts("SCHEMA ");
+      return kind({"SCHEMA"});
     case cls::kLanguage:
-      return starts("LANGUAGE ");
+      return kind({"LANGUAGE"});
     case cls::kEventTrigger:
-      return starts("EVENT TRIGGER ");
+      return kind({"EVENT TRIGGER"});
     case cls::kPublication:
-      return starts("PUBLICATION ");
+      return kind({"PUBLICATION"});
     case kSubscriptionClass:
-      return starts("SUBSCRIPTION ");
+      return kind({"SUBSCRIPTION"});
     case kLargeObjectClass:
-      return starts("LARGE OBJECT ");
+      return kind({"LARGE OBJECT"});
     default:
-      return false;
+      return "";
   }
 }
 }  // namespace
@@ -55,6 +63,7 @@ void TocBuilder::AddSecurityLabels() {
     const uint32_t id = Lookup(l.classid, l.objid);
     if (id == 0) continue;
     std::string target;
+    std::string tag;  // as --list shows it, like a comment's: "TABLE t", "COLUMN t.c"
     if (l.classid == cls::kClass) {
       if (auto t = tables.find(l.objid); t != tables.end()) {
         const catalog::Table& table = *t->second;
@@ -62,22 +71,29 @@ void TocBuilder::AddSecurityLabels() {
         if (l.subid > 0) {
           if (l.column.empty()) continue;
           target = "COLUMN " + qname + "." + QuoteIdent(l.column);
+          tag = "COLUMN " + table.name + "." + l.column;
         } else {
-          const char* kind = table.kind == 'v'   ? "VIEW "
-                             : table.kind == 'm' ? "MATERIALIZED VIEW "
-                             : table.kind == 'f' ? "FOREIGN TABLE "
-                                                 : "TABLE ";
-          target = kind + qname;
+          const std::string kind = table.kind == 'v'   ? "VIEW"
+                                   : table.kind == 'm' ? "MATERIALIZED VIEW"
+                                   : table.kind == 'f' ? "FOREIGN TABLE"
+                                                       : "TABLE";
+          target = kind + " " + qname;
+          tag = kind + " " + table.name;
         }
       } else if (auto s = sequences.find(l.objid); s != sequences.end() && l.subid == 0) {
         target = "SEQUENCE " + QualifiedName(s->second->schema, s->second->name);
+        tag = "SEQUENCE " + s->second->name;
       }
-    } else if (l.subid == 0 && Labellable(l.classid, Entry(id).owner_object)) {
-      target = Entry(id).owner_object;
+    } else if (l.subid == 0) {
+      const std::string kind = LabelKind(l.classid, Entry(id).owner_object);
+      if (!kind.empty()) {
+        target = Entry(id).owner_object;
+        tag = kind + " " + Entry(id).name;
+      }
     }
     if (target.empty()) continue;
     const format::TocEntry& e = Entry(id);
-    Add("SECURITY LABEL", e.section, e.schema, target, e.owner,
+    Add("SECURITY LABEL", e.section, e.schema, tag, e.owner,
         ddl::SecurityLabel(l.provider, target, l.label), "", {id});
   }
 }

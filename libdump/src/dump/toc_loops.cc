@@ -7,8 +7,8 @@
 //  - a view in a loop (views that read each other, a view reading a function that returns the
 //    view's row type): the view is first created as a stub with the right columns, and its
 //    real definition follows as CREATE OR REPLACE VIEW once the loop's other members exist.
-// Base types and their I/O functions are the remaining classic loop; toc_types.cc avoids it
-// from the start with a shell type.
+//  - a range type and its canonical function: a shell type first, as for base types (whose
+//    loop toc_types.cc avoids from the start).
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -121,6 +121,8 @@ void TocBuilder::RepairLoops() {
   }
   std::unordered_map<uint32_t, const catalog::Table*> relation;
   for (const auto& t : cat_.tables) relation[Lookup(cls::kClass, t.oid)] = &t;
+  std::unordered_set<uint32_t> ranges;
+  for (const auto& r : cat_.misc.ranges) ranges.insert(Lookup(cls::kType, r.oid));
   std::unordered_map<uint32_t, const catalog::DomainType*> domain;
   for (const auto& d : cat_.domains) domain[Lookup(cls::kType, d.oid)] = &d;
 
@@ -199,6 +201,26 @@ void TocBuilder::RepairLoops() {
               });
         }
       }
+      // Then a range type and its canonical function, which take each other: a shell type for
+      // the function to use, the range after it.
+      for (uint32_t id : members) {
+        if (fixed) break;
+        if (!ranges.count(id)) continue;
+        uint32_t shell = 0;
+        for (uint32_t fn : members) {
+          format::TocEntry& f = Entry(fn);
+          if (f.kind != "FUNCTION") continue;
+          if (std::find(f.deps.begin(), f.deps.end(), id) == f.deps.end()) continue;
+          if (shell == 0) {
+            const format::TocEntry& type = Entry(id);
+            shell = Add("SHELL TYPE", type.section, type.schema, type.name, type.owner,
+                        "CREATE TYPE " + QualifiedName(type.schema, type.name) + ";\n", "",
+                        {SchemaId(type.schema)});
+          }
+          std::replace(Entry(fn).deps.begin(), Entry(fn).deps.end(), id, shell);
+          fixed = true;
+        }
+      }
       // Then a view: a stub now, the real definition once the rest of the loop exists. The
       // oldest view of the loop (lowest OID), so that the copy's views are made in the source's
       // order and pg_dump of the copy breaks the loop where it does in the source.
@@ -218,8 +240,13 @@ void TocBuilder::RepairLoops() {
         replace.replace(0, create.size(), "CREATE OR REPLACE VIEW ");
         std::vector<uint32_t> deps = e.deps;
         e.create_sql = StubView(v);
+        // The stub needs only its column types: not the loop, nor what the real definition
+        // needs from post-data (a primary key its GROUP BY relies on).
         e.deps.erase(std::remove_if(e.deps.begin(), e.deps.end(),
-                                    [&](uint32_t d) { return loop.count(d) != 0; }),
+                                    [&](uint32_t d) {
+                                      return loop.count(d) != 0 ||
+                                             Entry(d).section == Section::kPostData;
+                                    }),
                      e.deps.end());
         const format::TocEntry& stub = Entry(id);
         const uint32_t rid = Add("RULE", stub.section, stub.schema, stub.name + " _RETURN",
