@@ -161,8 +161,8 @@ struct Table {
   std::string replica_index;    // index name for REPLICA IDENTITY USING INDEX
   std::string cluster_index;    // index name for CLUSTER ON
   std::vector<Policy> policies;
-  uint64_t size_bytes = 0;  // pg_table_size (heap + TOAST), for scheduling
-  uint64_t heap_pages = 0;  // pg_relation_size / block_size: the main fork's pages now
+  uint64_t size_bytes = 0;  // heap + TOAST, from relpages (see ReadRelations), for scheduling
+  uint64_t heap_pages = 0;  // the main fork's pages, from relpages (see ReadRelations)
   std::optional<std::string> comment;
 };
 

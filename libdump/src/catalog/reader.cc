@@ -193,6 +193,13 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
 }
 
 Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
+  // Sizes are scheduling hints (largest first) and the split decision, so they come from the
+  // planner's statistics (relpages of the table and its TOAST table, as of the last VACUUM,
+  // ANALYZE or CREATE INDEX) instead of pg_table_size/pg_relation_size, which open every table's
+  // files: on 10,000 tables that was most of the catalog phase. A table never vacuumed nor
+  // analyzed has relpages 0 whatever its size, so tables with relpages 0 (those and the empty
+  // ones) are measured. A stale relpages only shifts the chunk boundaries: the last chunk of a
+  // split table has no upper bound, so no row is missed.
   const std::string rel_filter =
       std::string(kUserNamespace) + " AND " + NotExtensionMember("pg_class", "c.oid");
   ASSIGN_OR_RETURN(
@@ -201,19 +208,28 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                  "pg_catalog.pg_get_userbyid(c.relowner), c.relpersistence, "
                  "pg_catalog.array_to_string(c.reloptions, E'\\n'), "
                  "pg_catalog.obj_description(c.oid, 'pg_class'), "
-                 "CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_table_size(c.oid) ELSE 0 END, "
+                 "CASE WHEN c.relkind <> 'r' THEN 0 "
+                 "WHEN c.relpages = 0 THEN pg_catalog.pg_table_size(c.oid) "
+                 "ELSE (c.relpages::pg_catalog.int8 + COALESCE(tc.relpages, 0)) * "
+                 "pg_catalog.current_setting('block_size')::pg_catalog.int8 END, "
                  "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
                  "c.reltype, c.relacl, c.relispopulated, c.relispartition, "
                  "pg_catalog.pg_get_expr(c.relpartbound, c.oid), "
                  "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
                  "c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
-                 "CASE WHEN c.relkind = 'r' THEN pg_catalog.pg_relation_size(c.oid) / "
-                 "pg_catalog.current_setting('block_size')::pg_catalog.int8 ELSE 0 END "
+                 "CASE WHEN c.relkind <> 'r' THEN 0 "
+                 "WHEN c.relpages = 0 THEN pg_catalog.pg_relation_size(c.oid) / "
+                 "pg_catalog.current_setting('block_size')::pg_catalog.int8 "
+                 "ELSE c.relpages END "
                  "FROM pg_catalog.pg_class c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                 "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid "
                  "WHERE c.relkind IN ('r', 'v', 'p', 'm') AND " +
                  rel_filter + " ORDER BY n.nspname, c.relname"));
   std::unordered_map<Oid, size_t> by_oid;
+  // Reserved exactly: on 10,000 tables, growing by doubling leaves megabytes unused at the
+  // dump's peak of memory (the same goes for each table's columns below).
+  cat->tables.reserve(cat->tables.size() + static_cast<size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     Table t;
     t.oid = GetOid(r, i, 0);
@@ -281,6 +297,11 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       auto it = by_oid.find(GetOid(a, i, 0));
       if (it == by_oid.end()) continue;
       Table& t = cat->tables[it->second];
+      if (t.columns.empty()) {  // its first column: the rows are ordered by table
+        int end = i + 1;
+        while (end < a.rows() && a.Get(end, 0) == a.Get(i, 0)) ++end;
+        t.columns.reserve(static_cast<size_t>(end - i));
+      }
       Column col;
       col.attnum = static_cast<int>(a.GetInt(i, 1));
       col.name = a.GetString(i, 2);
