@@ -187,8 +187,8 @@ struct Table {
   std::string tablespace;      // reltablespace's name; "" for the database's default
   std::string foreign_server;  // foreign tables: the server's name
   std::optional<std::string> foreign_options;  // foreign tables: ftoptions as SQL
-  uint64_t size_bytes = 0;                     // pg_table_size (heap + TOAST), for scheduling
-  uint64_t heap_pages = 0;  // pg_relation_size / block_size: the main fork's pages now
+  uint64_t size_bytes = 0;  // heap + TOAST, from relpages (see ReadRelations), for scheduling
+  uint64_t heap_pages = 0;  // the main fork's pages, from relpages (see ReadRelations)
   std::optional<std::string> comment;
 };
 

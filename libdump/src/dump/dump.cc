@@ -91,20 +91,25 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   RETURN_IF_ERROR(dump::LockSelectedTables(*leader, selection, options.lock_wait_timeout));
   if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
 
-  ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
-  dump::PruneCatalog(selection, options, &cat);
-  RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
-  dump::BuildOptions build;
-  build.chunk_bytes = options.split_bytes;
-  ASSIGN_OR_RETURN(dump::BuiltToc toc, dump::BuildToc(cat, build));
-  dump::FilterToc(selection, options, cat, &toc);
+  format::ArchiveHeader header;
+  dump::BuiltToc toc;
+  {
+    // The catalog model is only needed to build the TOC; it is freed before the TOC is encoded
+    // (on 10,000 tables each is tens of MB, and the dump's peak memory is where they meet).
+    ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
+    dump::PruneCatalog(selection, options, &cat);
+    RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
+    dump::BuildOptions build;
+    build.chunk_bytes = options.split_bytes;
+    ASSIGN_OR_RETURN(toc, dump::BuildToc(cat, build));
+    dump::FilterToc(selection, options, cat, &toc);
+    header.server_version = cat.server_version_string;
+    header.server_version_num = static_cast<uint32_t>(cat.server_version);
+  }
   events.Verbose("read catalog: " + std::to_string(toc.entries.size()) + " entries, " +
                  std::to_string(toc.data_jobs.size()) + " tables with data");
 
-  format::ArchiveHeader header;
   header.tool_version = std::string("ndump ") + LIBDUMP_VERSION;
-  header.server_version = cat.server_version_string;
-  header.server_version_num = static_cast<uint32_t>(cat.server_version);
   {
     ASSIGN_OR_RETURN(pg::PgResult db, leader->Query("SELECT pg_catalog.current_database()"));
     header.database = db.GetString(0, 0);
@@ -118,6 +123,9 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   header.compression_level = wopts.compression_level;
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveWriter> writer,
                    format::ArchiveWriter::Create(sink, header, toc.entries, wopts));
+  // The writer has the TOC encoded; from here on only the data jobs are needed.
+  const size_t entry_count = toc.entries.size();
+  std::vector<format::TocEntry>().swap(toc.entries);
 
   // Worker connections: each imports the leader's snapshot before its first query.
   const int workers =
@@ -202,7 +210,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   RETURN_IF_ERROR(writer->Finish());
 
   DumpSummary summary;
-  summary.entries = toc.entries.size();
+  summary.entries = entry_count;
   summary.tables = toc.data_jobs.size();
   summary.rows = total_rows.load();
   summary.raw_bytes = total_raw.load();

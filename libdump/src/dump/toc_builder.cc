@@ -12,7 +12,30 @@ namespace libdump::dump {
 
 using format::Section;
 
+namespace {
+
+// About how many entries the tables and sequences give (most of a TOC when there are many), so
+// that the entry array is allocated once: grown by doubling, on 10,000 tables it ended up with
+// 20 MB of which 9 were never used, at the dump's peak of memory. Other objects and split tables
+// may take it past the estimate; the array then grows as before.
+size_t EstimateEntries(const catalog::Catalog& cat) {
+  size_t n = cat.schemas.size() * 3 + cat.index_attachments.size() + cat.sequences.size() * 5;
+  for (const catalog::Table& t : cat.tables) {
+    n += 2 + t.indexes.size() + t.constraints.size() + t.policies.size() + t.parents.size();
+    n += (t.comment ? 1 : 0) + (t.acl ? 1 : 0);
+    for (const catalog::Column& c : t.columns) n += (c.comment ? 1 : 0) + (c.acl ? 1 : 0);
+    for (const catalog::Index& i : t.indexes) n += i.comment ? 1 : 0;
+    for (const catalog::Constraint& c : t.constraints) {
+      n += (c.comment ? 1 : 0) + (c.index_comment ? 1 : 0);
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<BuiltToc> TocBuilder::Build() {
+  out_.entries.reserve(EstimateEntries(cat_));
   AddSchemas();
   AddTypes();
   AddSequences();

@@ -145,10 +145,26 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
     }
     return Status::Internal("dependency loop among: " + names);
   }
-  std::vector<format::TocEntry> sorted;
-  sorted.reserve(n);
-  for (size_t i : order) sorted.push_back(std::move((*entries)[i]));
-  *entries = std::move(sorted);
+  // Entry k of the result is entry order[k] of the input. Applied in place, one cycle of the
+  // permutation at a time, rather than into a second vector: on 10,000 tables the TOC's array
+  // alone is over 10 MB, and a copy would be alive next to the catalog and the TOC at the dump's
+  // peak of memory.
+  std::vector<bool> placed(n, false);
+  for (size_t start = 0; start < n; ++start) {
+    if (placed[start] || order[start] == start) continue;
+    format::TocEntry held = std::move((*entries)[start]);
+    size_t k = start;
+    for (;;) {
+      placed[k] = true;
+      const size_t from = order[k];
+      if (from == start) {
+        (*entries)[k] = std::move(held);
+        break;
+      }
+      (*entries)[k] = std::move((*entries)[from]);
+      k = from;
+    }
+  }
   return Status::Ok();
 }
 
