@@ -690,27 +690,6 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn) {
   return cat;
 }
 
-Status LockUserTables(pg::PgConn& conn) {
-  ASSIGN_OR_RETURN(
-      pg::PgResult r,
-      conn.Query(std::string("SELECT pg_catalog.quote_ident(n.nspname) || '.' || "
-                             "pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c "
-                             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                             "WHERE c.relkind = 'r' AND ") +
-                 kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
-                 " ORDER BY 1"));
-  // One statement for every table, however many: the number of statements a dump sends before
-  // the data does not grow with the table count (tests/fidelity/bounded_queries_test.cc). The
-  // server takes the locks one by one either way; 10,000 names are about half a megabyte.
-  if (r.rows() == 0) return Status::Ok();
-  std::string sql = "LOCK TABLE ";
-  for (int i = 0; i < r.rows(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += r.GetString(i, 0);
-  }
-  return conn.Command(sql + " IN ACCESS SHARE MODE");
-}
-
 Status ReadSequenceValues(pg::PgConn& conn, Catalog* catalog) {
   constexpr size_t kBatch = 500;
   auto& seqs = catalog->sequences;

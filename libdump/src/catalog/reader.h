@@ -20,10 +20,6 @@ Status ReadCodeObjects(pg::PgConn& conn, Catalog* catalog);  // reader_code.cc
 Status ReadMiscObjects(pg::PgConn& conn, Catalog* catalog);  // reader_misc.cc
 Status ReadDatabase(pg::PgConn& conn, Catalog* catalog);     // reader_database.cc
 
-// Takes ACCESS SHARE locks on every user table (in one statement), so that
-// no table can be dropped or altered while its data is being copied.
-Status LockUserTables(pg::PgConn& conn);
-
 // Reads the current value of every sequence in `catalog` (one query per 500 sequences).
 Status ReadSequenceValues(pg::PgConn& conn, Catalog* catalog);
 
