@@ -588,7 +588,7 @@ double SecondsSince(std::chrono::steady_clock::time_point t0) {
 
 // Settings for the restore connections only (not the script writer: they change speed, not
 // what is restored). Commits need not wait for the WAL flush: a restore commits once per table
-// and index, and the end of the restore makes everything durable at once (DurableSql).
+// and index, and the end of the restore makes everything durable at once (kDurableSql).
 // Index builds get at least 256 MB of maintenance memory; a server configured higher keeps its
 // value.
 constexpr const char* kBulkLoadSessionSql =
