@@ -1,6 +1,7 @@
 // backup_example: what an application does with libdump, from start to finish.
 //
 //   backup_example --source DB --target DB --archive PATH [--jobs N] [--verbose]
+//                  [--tables SCHEMA.TABLE,... --selected-target DB]
 //   backup_example --version
 //
 // 1. Dumps the source database through ChecksummingFileSink, the application's own ByteSink: it
@@ -10,8 +11,11 @@
 // 2. Checks the stored file against that checksum, then opens it through PreadFileSource, the
 //    application's own ByteSource, lists the archive and verifies every block
 //    (format::ArchiveReader::Open, LoadIndex, Verify).
-// 3. Restores it into the target database (which must exist and be empty). libdump has no table
-//    selection yet (issue 6), so every entry is restored.
+// 3. Restores it into the target database (which must exist and be empty).
+// 4. With --tables, restores only those tables (definition, data, indexes, constraints, comments,
+//    and whatever they need: their schema, an owned sequence...) into --selected-target, choosing
+//    the entries from the archive's table of contents (ListArchive) and handing them to Restore
+//    as a list (RestoreContent::use_list), as `nrestore -L` does.
 // Progress and events arrive through an Observer and are printed here, by the application: the
 // library itself never prints. Ctrl-C cancels through a CancelToken set from the application's
 // own signal handler: the library installs none.
@@ -24,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdint>
@@ -229,6 +234,8 @@ struct Args {
   std::string archive;
   int jobs = 2;
   bool verbose = false;
+  std::vector<std::string> tables;  // "schema.table", for step 4
+  std::string selected_target;
 };
 
 // Returns 0 to go on, or the exit status.
@@ -240,7 +247,7 @@ int ParseArgs(int argc, char** argv, Args* args) {
       *out = argv[++i];
       return true;
     };
-    std::string jobs;
+    std::string jobs, tables;
     if (a == "--version") {
       std::printf("backup_example, libdump %s, writes archive format %d.%d, reads %d.x\n",
                   LIBDUMP_VERSION, LIBDUMP_ARCHIVE_FORMAT_MAJOR, LIBDUMP_ARCHIVE_FORMAT_MINOR,
@@ -254,15 +261,24 @@ int ParseArgs(int argc, char** argv, Args* args) {
       continue;
     } else if (a == "--jobs" && value(&jobs)) {
       args->jobs = std::atoi(jobs.c_str());
+    } else if (a == "--selected-target" && value(&args->selected_target)) {
+      continue;
+    } else if (a == "--tables" && value(&tables)) {
+      for (size_t start = 0; start <= tables.size();) {
+        const size_t comma = std::min(tables.find(',', start), tables.size());
+        if (comma > start) args->tables.push_back(tables.substr(start, comma - start));
+        start = comma + 1;
+      }
     } else {
       std::fprintf(stderr, "backup_example: unexpected argument: %s\n", a.c_str());
       return 2;
     }
   }
-  if (args->source.empty() || args->target.empty() || args->archive.empty() || args->jobs < 1) {
+  if (args->source.empty() || args->target.empty() || args->archive.empty() || args->jobs < 1 ||
+      args->tables.empty() != args->selected_target.empty()) {
     std::fprintf(stderr,
                  "usage: backup_example --source DB --target DB --archive PATH [--jobs N] "
-                 "[--verbose]\n");
+                 "[--verbose] [--tables SCHEMA.TABLE,... --selected-target DB]\n");
     return 2;
   }
   return 0;
@@ -368,6 +384,95 @@ int RestoreInto(const Args& args) {
   return 0;
 }
 
+// Step 4: only some tables, into another database. The application picks the entries itself:
+// the named TABLE entries and everything they depend on (their schema, a sequence a default
+// uses, a type...), then what hangs on the chosen entries alone: their data, indexes,
+// constraints, triggers, comments, privileges, sequence values. A foreign key to a table not
+// chosen depends on that table too, so it is left out.
+std::vector<uint32_t> EntriesForTables(const std::vector<libdump::format::TocEntry>& toc,
+                                       const std::vector<std::string>& tables,
+                                       std::vector<std::string>* missing) {
+  std::map<uint32_t, const libdump::format::TocEntry*> by_id;
+  for (const auto& e : toc) by_id[e.dump_id] = &e;
+  std::map<uint32_t, bool> chosen;
+  std::vector<uint32_t> todo;
+  for (const std::string& t : tables) {
+    bool found = false;
+    for (const auto& e : toc) {
+      if (e.kind == "TABLE" && e.schema + "." + e.name == t) {
+        todo.push_back(e.dump_id);
+        found = true;
+      }
+    }
+    if (!found) missing->push_back(t);
+  }
+  // What the tables need, transitively.
+  while (!todo.empty()) {
+    const uint32_t id = todo.back();
+    todo.pop_back();
+    if (chosen[id]) continue;
+    chosen[id] = true;
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;
+    for (uint32_t d : it->second->deps) todo.push_back(d);
+  }
+  // What hangs on the chosen entries only, until nothing more is added.
+  static const char* const kAttached[] = {
+      "TABLE DATA",       "SEQUENCE SET",  "INDEX",        "CONSTRAINT",        "FK CONSTRAINT",
+      "TRIGGER",          "COMMENT",       "ACL",          "SEQUENCE OWNED BY", "DEFAULT",
+      "CHECK CONSTRAINT", "POLICY",        "ROW SECURITY", "STATISTICS",        "CLUSTER ON",
+      "REPLICA IDENTITY", "SECURITY LABEL"};
+  for (bool added = true; added;) {
+    added = false;
+    for (const auto& e : toc) {
+      if (chosen[e.dump_id] || e.deps.empty()) continue;
+      if (std::find(std::begin(kAttached), std::end(kAttached), e.kind) == std::end(kAttached)) {
+        continue;
+      }
+      bool all = true;
+      for (uint32_t d : e.deps) all = all && chosen[d];
+      if (all) {
+        chosen[e.dump_id] = true;
+        added = true;
+      }
+    }
+  }
+  std::vector<uint32_t> list;  // in archive order, which is a valid restore order
+  for (const auto& e : toc) {
+    if (chosen[e.dump_id]) list.push_back(e.dump_id);
+  }
+  return list;
+}
+
+int RestoreTables(const Args& args) {
+  std::printf("4. restore only %zu table(s) -> %s\n", args.tables.size(),
+              args.selected_target.c_str());
+  libdump::Result<std::unique_ptr<PreadFileSource>> source = PreadFileSource::Open(args.archive);
+  if (!source.ok()) return Fail("opening the archive", source.status());
+  libdump::Result<std::vector<libdump::format::TocEntry>> toc = libdump::ListArchive(source->get());
+  if (!toc.ok()) return Fail("listing the archive", toc.status());
+  std::vector<std::string> missing;
+  libdump::RestoreOptions options;
+  options.content.use_list = true;
+  options.content.list = EntriesForTables(*toc, args.tables, &missing);
+  if (!missing.empty()) {
+    std::fprintf(stderr, "backup_example: no table %s in the archive\n", missing[0].c_str());
+    return 1;
+  }
+  std::printf("   %zu of %zu entries chosen\n", options.content.list.size(), toc->size());
+  options.connection.dbname = args.selected_target;
+  options.connection.application_name = "backup_example";
+  options.jobs = args.jobs;
+  options.content.exit_on_error = true;
+  ConsoleObserver observer("restore", args.verbose);
+  libdump::Result<libdump::RestoreSummary> summary =
+      libdump::Restore(options, source->get(), &observer, &g_cancel);
+  if (!summary.ok()) return Fail("restore", summary.status());
+  std::printf("   %" PRIu64 " entries, %" PRIu64 " tables, %" PRIu64 " rows (%.2f s)\n",
+              summary->entries, summary->tables, summary->rows, summary->seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -381,6 +486,9 @@ int main(int argc, char** argv) {
   if (int rc = Backup(args, &checksum); rc != 0) return rc;
   if (int rc = CheckArchive(args, checksum); rc != 0) return rc;
   if (int rc = RestoreInto(args); rc != 0) return rc;
+  if (!args.tables.empty()) {
+    if (int rc = RestoreTables(args); rc != 0) return rc;
+  }
   std::printf("done\n");
   return 0;
 }
