@@ -246,6 +246,50 @@ TEST(RestoreSelect, EditedUseList) {
   EXPECT_EQ(UserObjectCount(empty), 0);
 }
 
+// -L keeps the list's order for table data too (pg_restore does on one connection): with the
+// data of a small table moved before a big one's, the small one is loaded first; without a list,
+// the biggest table goes first. The order shows in the transaction ids that loaded the rows.
+TEST(RestoreSelect, UseListOrderDecidesTheDataOrder) {
+  const std::string src = Cluster().CreateDatabase("src");
+  ASSERT_TRUE(Cluster().Psql(src, R"sql(
+      CREATE TABLE public.big (i int);
+      INSERT INTO public.big SELECT g FROM generate_series(1, 20000) g;
+      CREATE TABLE public.small (i int);
+      INSERT INTO public.small SELECT g FROM generate_series(1, 10) g;
+  )sql"));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("db.ndump");
+  ASSERT_TRUE(DumpTo(src, archive));
+  CommandResult listed = Nrestore({"-l", archive});
+  ASSERT_EQ(listed.exit_code, 0) << listed.Describe();
+  std::string big_data, small_data, rest;
+  for (const std::string& line : Lines(listed.out)) {
+    if (line.find("TABLE DATA public big ") != std::string::npos) {
+      big_data = line;
+    } else if (line.find("TABLE DATA public small ") != std::string::npos) {
+      small_data = line;
+    } else {
+      rest += line + "\n";
+    }
+  }
+  ASSERT_FALSE(big_data.empty()) << listed.out;
+  ASSERT_FALSE(small_data.empty()) << listed.out;
+  const std::string list_file = dir.File("db.list");
+  ASSERT_TRUE(WriteFile(list_file, rest + small_data + "\n" + big_data + "\n"));
+
+  const char* kOrder =
+      "SELECT (SELECT max(xmin::text::bigint) FROM public.small) < "
+      "(SELECT min(xmin::text::bigint) FROM public.big)";
+  const std::string listed_copy = Cluster().CreateDatabase("listed");
+  CommandResult n = NrestoreInto(listed_copy, {"-j", "1", "-L", list_file}, archive);
+  ASSERT_EQ(n.exit_code, 0) << n.Describe();
+  EXPECT_EQ(Cluster().Query(listed_copy, kOrder), "t") << "-L order not kept for the data";
+  const std::string plain_copy = Cluster().CreateDatabase("plain");
+  CommandResult m = NrestoreInto(plain_copy, {"-j", "1"}, archive);
+  ASSERT_EQ(m.exit_code, 0) << m.Describe();
+  EXPECT_EQ(Cluster().Query(plain_copy, kOrder), "f") << "without -L the biggest table goes first";
+}
+
 TEST(RestoreSelect, CleanIfExistsOverAnExistingCopy) {
   Archives a;
   const std::string src = LoadFixture();

@@ -758,9 +758,17 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       raw_total += streaming ? e.size_estimate : raw_size[e.dump_id];
     }
   }
-  std::stable_sort(data.begin(), data.end(), [&](const TocEntry* a, const TocEntry* b) {
-    return raw_size[a->dump_id] > raw_size[b->dump_id];
-  });
+  // Largest first, so that the biggest table does not start last; with -L, the list's order,
+  // as pg_restore keeps it (its position in plan.entries).
+  if (!content.use_list) {
+    std::stable_sort(data.begin(), data.end(), [&](const TocEntry* a, const TocEntry* b) {
+      return raw_size[a->dump_id] > raw_size[b->dump_id];
+    });
+  }
+  std::unordered_map<uint32_t, size_t> list_pos;
+  if (content.use_list) {
+    for (size_t i = 0; i < plan.entries.size(); ++i) list_pos[plan.entries[i]->dump_id] = i;
+  }
   events.SetTotals(data.size(), raw_total);
 
   const int workers = options.jobs;
@@ -936,10 +944,21 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       for (size_t d : post_tasks[i].deps) post_weight[i] = std::max(post_weight[i], post_weight[d]);
       nodes.push_back({post_tasks[i].phase, post_weight[i], false, i});
     }
-    std::stable_sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) {
-      if (a.phase != b.phase) return a.phase < b.phase;
-      return a.weight > b.weight;
-    });
+    if (content.use_list) {
+      // -L: the list's order among the tasks of a phase (dependencies still come first).
+      auto pos = [&](const Node& n) {
+        return list_pos[(n.is_data ? data[n.index] : post[n.index])->dump_id];
+      };
+      std::stable_sort(nodes.begin(), nodes.end(), [&](const Node& a, const Node& b) {
+        if (a.phase != b.phase) return a.phase < b.phase;
+        return pos(a) < pos(b);
+      });
+    } else {
+      std::stable_sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) {
+        if (a.phase != b.phase) return a.phase < b.phase;
+        return a.weight > b.weight;
+      });
+    }
     std::vector<size_t> data_pos(data.size());
     std::vector<size_t> post_pos(post.size());
     for (size_t k = 0; k < nodes.size(); ++k) {
