@@ -225,7 +225,19 @@ TEST(DumpOptions, NoCommentsMatchesPgDump) {
 
 TEST(DumpOptions, FoundationWithHostileNamesByPattern) {
   const std::string src = NewLoadedDatabase();
-  CompareWithPgDump(src, {"-n", "\"Mixed Case\"", "-n", "\"we\"\"ird.sch\\ema $1\"", "-n", "types"});
+  // Quoted parts are literal: `"No *"` names no table (so "No Columns" stays); `""` is a quote,
+  // `\`, `$` and `.` inside quotes are plain characters; non-ASCII names match as typed.
+  const std::string ours = CompareWithPgDump(
+      src, {"--exclude-table-data", "\"we\"\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\"", "-T",
+            "\"Mixed Case\".\"No *\"", "-T", "\"Ünïcødé 表\".\"séquence\""});
+  EXPECT_EQ(
+      Cluster().Query(
+          ours, "SELECT count(*) FROM \"we\"\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\""),
+      "0");
+  EXPECT_EQ(Cluster().Query(ours,
+                            "SELECT count(*) FROM pg_class WHERE relname IN "
+                            "('No Columns', 'séquence')"),
+            "1");
 }
 
 // --- large objects, publications ----------------------------------------------------------------
