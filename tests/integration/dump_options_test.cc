@@ -140,6 +140,20 @@ TEST(DumpOptions, TablePatternsQuotingMixedCaseAndRegexClasses) {
   EXPECT_EQ(Tables(ours), "\"Audit\".\"Events\" app.t1 app.t2 public.plain");
 }
 
+TEST(DumpOptions, TableOptionSelectsSequencesAndOverridesSchemaOptions) {
+  const std::string src = SelectionDatabase();
+  // -t takes any relation kind (here a sequence, with its value); -n and -N do nothing with -t.
+  const std::string ours = CompareWithPgDump(
+      src, {"-t", "app.free_seq", "-t", "public.plain", "-n", "util", "-N", "public"},
+      "CREATE SCHEMA app;");
+  EXPECT_EQ(Tables(ours), "public.plain");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT last_value FROM app.free_seq"), "50");
+  EXPECT_EQ(Cluster().Query(ours,
+                            "SELECT count(*) FROM pg_proc p JOIN pg_namespace n "
+                            "ON n.oid = p.pronamespace WHERE n.nspname = 'util'"),
+            "0");
+}
+
 TEST(DumpOptions, DatabaseQualifiedTablePattern) {
   const std::string src = SelectionDatabase();
   const std::string ours = CompareWithPgDump(src, {"-t", src + ".public.\"Plain\""});
