@@ -470,6 +470,22 @@ TEST(DumpOptions, SerializableDeferrableAndNoSyncRoundTrip) {
   EXPECT_SAME_DATABASE(src, copy);
 }
 
+TEST(DumpOptions, FilterFromStandardInput) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  RunOptions feed;
+  feed.stdin_data = "include table public.plain\ninclude table \"Audit\".\"Events\"\n";
+  CommandResult r =
+      Ndump({"-d", Cluster().ConnInfo(src), "-f", dir.File("in.ndump"), "--filter", "-"}, feed);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.err, "");
+  const std::string listing = Listing(dir.File("in.ndump"));
+  EXPECT_TRUE(Lists(listing, "TABLE public plain"));
+  EXPECT_TRUE(Lists(listing, "TABLE Audit Events"));
+  EXPECT_FALSE(Lists(listing, "TABLE Audit events"));
+  EXPECT_FALSE(Lists(listing, "app"));
+}
+
 TEST(DumpOptions, RepeatedPatternOptionsLeaveThePositionalDatabaseAlone) {
   const std::string src = SelectionDatabase();
   ScopedTempDir dir;
