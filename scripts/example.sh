@@ -57,6 +57,12 @@ targets=(libdump_format libdump ndump nrestore)
 if grep -q '^NDUMP_BUILD_SHARED:BOOL=ON' "$build/CMakeCache.txt"; then
   targets+=(libdump_shared)
 fi
+# The man pages, when the build found help2man (CI has it; a developer machine may not).
+man_pages=0
+if grep -q '^NDUMP_HELP2MAN:FILEPATH=/' "$build/CMakeCache.txt"; then
+  targets+=(ndump_man_pages)
+  man_pages=1
+fi
 quiet cmake --build "$build" -j2 --target "${targets[@]}"
 info "built ${targets[*]} in $repo/$build"
 
@@ -67,6 +73,14 @@ for f in include/libdump/dump.h include/libdump/version.h include/libdump/format
     bin/ndump bin/nrestore; do
   [ -e "$prefix/$f" ] || die "not installed: $f"
 done
+if [ "$man_pages" = 1 ]; then
+  for f in share/man/man1/ndump.1 share/man/man1/nrestore.1; do
+    [ -s "$prefix/$f" ] || die "not installed: $f"
+  done
+  info "man pages: share/man/man1/ndump.1 nrestore.1"
+else
+  info "man pages: not built (no help2man)"
+fi
 pcdir=$(dirname "$(find "$prefix" -name libdump.pc -print -quit)")
 cmakedir=$(dirname "$(find "$prefix" -name libdumpConfig.cmake -print -quit)")
 if [ "$pcdir" = . ]; then die "libdump.pc not installed"; fi

@@ -15,18 +15,6 @@
 namespace libdump {
 namespace {
 
-// strerror_r comes in a GNU flavour (returns the text) and an XSI flavour (fills the buffer);
-// overloading on the return type picks whichever the C library provides.
-[[maybe_unused]] std::string StrerrorText(const char* text, const char* /*buf*/) { return text; }
-[[maybe_unused]] std::string StrerrorText(int rc, const char* buf) {
-  return rc == 0 ? std::string(buf) : std::string("unknown error");
-}
-
-std::string ErrnoText(int err) {
-  char buf[256] = {};
-  return StrerrorText(strerror_r(err, buf, sizeof buf), buf);
-}
-
 Status ErrnoStatus(int err, const std::string& what) {
   if (err == ENOENT) return Status::NotFound(what + ": " + ErrnoText(err));
   return Status::IoError(what + ": " + ErrnoText(err));

@@ -1,6 +1,24 @@
 #include "libdump/status.h"
 
+#include <cstring>
+
 namespace libdump {
+
+namespace {
+
+// strerror_r comes in a GNU flavour (returns the text) and an XSI flavour (fills the buffer);
+// overloading on the return type picks whichever the C library provides.
+[[maybe_unused]] std::string StrerrorText(const char* text, const char* /*buf*/) { return text; }
+[[maybe_unused]] std::string StrerrorText(int rc, const char* buf) {
+  return rc == 0 ? std::string(buf) : std::string("unknown error");
+}
+
+}  // namespace
+
+std::string ErrnoText(int err) {
+  char buf[256] = {};
+  return StrerrorText(strerror_r(err, buf, sizeof buf), buf);
+}
 
 const char* StatusCodeName(StatusCode code) {
   switch (code) {

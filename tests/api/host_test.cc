@@ -131,11 +131,10 @@ TEST(ApiHost, ServerWarningsDuringRestoreAreNotPrinted) {
   EXPECT_EQ(output, "") << "the library wrote to stdout or stderr";
 }
 
-// Known gap: a server that sends messages while a connection is being established (here: a
-// database whose client_min_messages is debug5) still reaches libpq's default notice processor,
-// because libdump replaces it only once the connection exists. Enable when the library installs
-// its notice receiver before the connection completes (PQconnectStartParams).
-TEST(ApiHost, DISABLED_ServerMessagesDuringConnectionAreNotPrinted) {
+// A server that sends messages while a connection is being established (here: a database whose
+// client_min_messages is debug5) must not reach libpq's default notice processor, which prints to
+// stderr: the library installs its own before the handshake (PQconnectStartParams).
+TEST(ApiHost, ServerMessagesDuringConnectionAreNotPrinted) {
   const std::string src = NewLoadedDatabase("foundation.sql", "chatty");
   ASSERT_TRUE(
       Cluster().Psql("postgres", "ALTER DATABASE " + src + " SET client_min_messages = debug5"));

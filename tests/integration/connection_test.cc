@@ -1,7 +1,11 @@
 // The ways of naming a server and a database: -h/-p/-U with a database name, a conninfo string,
 // a URI, the PG* environment variables alone, and passwords from PGPASSWORD or a password file.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -38,6 +42,36 @@ RunOptions MisleadingEnvironment() {
   options.env = {
       {"PGHOST", "/nonexistent"}, {"PGPORT", "1"}, {"PGUSER", "nobody"}, {"PGDATABASE", "nowhere"}};
   return options;
+}
+
+// A server that accepts the TCP connection but never answers: connect_timeout (from the conninfo
+// or PGCONNECT_TIMEOUT) bounds the handshake, which libdump drives itself (PQconnectPoll).
+TEST(Connection, ConnectTimeoutBoundsASilentServer) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);  // the kernel completes handshakes; nothing ever reads
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+
+  RunOptions options = MisleadingEnvironment();
+  options.timeout_seconds = 60;
+  const auto t0 = std::chrono::steady_clock::now();
+  CommandResult r = Ndump(
+      {"-d", "host=127.0.0.1 port=" + port + " dbname=x connect_timeout=3", "-f", "/dev/null"},
+      options);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(fd);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_TRUE(IsToolError(r, "ndump", kExitConnection, {"timeout"}));
+  EXPECT_GE(seconds, 2.5);
+  EXPECT_LT(seconds, 30.0);
 }
 
 TEST(Connection, HostPortUserOptionsAndPositionalDatabaseName) {

@@ -1,6 +1,10 @@
 // Status and Result basics: the names and strings other layers show to users.
 #include "libdump/status.h"
 
+#include <cerrno>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace libdump {
@@ -58,6 +62,22 @@ TEST(StatusTest, Macros) {
   const Status s = Quarter(6, &q);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "odd");
+}
+
+TEST(ErrnoText, NamesTheErrorFromAnyThread) {
+  EXPECT_EQ(ErrnoText(ENOENT), "No such file or directory");
+  std::vector<std::string> seen(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    threads.emplace_back([&seen, i] {
+      const int err = i % 2 ? EACCES : ENOSPC;
+      for (int n = 0; n < 1000; ++n) seen[i] = ErrnoText(err);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i], i % 2 ? "Permission denied" : "No space left on device");
+  }
 }
 
 }  // namespace

@@ -79,6 +79,10 @@ void InstallSignalHandlers(libdump::CancelToken* token) {
 
 int ReportError(const char* prog, const libdump::Status& status) {
   std::cerr << prog << ": error: " << status.ToString() << std::endl;
+  return ExitCodeFor(status);
+}
+
+int ExitCodeFor(const libdump::Status& status) {
   switch (status.code()) {
     case libdump::StatusCode::kOk:
       return kExitOk;

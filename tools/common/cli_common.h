@@ -43,6 +43,8 @@ void InstallSignalHandlers(libdump::CancelToken* token);
 
 // Prints "<prog>: error: <what>" on one line and returns the exit code for the status.
 int ReportError(const char* prog, const libdump::Status& status);
+// The exit code for a status, without printing anything.
+int ExitCodeFor(const libdump::Status& status);
 
 // Prints verbose messages and warnings on stderr.
 class StderrObserver : public libdump::Observer {

@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "cli_common.h"
+#include "help.h"
 #include "libdump/dump.h"
 #include "libdump/format/byte_io.h"
 #include "libdump/version.h"
+#include "progress.h"
 
 namespace {
 
@@ -84,13 +86,7 @@ int main(int argc, char** argv) {
       "ndump dumps a PostgreSQL database into a single-file, compressed, checksummed archive.\n"
       "All tables are read under one snapshot; -j N streams N tables at once.\n",
       "ndump"};
-  app.set_help_flag("--help", "show this help, then exit");
-  app.set_version_flag("-V,--version", std::string("ndump (libdump) ") + LIBDUMP_VERSION,
-                       "output version information, then exit");
-  app.footer(
-      "Exit status: 0 success, 1 error, 2 usage error, 3 connection failure, 5 interrupted.\n"
-      "If no database name is given, PGDATABASE is used; libpq's environment variables and\n"
-      "~/.pgpass apply as for psql.");
+  SetUpHelp(app, "ndump", NdumpHelp());
 
   ConnectionFlags conn;
   std::string positional_db;
@@ -117,6 +113,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1e7))
       ->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "verbose mode");
+  std::string progress_mode = "auto";
+  AddProgressOption(app, &progress_mode);
 
   libdump::DumpOptions options;
   // One pattern per occurrence, so that `-n s DBNAME` does not take DBNAME as a second pattern.
@@ -173,6 +171,18 @@ int main(int argc, char** argv) {
   bool no_sync = false;
   app.add_flag("--no-sync", no_sync, "do not wait for the archive to be written safely to disk");
   AddConnectionOptions(app, &conn);
+  SetHelpGroup(app, "Output options", {"--file", "--compress", "--compress-level", "--no-sync"});
+  SetHelpGroup(
+      app, "Selection options",
+      {"--schema", "--exclude-schema", "--table", "--exclude-table", "--exclude-table-data",
+       "--strict-names", "--filter", "--data-only", "--schema-only", "--section"});
+  SetHelpGroup(
+      app, "Content options",
+      {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
+       "--no-subscriptions", "--no-security-labels", "--large-objects", "--no-large-objects"});
+  SetHelpGroup(app, "Behaviour options",
+               {"--jobs", "--split-size", "--snapshot", "--lock-wait-timeout",
+                "--serializable-deferrable", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -253,21 +263,12 @@ int main(int argc, char** argv) {
   options.jobs = jobs;
   options.compression_level = level;
   options.split_bytes = static_cast<uint64_t>(split_mb * 1024 * 1024);
-  StderrObserver observer("ndump", verbose);
+  ProgressReporter observer("ndump", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Dump(options, sink->get(), &observer, &cancel);
   if (!result.ok()) {
     sink->reset();  // removes the partial file before reporting
-    return ReportError("ndump", result.status());
+    return observer.Fail(result.status());
   }
-  if (verbose) {
-    const auto& s = *result;
-    std::fprintf(stderr,
-                 "ndump: %llu entries, %llu tables, %llu rows, %.1f MB of data in %.1f MB, "
-                 "%.2f s\n",
-                 static_cast<unsigned long long>(s.entries),
-                 static_cast<unsigned long long>(s.tables), static_cast<unsigned long long>(s.rows),
-                 static_cast<double>(s.raw_bytes) / 1e6, static_cast<double>(s.archive_bytes) / 1e6,
-                 s.seconds);
-  }
+  observer.Finish(SummaryOf(*result));
   return kExitOk;
 }

@@ -3,14 +3,20 @@
 
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli_common.h"
+#include "help.h"
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
 #include "libdump/restore.h"
 #include "libdump/version.h"
+#include "progress.h"
 
 namespace {
 
@@ -68,12 +74,7 @@ int main(int argc, char** argv) {
       "nrestore restores a database from an ndump archive, or lists the archive.\n"
       "Every block is checked against its checksum before it reaches the server.\n",
       "nrestore"};
-  app.set_help_flag("--help", "show this help, then exit");
-  app.set_version_flag("-V,--version", std::string("nrestore (libdump) ") + LIBDUMP_VERSION,
-                       "output version information, then exit");
-  app.footer(
-      "Exit status: 0 success, 1 error, 2 usage error, 3 connection failure,\n"
-      "4 damaged or incomplete archive, 5 interrupted.");
+  SetUpHelp(app, "nrestore", NrestoreHelp());
 
   ConnectionFlags conn;
   std::string file = "-";
@@ -82,6 +83,9 @@ int main(int argc, char** argv) {
   bool verify = false;
   bool verbose = false;
   std::string script = "-";
+  std::string use_list;
+  std::vector<std::string> sections;
+  libdump::RestoreContent content;
   app.add_option("FILE", file, "archive to read, - for standard input")->capture_default_str();
   auto* list_flag = app.add_flag("-l,--list", list, "print a summarized TOC of the archive");
   app.add_flag("--verify", verify, "check every checksum and structure of the archive, no server")
@@ -94,7 +98,55 @@ int main(int argc, char** argv) {
                  "without -d: write the archive as a psql script to this file (- for standard "
                  "output)")
       ->capture_default_str();
+  std::string progress_mode = "auto";
+  AddProgressOption(app, &progress_mode);
   AddConnectionOptions(app, &conn);
+  // Selection and content, as pg_restore's (docs/nrestore.md).
+  app.add_option(
+      "-L,--use-list", use_list,
+      "restore only the entries of this list (nrestore -l output, edited), in its order");
+  app.add_option("-n,--schema", content.schemas, "restore only objects in this schema")
+      ->allow_extra_args(false);
+  app.add_option("-N,--exclude-schema", content.exclude_schemas,
+                 "do not restore objects in this schema")
+      ->allow_extra_args(false);
+  app.add_option("-t,--table", content.tables,
+                 "restore only this table, view, materialized view, foreign table or sequence")
+      ->allow_extra_args(false);
+  app.add_option("-T,--trigger", content.triggers, "restore only this trigger (\"TABLE TRIGGER\")")
+      ->allow_extra_args(false);
+  app.add_option("-I,--index", content.indexes, "restore only this index")->allow_extra_args(false);
+  app.add_option("-P,--function", content.functions,
+                 "restore only this function, e.g. \"f(integer)\"")
+      ->allow_extra_args(false);
+  app.add_option("--section", sections, "restore only this section: pre-data, data or post-data")
+      ->check(CLI::IsMember({"pre-data", "data", "post-data"}))
+      ->allow_extra_args(false);
+  app.add_flag("-a,--data-only", content.data_only, "restore only the data, no schema");
+  app.add_flag("-s,--schema-only", content.schema_only, "restore only the schema, no data");
+  app.add_flag("-c,--clean", content.clean, "drop database objects before recreating them");
+  app.add_flag("--if-exists", content.if_exists, "use IF EXISTS when dropping objects");
+  app.add_flag("-C,--create", content.create, "create the target database");
+  app.add_flag("-O,--no-owner", content.no_owner, "skip restoration of object ownership");
+  app.add_flag("-x,--no-privileges", content.no_privileges,
+               "skip restoration of access privileges (grant/revoke)");
+  app.add_option("--role", content.role, "do SET ROLE before restore");
+  app.add_flag("-1,--single-transaction", content.single_transaction,
+               "restore as a single transaction");
+  app.add_flag("-e,--exit-on-error", content.exit_on_error,
+               "exit on error, default is to continue");
+  app.add_flag("--disable-triggers", content.disable_triggers,
+               "disable triggers during data-only restore");
+  SetHelpGroup(app, "Output options", {"--list", "--verify", "--file"});
+  SetHelpGroup(app, "Selection options",
+               {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
+                "--function", "--section", "--data-only", "--schema-only"});
+  SetHelpGroup(app, "Content options",
+               {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
+                "--disable-triggers"});
+  SetHelpGroup(app, "Behaviour options",
+               {"--jobs", "--single-transaction", "--exit-on-error", "--verbose", "--progress",
+                "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -106,6 +158,51 @@ int main(int argc, char** argv) {
   }
   if (list) return List(file);
   if (verify) return Verify(file);
+  // pg_restore's usage errors.
+  auto usage = [](const std::string& what) {
+    std::cerr << "nrestore: error: " << what << "\n";
+    return kExitUsage;
+  };
+  if (!conn.dbname.empty() && app.count("--file") > 0) {
+    return usage("options -d/--dbname and -f/--file cannot be used together");
+  }
+  if (content.data_only && content.schema_only) {
+    return usage("options -s/--schema-only and -a/--data-only cannot be used together");
+  }
+  if (content.data_only && content.clean) {
+    return usage("options -c/--clean and -a/--data-only cannot be used together");
+  }
+  if (content.if_exists && !content.clean) {
+    return usage("option --if-exists requires option -c/--clean");
+  }
+  if (content.single_transaction && jobs > 1) {
+    return usage("cannot specify both --single-transaction (-1) and multiple jobs (-j)");
+  }
+  if (content.single_transaction && content.create) {
+    return usage("options -C/--create and -1/--single-transaction cannot be used together");
+  }
+  if (!sections.empty()) {
+    content.pre_data = content.data = content.post_data = false;
+    for (const auto& s : sections) {
+      if (s == "pre-data") content.pre_data = true;
+      if (s == "data") content.data = true;
+      if (s == "post-data") content.post_data = true;
+    }
+  }
+  if (!use_list.empty()) {
+    std::ifstream in(use_list);
+    if (!in) {
+      return ReportError("nrestore",
+                         libdump::Status::IoError("could not open the list file " + use_list));
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    std::vector<std::string> ignored;
+    content.use_list = true;
+    content.list = libdump::ParseRestoreList(text.str(), &ignored);
+    for (const auto& line : ignored)
+      std::cerr << "nrestore: warning: line ignored: " << line << "\n";
+  }
   if (conn.dbname.empty()) {
     // As pg_restore: with no database to restore into, print the archive as a script.
     if (file == "-") {
@@ -116,7 +213,7 @@ int main(int argc, char** argv) {
     if (!in.ok()) return ReportError("nrestore", in.status());
     auto out = libdump::OpenFileSink(script);
     if (!out.ok()) return ReportError("nrestore", out.status());
-    libdump::Status st = libdump::WriteScript(in->get(), out->get());
+    libdump::Status st = libdump::WriteScript(in->get(), out->get(), content);
     if (!st.ok()) {
       out->reset();  // no partial script left behind
       return ReportError("nrestore", st);
@@ -132,15 +229,16 @@ int main(int argc, char** argv) {
   libdump::RestoreOptions options;
   options.connection = ToConnectionOptions(conn, "nrestore");
   options.jobs = jobs;
-  StderrObserver observer("nrestore", verbose);
+  options.content = content;
+  ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Restore(options, source->get(), &observer, &cancel);
-  if (!result.ok()) return ReportError("nrestore", result.status());
-  if (verbose) {
-    const auto& s = *result;
-    std::fprintf(stderr, "nrestore: %llu entries, %llu tables, %llu rows in %.2f s\n",
-                 static_cast<unsigned long long>(s.entries),
-                 static_cast<unsigned long long>(s.tables), static_cast<unsigned long long>(s.rows),
-                 s.seconds);
+  if (!result.ok()) return observer.Fail(result.status());
+  observer.Finish(SummaryOf(*result));
+  if (result->errors > 0) {
+    // As pg_restore: the restore went on past failed entries (each reported above).
+    std::fprintf(stderr, "nrestore: warning: errors ignored on restore: %llu\n",
+                 static_cast<unsigned long long>(result->errors));
+    return kExitError;
   }
   return kExitOk;
 }

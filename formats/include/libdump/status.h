@@ -125,6 +125,10 @@ class [[nodiscard]] Result {
   std::optional<T> value_;
 };
 
+// The C library's text for an errno value (e.g. "No such file or directory"); unlike
+// std::strerror, safe to call from several threads at once.
+std::string ErrnoText(int err);
+
 }  // namespace libdump
 
 #define LIBDUMP_CONCAT_INNER_(a, b) a##b

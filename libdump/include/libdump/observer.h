@@ -44,6 +44,16 @@ struct Progress {
   uint64_t stored_bytes_done = 0;  // compressed bytes written (dump) or read (restore)
 };
 
+// What one worker of the data phase is doing (Observer::OnWorkerActivity).
+struct WorkerActivity {
+  // Which worker: 0, 1, ... in the order the workers first start an entry, at most one number per
+  // worker thread (and its connection), stable for the whole operation and below the job count.
+  int worker = 0;
+  // The data entry it has started to copy, e.g. `TABLE DATA public.orders`; empty when it has
+  // finished its entry and waits for the next. The wording is for people; do not parse it.
+  std::string entry;
+};
+
 class Observer {
  public:
   virtual ~Observer() = default;
@@ -60,6 +70,13 @@ class Observer {
   // raw_bytes of the returned DumpSummary or RestoreSummary. A dump or restore with no table data
   // makes no call at all. `progress` is valid only during the call; copy what you keep.
   virtual void OnProgress(const Progress& progress) { (void)progress; }
+  // Called when a worker starts copying a data entry (entry set), and when it has finished it
+  // (entry empty; made just after the OnProgress call that counts the entry complete). Only the
+  // data phase reports it, like OnProgress. Serialized with the other callbacks as described at
+  // the top; it comes from the worker's own thread. A worker that fails or is cancelled gets no
+  // closing call. An observer that does not override it sees nothing new.
+  // `activity` is valid only during the call.
+  virtual void OnWorkerActivity(const WorkerActivity& activity) { (void)activity; }
 };
 
 }  // namespace libdump

@@ -6,12 +6,12 @@
 // post-data (indexes and constraints in parallel where dependencies allow, foreign keys last);
 // then sequence values.
 //
-// Every entry of the archive is restored: there is no selection of tables or schemas yet (it
-// comes with the selection options of issue 6; see docs/library.md).
+// What is restored is chosen by options.content (RestoreContent, below; docs/nrestore.md).
 //
-// The target: the database named by options.connection must already exist; Restore() does not
-// create it. It should be empty (created from template0): an object that already exists is a
-// kServerError and stops the restore. The roles that own the objects must exist in the target
+// The target: the database named by options.connection must already exist (with
+// content.create, it is only where CREATE DATABASE runs). It should be empty (created from
+// template0) unless content.clean: an object that already exists is a failed entry (see
+// RestoreContent::exit_on_error). The roles that own the objects must exist in the target
 // cluster (the archive holds no roles, as with pg_dump). There is no transaction around the whole
 // restore: each entry's statements, and each table's COPY, commit on their own, so a failed or
 // cancelled restore leaves the database as far as it got. Drop and recreate it to try again.
@@ -23,6 +23,8 @@
 #define LIBDUMP_RESTORE_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "libdump/cancel.h"
@@ -34,8 +36,73 @@
 
 namespace libdump {
 
+// What to restore, and how: the selection and content options of nrestore, shared by Restore()
+// and WriteScript() so that a script restores exactly what `nrestore -d` would. The rules are
+// pg_restore 15's (docs/nrestore.md, "Selection"): names are exact, never patterns; each list
+// may hold several names, an entry matching any of them being selected.
+struct RestoreContent {
+  // -n / -N: only entries whose schema is (is not) one of these. With `schemas`, entries outside
+  // any schema (extensions, the schemas themselves, casts...) are not restored, as pg_restore.
+  std::vector<std::string> schemas;
+  std::vector<std::string> exclude_schemas;
+  // -t / -I / -P / -T: when any of these four is non-empty only objects of the named kinds are
+  // restored: -t tables, views, materialized views, foreign tables and sequences (their
+  // definition and their data, not their indexes, constraints or triggers); -I indexes; -P
+  // functions, aggregates and procedures by signature, e.g. "f(integer)"; -T triggers by their
+  // tag, "<table> <trigger>". Comments, ACLs and security labels come with a selected object.
+  std::vector<std::string> tables;
+  std::vector<std::string> indexes;
+  std::vector<std::string> functions;
+  std::vector<std::string> triggers;
+  // -L: when `use_list` is true only the dump ids in `list` are restored, in that order within
+  // each pass (ParseRestoreList reads nrestore -l output). An id the archive lacks is
+  // kInvalidArgument.
+  bool use_list = false;
+  std::vector<uint32_t> list;
+  // --section: which sections to restore (all three by default).
+  bool pre_data = true;
+  bool data = true;
+  bool post_data = true;
+  // -a: only data (table data, sequence values, large objects); -s: everything but data.
+  bool data_only = false;
+  bool schema_only = false;
+  // -O: no ALTER ... OWNER TO statements. -x: no ACL and DEFAULT ACL entries.
+  bool no_owner = false;
+  bool no_privileges = false;
+  // -c: drop every selected object that has a drop statement (in reverse restore order) before
+  // creating anything; with `if_exists`, as DROP ... IF EXISTS. An archive written before ndump
+  // stored drop statements makes --clean kInvalidArgument.
+  bool clean = false;
+  bool if_exists = false;
+  // -C: create the archived database (its DATABASE entry; dropped first with `clean`), connect
+  // to it and restore into it; its DATABASE PROPERTIES, comment and ACL entries are restored
+  // too. Without it those entries are skipped. The connection's database is only used to run
+  // CREATE DATABASE. An archive without a DATABASE entry (older ndump) makes it kInvalidArgument.
+  bool create = false;
+  // --role: SET ROLE to this role on every connection (empty: none).
+  std::string role;
+  // -1: everything in one transaction on one connection (jobs must be 1); implies
+  // exit_on_error, and nothing is left behind by a failure.
+  bool single_transaction = false;
+  // -e: stop at the first failed entry. By default (as pg_restore) a failed entry is reported
+  // (Observer warning naming the object, the server's message and SQLSTATE), counted in
+  // RestoreSummary::errors, and the restore goes on.
+  bool exit_on_error = false;
+  // --disable-triggers: in a data-only restore, ALTER TABLE ... DISABLE TRIGGER ALL around each
+  // table's data (needs superuser, as with pg_restore).
+  bool disable_triggers = false;
+};
+
+// Reads a list in the format of `nrestore -l` (and pg_restore -l): one entry per line starting
+// with its dump id, `;` starting a comment (a line commented out is skipped). The ids in order
+// of appearance; a line with no leading id, or repeating one, is ignored and, when `ignored` is
+// not null, appended to it (pg_restore warns "line ignored").
+std::vector<uint32_t> ParseRestoreList(std::string_view text,
+                                       std::vector<std::string>* ignored = nullptr);
+
 struct RestoreOptions {
   ConnectionOptions connection;
+  RestoreContent content;
   // Connections (and worker threads) for the data and post-data passes, >= 1 (else
   // kInvalidArgument). The first one is also the leader that runs the serial passes, so the server
   // sees exactly `jobs` connections.
@@ -47,7 +114,13 @@ struct RestoreSummary {
   uint64_t tables = 0;     // tables whose data was loaded
   uint64_t rows = 0;       // COPY rows loaded
   uint64_t raw_bytes = 0;  // uncompressed COPY bytes sent to the server
-  double seconds = 0;      // wall-clock duration of the call
+  // The archive's stored (compressed) size of those bytes: the data blocks read and loaded.
+  uint64_t stored_bytes = 0;
+  double seconds = 0;  // wall-clock duration of the call
+  // Entries that failed and were passed over (RestoreContent::exit_on_error false). Restore()
+  // returns OK with errors > 0 when it went to the end past failed entries: the host decides
+  // what that means (nrestore prints "errors ignored on restore: N" and exits 1).
+  uint64_t errors = 0;
 };
 
 // Restores every entry of the archive read from `source` into the database named by
@@ -91,7 +164,12 @@ struct RestoreSummary {
 //   kCancelled         `cancel` was set; also a statement cancelled on the server side
 //                      (SQLSTATE 57014, e.g. pg_cancel_backend() from another session)
 //   kInternal          a bug in libdump
-// The first failure stops the other workers and is the one returned.
+// With content.exit_on_error (or single_transaction) the first failure stops the other workers
+// and is the one returned. Without it a kServerError of one entry is counted in
+// RestoreSummary::errors and the restore goes on; every other failure still stops it. Also
+// kInvalidArgument for contradicting content options (single_transaction with jobs > 1,
+// data_only with schema_only, a -L id the archive lacks, clean or create on an archive written
+// before ndump stored drop statements and the DATABASE entry).
 Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source,
                                Observer* observer = nullptr, const CancelToken* cancel = nullptr);
 
@@ -120,7 +198,10 @@ Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr)
 // starts with psql's \restrict and a random key, so no text inside it (a crafted object name)
 // can act as a psql meta-command. Every block is checked against its checksum before its bytes
 // are written. Needs a seekable source (kUnsupported otherwise). Commits `out` on success.
-Status WriteScript(ByteSource* source, ByteSink* out);
+// `content` selects and shapes the script exactly as it does a restore (with create, the script
+// runs CREATE DATABASE and psql's \connect; with single_transaction, BEGIN ... COMMIT);
+// exit_on_error is psql's business (ON_ERROR_STOP) and ignored here.
+Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& content = {});
 
 }  // namespace libdump
 

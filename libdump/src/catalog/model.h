@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/model_code.h"
@@ -78,6 +79,24 @@ struct CompositeType {
   std::map<int, std::string> column_comments;  // attnum -> comment
 };
 
+// A base type with I/O functions (typtype 'b', CREATE TYPE name (INPUT = ..., ...)). Function
+// names are regproc text, qualified as needed; empty when not set.
+struct BaseType {
+  Oid oid = 0;
+  Oid array_oid = 0;
+  std::optional<std::string> acl;
+  std::string schema, name, owner;
+  std::vector<Oid> functions;  // its I/O, typmod and analyze functions (pg_proc OIDs)
+  std::string input, output, receive, send, typmod_in, typmod_out, analyze, subscript;
+  int length = -1;  // typlen: -1 variable
+  bool by_value = false;
+  char align = 'i', storage = 'p', category = 'U', delimiter = ',';
+  bool preferred = false, collatable = false;
+  std::string element;  // typelem as SQL, "" when none
+  std::optional<std::string> default_value;
+  std::optional<std::string> comment;
+};
+
 struct Column {
   int attnum = 0;
   std::string name;
@@ -90,12 +109,13 @@ struct Column {
   std::optional<std::string> collation;  // qualified, only when it differs from the type's
   bool dropped = false;
   std::optional<std::string> comment;
-  std::optional<std::string> acl;      // attacl: column privileges
-  bool local = true;                   // attislocal: false for purely inherited columns
-  int stat_target = -1;                // attstattarget; -1 = default
-  char storage = '\0';                 // attstorage when it differs from the type's
-  char compression = '\0';             // attcompression: 'p' pglz, 'l' lz4, '\0' default
-  std::optional<std::string> options;  // attoptions, "k=v" lines
+  std::optional<std::string> acl;          // attacl: column privileges
+  bool local = true;                       // attislocal: false for purely inherited columns
+  int stat_target = -1;                    // attstattarget; -1 = default
+  char storage = '\0';                     // attstorage when it differs from the type's
+  char compression = '\0';                 // attcompression: 'p' pglz, 'l' lz4, '\0' default
+  std::optional<std::string> options;      // attoptions, "k=v" lines
+  std::optional<std::string> fdw_options;  // attfdwoptions of a foreign table's column, as SQL
 };
 
 struct Sequence;
@@ -112,6 +132,7 @@ struct Constraint {
   Oid parent = 0;     // conparentid: the partitioned table's constraint this one clones
   std::optional<std::string> comment;
   std::string index_name;                    // for p/u/x: the index the constraint owns
+  std::string index_tablespace;              // that index's tablespace; "" for the default
   std::optional<std::string> index_comment;  // a comment on that index
 };
 
@@ -119,6 +140,7 @@ struct Index {
   Oid oid = 0;
   std::string name;
   std::string definition;  // pg_get_indexdef
+  std::string tablespace;  // "" for the database's default
   std::optional<std::string> comment;
 };
 
@@ -144,7 +166,7 @@ struct Table {
   Oid row_type = 0;                // reltype
   std::optional<std::string> acl;  // relacl
   std::string schema, name, owner;
-  char kind = 'r';                        // relkind: r table, v view
+  char kind = 'r';                        // relkind: r table, p partitioned, v, m, f foreign
   char persistence = 'p';                 // relpersistence
   std::optional<std::string> reloptions;  // "fillfactor=70, ..." inside WITH ( )
   std::vector<Column> columns;            // attnum order, dropped ones included
@@ -161,7 +183,11 @@ struct Table {
   std::string replica_index;    // index name for REPLICA IDENTITY USING INDEX
   std::string cluster_index;    // index name for CLUSTER ON
   std::vector<Policy> policies;
-  uint64_t size_bytes = 0;  // pg_table_size (heap + TOAST), for scheduling
+  std::string of_type;         // typed table (CREATE TABLE ... OF): the type as SQL, else ""
+  std::string tablespace;      // reltablespace's name; "" for the database's default
+  std::string foreign_server;  // foreign tables: the server's name
+  std::optional<std::string> foreign_options;  // foreign tables: ftoptions as SQL
+  uint64_t size_bytes = 0;                     // pg_table_size (heap + TOAST), for scheduling
   uint64_t heap_pages = 0;  // pg_relation_size / block_size: the main fork's pages now
   std::optional<std::string> comment;
 };
@@ -189,6 +215,33 @@ struct DependEdge {
   char type = 'n';
 };
 
+// The dumped database itself (pg_database), for its DATABASE and DATABASE PROPERTIES entries.
+struct Database {
+  Oid oid = 0;
+  std::string name, owner, encoding;
+  std::string collate, ctype;
+  char locale_provider = 'c';  // datlocprovider (15+): 'c' libc, 'i' ICU
+  std::string icu_locale;      // daticulocale (15+), empty when unset
+  std::string tablespace;      // empty for pg_default
+  bool is_template = false;
+  int64_t connection_limit = -1;
+  std::optional<std::string> acl;  // datacl; absent = default privileges
+  std::optional<std::string> comment;
+  std::vector<std::string> settings;  // pg_db_role_setting for every role: "name=value"
+  // pg_db_role_setting for one role in this database: (role, "name=value").
+  std::vector<std::pair<std::string, std::string>> role_settings;
+};
+
+// A security label (pg_seclabel) on a user object; `subid` > 0 (with `column`) labels a column.
+// Labels on shared objects (pg_shseclabel: databases, roles, tablespaces) are not read: pg_dump
+// leaves roles and tablespaces to pg_dumpall, and the database to --create.
+struct SecurityLabel {
+  Oid classid = 0, objid = 0;
+  int subid = 0;
+  std::string provider, label;
+  std::string column;  // attname when subid > 0
+};
+
 struct Catalog {
   int server_version = 0;
   bool tid_range_scans = false;  // PostgreSQL 14+: ctid ranges are scanned, not filtered
@@ -198,12 +251,15 @@ struct Catalog {
   std::vector<EnumType> enums;
   std::vector<DomainType> domains;
   std::vector<CompositeType> composites;
+  std::vector<BaseType> base_types;
   std::vector<Table> tables;  // tables and views
   std::vector<Sequence> sequences;
   std::vector<DependEdge> depends;
   std::vector<IndexAttachment> index_attachments;
-  CodeObjects code;  // model_code.h
-  MiscObjects misc;  // model_misc.h
+  std::vector<SecurityLabel> security_labels;
+  CodeObjects code;                  // model_code.h
+  MiscObjects misc;                  // model_misc.h
+  std::optional<Database> database;  // absent only if the catalog was read without it
 };
 
 }  // namespace libdump::catalog

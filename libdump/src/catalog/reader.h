@@ -18,8 +18,9 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn);
 // Family readers, one file each; called by ReadCatalog.
 Status ReadCodeObjects(pg::PgConn& conn, Catalog* catalog);  // reader_code.cc
 Status ReadMiscObjects(pg::PgConn& conn, Catalog* catalog);  // reader_misc.cc
+Status ReadDatabase(pg::PgConn& conn, Catalog* catalog);     // reader_database.cc
 
-// Takes ACCESS SHARE locks on every user table (in batches, a few statements in all), so that
+// Takes ACCESS SHARE locks on every user table (in one statement), so that
 // no table can be dropped or altered while its data is being copied.
 Status LockUserTables(pg::PgConn& conn);
 

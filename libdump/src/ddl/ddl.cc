@@ -95,11 +95,19 @@ std::string CreateComposite(const catalog::CompositeType& c) {
 std::string CreateTable(const catalog::Table& t,
                         const std::map<int, const catalog::Sequence*>& identity_seqs,
                         const std::string& inherits, bool all_checks) {
+  const bool foreign = t.kind == 'f';
+  const bool typed = !t.of_type.empty();
   std::string sql = "CREATE ";
   if (t.persistence == 'u') sql += "UNLOGGED ";
-  sql += "TABLE " + QualifiedName(t.schema, t.name) + " (";
+  if (foreign) sql += "FOREIGN ";
+  sql += "TABLE " + QualifiedName(t.schema, t.name);
+  // A typed table's columns come from its type; only their options are listed, and the list
+  // is left out when there is nothing in it.
+  if (typed) sql += " OF " + t.of_type;
+  sql += typed ? "" : " (";
   bool first = true;
   auto item = [&](const std::string& text) {
+    if (typed && first) sql += " (";
     sql += first ? "\n    " : ",\n    ";
     first = false;
     sql += text;
@@ -107,8 +115,10 @@ std::string CreateTable(const catalog::Table& t,
   for (const auto& col : t.columns) {
     if (col.dropped) continue;
     if (!inherits.empty() && !col.local) continue;  // comes from the parent
-    std::string def = QuoteIdent(col.name) + " " + col.type;
-    if (col.collation) def += " COLLATE " + *col.collation;
+    if (typed && !col.default_expr && !col.not_null) continue;
+    std::string def = QuoteIdent(col.name) + (typed ? " WITH OPTIONS" : " " + col.type);
+    if (col.fdw_options) def += " OPTIONS (" + *col.fdw_options + ")";
+    if (col.collation && !typed) def += " COLLATE " + *col.collation;
     if (col.generated == 's' && col.default_expr) {
       def += " GENERATED ALWAYS AS (" + *col.default_expr + ") STORED";
     } else if (col.default_expr) {
@@ -132,10 +142,14 @@ std::string CreateTable(const catalog::Table& t,
       item("CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition);
     }
   }
-  sql += first ? ")" : "\n)";
+  if (!typed || !first) sql += first ? ")" : "\n)";
   if (!inherits.empty()) sql += "\nINHERITS (" + inherits + ")";
   if (!t.partition_key.empty()) sql += "\nPARTITION BY " + t.partition_key;
   if (t.reloptions) sql += "\nWITH (" + FormatRelOptions(*t.reloptions) + ")";
+  if (foreign) {
+    sql += "\nSERVER " + t.foreign_server;
+    if (t.foreign_options) sql += "\nOPTIONS (\n    " + *t.foreign_options + "\n)";
+  }
   return sql + ";\n";
 }
 
@@ -190,8 +204,8 @@ std::string TableProperties(const catalog::Table& t) {
   }
   // ENABLE ROW LEVEL SECURITY is a post-data entry of its own (ROW SECURITY), as in pg_dump.
   if (t.force_row_security) sql += alter + " FORCE ROW LEVEL SECURITY;\n";
-  // Views report relreplident 'n' but have no replica identity to set.
-  if (t.kind != 'v') {
+  // Views and foreign tables report relreplident 'n' but have no replica identity to set.
+  if (t.kind != 'v' && t.kind != 'f') {
     if (t.replica_identity == 'f') sql += alter + " REPLICA IDENTITY FULL;\n";
     if (t.replica_identity == 'n') sql += alter + " REPLICA IDENTITY NOTHING;\n";
   }
@@ -240,15 +254,83 @@ std::string SequenceSet(const catalog::Sequence& s) {
          std::to_string(s.last_value) + ", " + (s.is_called ? "true" : "false") + ");\n";
 }
 
-std::string CreateIndex(const catalog::Index& i) { return i.definition + ";\n"; }
+std::string CreateIndex(const catalog::Index& i) {
+  return InTablespace(i.tablespace, i.definition + ";\n");
+}
+
+std::string InTablespace(const std::string& tablespace, std::string sql) {
+  if (tablespace.empty()) return sql;
+  return "SET default_tablespace = " + QuoteIdent(tablespace) + ";\n" + sql +
+         "SET default_tablespace = '';\n";
+}
+
+std::string CreateBaseType(const catalog::BaseType& b) {
+  std::string sql = "CREATE TYPE " + QualifiedName(b.schema, b.name) + " (\n    INTERNALLENGTH = " +
+                    (b.length < 0 ? std::string("variable") : std::to_string(b.length));
+  auto option = [&](const char* name, const std::string& value) {
+    if (!value.empty()) sql += ",\n    " + std::string(name) + " = " + value;
+  };
+  option("INPUT", b.input);
+  option("OUTPUT", b.output);
+  option("RECEIVE", b.receive);
+  option("SEND", b.send);
+  option("TYPMOD_IN", b.typmod_in);
+  option("TYPMOD_OUT", b.typmod_out);
+  option("ANALYZE", b.analyze);
+  option("SUBSCRIPT", b.subscript);
+  if (b.collatable) option("COLLATABLE", "true");
+  if (b.default_value) option("DEFAULT", QuoteLiteral(*b.default_value));
+  option("ELEMENT", b.element);
+  if (b.category != 'U') option("CATEGORY", QuoteLiteral(std::string(1, b.category)));
+  if (b.preferred) option("PREFERRED", "true");
+  if (b.delimiter != ',') option("DELIMITER", QuoteLiteral(std::string(1, b.delimiter)));
+  switch (b.align) {
+    case 'c':
+      option("ALIGNMENT", "char");
+      break;
+    case 's':
+      option("ALIGNMENT", "int2");
+      break;
+    case 'd':
+      option("ALIGNMENT", "double");
+      break;
+    default:
+      option("ALIGNMENT", "int4");
+      break;
+  }
+  switch (b.storage) {
+    case 'e':
+      option("STORAGE", "external");
+      break;
+    case 'm':
+      option("STORAGE", "main");
+      break;
+    case 'x':
+      option("STORAGE", "extended");
+      break;
+    default:
+      option("STORAGE", "plain");
+      break;
+  }
+  if (b.by_value) sql += ",\n    PASSEDBYVALUE";
+  return sql + "\n);\n";
+}
 
 std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c) {
-  return "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name) + "\n    ADD CONSTRAINT " +
-         QuoteIdent(c.name) + " " + c.definition + ";\n";
+  return InTablespace(c.type == 'f' ? std::string() : c.index_tablespace,
+                      "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name) +
+                          "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition +
+                          ";\n");
 }
 
 std::string Comment(std::string_view target, std::string_view text) {
   return "COMMENT ON " + std::string(target) + " IS " + QuoteLiteral(text) + ";\n";
+}
+
+std::string SecurityLabel(std::string_view provider, std::string_view target,
+                          std::string_view label) {
+  return "SECURITY LABEL FOR " + QuoteIdent(provider) + " ON " + std::string(target) + " IS " +
+         QuoteLiteral(label) + ";\n";
 }
 
 std::string CopyColumnList(const catalog::Table& t) {

@@ -24,7 +24,9 @@ std::string CreateComposite(const catalog::CompositeType& c);
 // pg_dump's form for an inheritance child whose columns are in the order the server gives them;
 // without it every column is listed (the form for partitions, attached afterwards, and for
 // children whose column order only ALTER TABLE ... INHERIT keeps). `all_checks` lists inherited
-// CHECK constraints too (needed before ATTACH PARTITION / INHERIT).
+// CHECK constraints too (needed before ATTACH PARTITION / INHERIT). A foreign table (kind 'f')
+// is CREATE FOREIGN TABLE with column OPTIONS and SERVER ... OPTIONS; a typed table is
+// CREATE TABLE ... OF type with only its columns' defaults and NOT NULL, as WITH OPTIONS.
 std::string CreateTable(const catalog::Table& t,
                         const std::map<int, const catalog::Sequence*>& identity_seqs,
                         const std::string& inherits = "", bool all_checks = false);
@@ -38,11 +40,20 @@ std::string CreateSequence(const catalog::Sequence& s);
 std::string SequenceOwnedBy(const catalog::Sequence& s, const catalog::Table& t,
                             std::string_view column);
 std::string SequenceSet(const catalog::Sequence& s);
-std::string CreateIndex(const catalog::Index& i);
+std::string CreateIndex(const catalog::Index& i);  // in its tablespace, as InTablespace
+// `sql` run with default_tablespace set to `tablespace` and reset afterwards (pg_dump's way of
+// placing tables, indexes and materialized views); `sql` unchanged when `tablespace` is "".
+std::string InTablespace(const std::string& tablespace, std::string sql);
+// CREATE TYPE name (INPUT = ..., ...): the full definition of a base type, whose shell
+// (CREATE TYPE name;) and I/O functions must exist first.
+std::string CreateBaseType(const catalog::BaseType& b);
 std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c);
 
 // "COMMENT ON <target> IS '<text>';" with target like `TABLE "s"."t"`.
 std::string Comment(std::string_view target, std::string_view text);
+// "SECURITY LABEL FOR <provider> ON <target> IS '<label>';", target as for Comment.
+std::string SecurityLabel(std::string_view provider, std::string_view target,
+                          std::string_view label);
 
 // The COPY statements of a table: which columns are copied (generated columns are not).
 std::string CopyColumnList(const catalog::Table& t);  // `("a", "b")` or "" for no columns

@@ -149,6 +149,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   std::atomic<uint64_t> total_raw{0};
   auto run = [&](int w, size_t i) -> Status {
     const dump::DataJob& job = toc.data_jobs[i];
+    events.StartEntry("TABLE DATA " + job.label);
     ASSIGN_OR_RETURN(std::unique_ptr<format::EntryStream> stream, writer->OpenStream(job.dump_id));
     std::string buffer;
     buffer.reserve(options.block_size + 4096);

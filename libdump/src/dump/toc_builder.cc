@@ -21,7 +21,10 @@ Result<BuiltToc> TocBuilder::Build() {
   AddPostData();
   AddCodeObjects();
   AddMiscObjects();
+  AddDatabase();
+  AddSecurityLabels();
   ResolveCatalogDepends();
+  RepairLoops();
   OrderMaterializedViewRefreshes();
   PostponeForPostData();
   for (auto& e : out_.entries) {
@@ -96,6 +99,10 @@ void TocBuilder::ResolveCatalogDepends() {
     uint32_t from = Lookup(d.classid, d.objid);
     uint32_t to = Lookup(d.refclassid, d.refobjid);
     if (from == 0 || to == 0 || from == to) continue;
+    if (d.classid == cls::kProc) {
+      auto shell = shell_redirects_.find({d.objid, to});
+      if (shell != shell_redirects_.end()) to = shell->second;
+    }
     const format::TocEntry& e = Entry(from);
     // A sequence OWNED BY a column depends on its table ('a'), while the table's default needs
     // the sequence first: the SEQUENCE OWNED BY entry carries that edge instead.
@@ -133,8 +140,10 @@ void TocBuilder::PostponeForPostData() {
     for (auto& e : out_.entries) {
       if (e.section != Section::kPreData) continue;
       // Functions too: a SQL-standard body (BEGIN ATOMIC) is parsed, and depends, like a view.
+      // A RULE in pre-data is a looped view's real definition (toc_loops.cc).
       if (e.kind != "VIEW" && e.kind != "COMMENT" && e.kind != "ACL" && e.kind != "FUNCTION" &&
-          e.kind != "PROCEDURE" && e.kind != "AGGREGATE") {
+          e.kind != "PROCEDURE" && e.kind != "AGGREGATE" && e.kind != "RULE" &&
+          e.kind != "SECURITY LABEL") {
         continue;
       }
       for (uint32_t d : e.deps) {

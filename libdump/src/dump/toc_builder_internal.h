@@ -82,14 +82,16 @@ class TocBuilder {
 
  private:
   // --- families: one file each ---------------------------------------------------------------
-  void AddSchemas();        // toc_types.cc
-  void AddTypes();          // toc_types.cc
-  void AddSequences();      // toc_relations.cc
-  void AddRelations();      // toc_relations.cc
-  void AddSequenceTails();  // toc_relations.cc
-  void AddPostData();       // toc_relations.cc
-  void AddCodeObjects();    // toc_code.cc
-  void AddMiscObjects();    // toc_misc.cc
+  void AddSchemas();         // toc_types.cc
+  void AddTypes();           // toc_types.cc
+  void AddSequences();       // toc_relations.cc
+  void AddRelations();       // toc_relations.cc
+  void AddSequenceTails();   // toc_relations.cc
+  void AddPostData();        // toc_relations.cc
+  void AddCodeObjects();     // toc_code.cc
+  void AddMiscObjects();     // toc_misc.cc
+  void AddDatabase();        // toc_database.cc
+  void AddSecurityLabels();  // toc_labels.cc, once every labellable object has its entry
 
   // Tables bigger than options.chunk_bytes are dumped in chunks of about that size, at most
   // this many (toc_relations.cc).
@@ -105,6 +107,7 @@ class TocBuilder {
 
   // --- whole-TOC passes (toc_builder.cc) -----------------------------------------------------
   void ResolveCatalogDepends();
+  void RepairLoops();  // toc_loops.cc
   void OrderMaterializedViewRefreshes();
   void PostponeForPostData();
 
@@ -113,6 +116,9 @@ class TocBuilder {
   BuiltToc out_;
   std::unordered_map<std::string, uint32_t> schema_ids_;
   std::map<std::pair<catalog::Oid, catalog::Oid>, uint32_t> registry_;
+  // (I/O function OID, base type's entry) -> the type's shell entry: the edge a base type's I/O
+  // function has on its type leads to the shell instead (toc_types.cc, ResolveCatalogDepends).
+  std::map<std::pair<catalog::Oid, uint32_t>, uint32_t> shell_redirects_;
 };
 
 }  // namespace libdump::dump

@@ -40,7 +40,10 @@ void TocBuilder::AddRelations() {
     const std::string qname = QualifiedName(t.schema, t.name);
     const bool view = t.kind == 'v';
     const bool matview = t.kind == 'm';
-    const std::string kind = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : "TABLE";
+    const std::string kind = view            ? "VIEW"
+                             : matview       ? "MATERIALIZED VIEW"
+                             : t.kind == 'f' ? "FOREIGN TABLE"
+                                             : "TABLE";
     std::string sql;
     std::string attach;  // ATTACH PARTITION / INHERIT, run once the parents exist
     if (view) {
@@ -61,7 +64,7 @@ void TocBuilder::AddRelations() {
     } else {
       sql = InheritanceChildSql(t, by_oid, identity[t.oid], &attach);
     }
-    sql += ddl::TableProperties(t);
+    sql = ddl::InTablespace(t.tablespace, std::move(sql)) + ddl::TableProperties(t);
     const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
                             "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
     if (!attach.empty()) {
@@ -244,11 +247,14 @@ void TocBuilder::AddPostData() {
   auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c,
                             const char* kind) {
     const std::string qname = QualifiedName(t.schema, t.name);
-    const uint32_t id =
-        Add(kind, Section::kPostData, t.schema, t.name + " " + c.name, t.owner,
-            ddl::AddConstraint(t, c),
-            "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n",
-            {Lookup(cls::kClass, t.oid)});
+    const uint32_t id = Add(kind, Section::kPostData, t.schema, t.name + " " + c.name, t.owner,
+                            ddl::AddConstraint(t, c),
+                            // A partition's copy of its parent's constraint cannot be dropped on
+                            // its own (42P16); dropping the parent's drops it.
+                            c.parent != 0 ? std::string()
+                                          : "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " +
+                                                QuoteIdent(c.name) + ";\n",
+                            {Lookup(cls::kClass, t.oid)});
     Register(cls::kConstraint, c.oid, id);
     // The index a primary key, unique or exclusion constraint creates is the constraint's.
     if (c.type != 'f') Register(cls::kClass, c.index_oid, id);

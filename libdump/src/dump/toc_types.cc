@@ -87,6 +87,20 @@ void TocBuilder::AddTypes() {
                  "COLUMN " + c.name + "." + a.name);
     }
   }
+  // A base type and its I/O functions need each other: as pg_dump, a shell type first, then the
+  // functions (which depend on the shell), then the full definition (which depends on them).
+  // Every other object that uses the type depends on the full definition.
+  for (const auto& b : cat_.base_types) {
+    const std::string qname = QualifiedName(b.schema, b.name);
+    const uint32_t shell = Add("SHELL TYPE", Section::kPreData, b.schema, b.name, b.owner,
+                               "CREATE TYPE " + qname + ";\n", "", {SchemaId(b.schema)});
+    // No owner statement on the shell: CREATE TYPE fills in a shell only for the shell's owner,
+    // even as superuser; the full definition's entry sets the owner.
+    const uint32_t id = add_type("TYPE", b.oid, b.array_oid, b.schema, b.name, b.owner,
+                                 ddl::CreateBaseType(b), b.comment, b.acl);
+    AddDep(id, shell);
+    for (catalog::Oid fn : b.functions) shell_redirects_[{fn, id}] = shell;
+  }
   // Dependencies between types (a domain over an enum, a composite holding a domain) come from
   // pg_depend in ResolveCatalogDepends.
 }

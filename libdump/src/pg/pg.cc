@@ -2,6 +2,10 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -17,6 +21,65 @@ std::string OneLine(const char* text) {
     if (c == '\n') c = ' ';
   }
   return s;
+}
+
+// The connect_timeout libpq resolved for `conn` (conninfo, URI or PGCONNECT_TIMEOUT), in seconds;
+// 0 for none. libpq treats values 1 as 2 and ignores values it cannot parse.
+int ConnectTimeoutSeconds(pg_conn* conn) {
+  int seconds = 0;
+  PQconninfoOption* opts = PQconninfo(conn);
+  if (opts == nullptr) return 0;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val != nullptr && *o->val) {
+      char* end = nullptr;
+      const long v = std::strtol(o->val, &end, 10);
+      if (end != o->val && *end == '\0' && v > 0) seconds = v == 1 ? 2 : static_cast<int>(v);
+    }
+  }
+  PQconninfoFree(opts);
+  return seconds;
+}
+
+// PQconnectdbParams, except that no server message is ever printed: libpq's default notice
+// processor writes NOTICEs and WARNINGs to stderr, and a server may send some while the
+// connection is being established (e.g. a database with client_min_messages = debug5), so the
+// silent processor is installed before the first byte is exchanged, and the handshake is driven
+// with PQconnectPoll. The whole handshake (every host libpq tries) gets connect_timeout.
+// Returns null when libpq could not allocate the connection, or (with *timed_out set) when the
+// timeout expired; otherwise the caller checks PQstatus.
+pg_conn* ConnectQuietly(const char* const* keys, const char* const* values, bool* timed_out) {
+  *timed_out = false;
+  pg_conn* conn = PQconnectStartParams(keys, values, 1);
+  if (conn == nullptr) return nullptr;
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  if (PQstatus(conn) == CONNECTION_BAD) return conn;
+  const int timeout = ConnectTimeoutSeconds(conn);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
+  PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
+  for (;;) {
+    if (poll_status == PGRES_POLLING_OK || poll_status == PGRES_POLLING_FAILED) return conn;
+    pollfd p{};
+    p.fd = PQsocket(conn);
+    p.events = poll_status == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+    int wait_ms = -1;
+    if (timeout > 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        PQfinish(conn);
+        *timed_out = true;
+        return nullptr;
+      }
+      wait_ms = static_cast<int>(left.count());
+    }
+    if (p.fd >= 0) {
+      const int r = ::poll(&p, 1, wait_ms);
+      if (r < 0 && errno == EINTR) continue;
+      if (r == 0) continue;  // the deadline check above reports the timeout
+    }
+    poll_status = PQconnectPoll(conn);
+  }
 }
 
 std::string Abbreviate(std::string_view sql) {
@@ -77,7 +140,9 @@ PgConn::~PgConn() {
 }
 
 Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options,
-                                                std::string_view session_sql) {
+                                                std::string_view session_sql,
+                                                std::string_view database) {
+  const std::string database_name(database);
   std::string password = options.password;
   bool asked = false;
   if (options.password_policy == PasswordPolicy::kAlways && password.empty() &&
@@ -97,6 +162,8 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options
       }
     };
     add("dbname", options.dbname);
+    // libpq expands only the first dbname; a later one is a plain name that wins.
+    add("dbname", database_name);
     add("host", options.host);
     add("port", options.port);
     add("user", options.user);
@@ -105,7 +172,12 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options
     keys.push_back(nullptr);
     values.push_back(nullptr);
 
-    pg_conn* raw = PQconnectdbParams(keys.data(), values.data(), 1);
+    bool timed_out = false;
+    pg_conn* raw = ConnectQuietly(keys.data(), values.data(), &timed_out);
+    if (timed_out) {
+      return Status::ConnectionFailed(
+          "connection to server failed: timeout expired (connect_timeout)");
+    }
     if (raw == nullptr) return Status::ConnectionFailed("out of memory allocating a connection");
     if (PQstatus(raw) != CONNECTION_OK) {
       bool needs_password = PQconnectionNeedsPassword(raw) && password.empty();
@@ -120,9 +192,6 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options
       return Status::ConnectionFailed("connection to server failed: " + msg);
     }
     std::unique_ptr<PgConn> conn(new PgConn(raw));
-    // libpq's default notice processor prints NOTICEs and WARNINGs to stderr; a library must not.
-    PQsetNoticeProcessor(
-        raw, [](void*, const char*) {}, nullptr);
     {
       std::lock_guard<std::mutex> lock(conn->cancel_mu_);
       conn->cancel_ = PQgetCancel(raw);

@@ -50,9 +50,12 @@ class PgResult {
 // One server connection. Used by one thread at a time; Cancel() may be called from any thread.
 class PgConn {
  public:
-  // Connects and applies `session_sql` (one or more statements) before returning.
+  // Connects and applies `session_sql` (one or more statements) before returning. A non-empty
+  // `database` is a plain database name that replaces the one options.dbname names (or implies),
+  // keeping every other setting of a conninfo string or URI there (nrestore --create).
   static Result<std::unique_ptr<PgConn>> Connect(const ConnectionOptions& options,
-                                                 std::string_view session_sql);
+                                                 std::string_view session_sql,
+                                                 std::string_view database = {});
   ~PgConn();
   PgConn(const PgConn&) = delete;
   PgConn& operator=(const PgConn&) = delete;

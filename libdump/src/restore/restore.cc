@@ -21,6 +21,7 @@
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
 #include "restore/entry_sql.h"
+#include "restore/selection.h"
 #include "sched/task_graph.h"
 
 namespace libdump {
@@ -82,7 +83,7 @@ class SpillFile {
       const ssize_t w = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(end_));
       if (w < 0) {
         if (errno == EINTR) continue;
-        return Status::IoError("writing the spill file " + path_ + ": " + std::strerror(errno));
+        return Status::IoError("writing the spill file " + path_ + ": " + ErrnoText(errno));
       }
       data.remove_prefix(static_cast<size_t>(w));
       end_ += static_cast<uint64_t>(w);
@@ -99,7 +100,7 @@ class SpillFile {
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) {
         return Status::IoError("reading the spill file " + path_ + ": " +
-                               (r < 0 ? std::strerror(errno) : "unexpected end of file"));
+                               (r < 0 ? ErrnoText(errno) : "unexpected end of file"));
       }
       done += static_cast<size_t>(r);
     }
@@ -125,7 +126,7 @@ class SpillFile {
     path_ = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/nrestore-spill.XXXXXX";
     fd_ = ::mkstemp(path_.data());
     if (fd_ < 0) {
-      return Status::IoError("cannot create a spill file " + path_ + ": " + std::strerror(errno));
+      return Status::IoError("cannot create a spill file " + path_ + ": " + ErrnoText(errno));
     }
     ::unlink(path_.c_str());
     return Status::Ok();
@@ -141,9 +142,11 @@ class StreamLoader {
   // Blocks a worker may have queued; with ~1 MiB blocks, a few MiB per connection.
   static constexpr int kQueueBlocks = 4;
 
+  // Loads the entries in `plan` (borrowed, outlives the loader); the blocks of others are read
+  // and passed over.
   StreamLoader(format::ArchiveReader* reader, const std::vector<pg::PgConn*>& conns, Events* events,
-               const CancelToken* cancel)
-      : reader_(reader), events_(events), cancel_(cancel) {
+               const CancelToken* cancel, const restore::Plan* plan, const RestoreContent* content)
+      : reader_(reader), events_(events), cancel_(cancel), plan_(plan), content_(content) {
     for (pg::PgConn* c : conns) {
       workers_.push_back(std::make_unique<Worker>());
       workers_.back()->conn = c;
@@ -181,7 +184,7 @@ class StreamLoader {
     }
     // Entries with data but no block: nothing to send, complete all the same.
     for (const TocEntry& e : reader_->toc()) {
-      if (e.has_data() && entries_.find(e.dump_id) == entries_.end()) {
+      if (e.has_data() && plan_->Has(e.dump_id) && entries_.find(e.dump_id) == entries_.end()) {
         ++tables_;
         events_->AddProgress(0, 0, 0, true);
       }
@@ -297,6 +300,7 @@ class StreamLoader {
   }
 
   Status Route(const format::BlockInfo& info, std::string* raw) {
+    if (!plan_->Has(info.dump_id)) return Status::Ok();  // not selected
     EntryState& e = StateOf(info.dump_id);
     if (e.worker < 0 && !e.spilled) {  // its first block
       const int w = FreeWorker();
@@ -519,10 +523,14 @@ class StreamLoader {
   Status Process(Worker& w, const Item& item, EntryState** open, std::string* buf) {
     const TocEntry& e = *item.entry->entry;
     switch (item.kind) {
-      case Item::Kind::kBegin:
+      case Item::Kind::kBegin: {
+        const std::string disable = restore::DisableTriggersSql(e, *content_);
+        if (!disable.empty()) RETURN_IF_ERROR(w.conn->Command(disable));
+        events_->StartEntry(Describe(e));
         RETURN_IF_ERROR(w.conn->BeginCopyIn(e.copy_sql));
         *open = item.entry;
         return Status::Ok();
+      }
       case Item::Kind::kData:
         return Send(w, item.data, item.rows, item.stored);
       case Item::Kind::kSpilled:
@@ -538,13 +546,16 @@ class StreamLoader {
         (void)w.conn->EndCopy("nrestore: the archive failed before the end of the data of " +
                               Describe(e));
         return Status::Ok();
-      case Item::Kind::kEnd:
+      case Item::Kind::kEnd: {
         *open = nullptr;
         RETURN_IF_ERROR(w.conn->EndCopy());
+        const std::string enable = restore::EnableTriggersSql(e, *content_);
+        if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
         ++tables_;
         events_->AddProgress(0, 0, 0, true);
         events_->Verbose("loaded " + Describe(e));
         return Status::Ok();
+      }
     }
     return Status::Internal("unknown work item");
   }
@@ -552,6 +563,8 @@ class StreamLoader {
   format::ArchiveReader* reader_;
   Events* events_;
   const CancelToken* cancel_;
+  const restore::Plan* plan_;
+  const RestoreContent* content_;
   std::vector<std::unique_ptr<Worker>> workers_;
   SpillFile spill_;
   // The dispatcher's own:
@@ -598,6 +611,8 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   Events events(observer);
   if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
   if (source == nullptr) return Status::InvalidArgument("no input source");
+  const RestoreContent& content = options.content;
+  RETURN_IF_ERROR(restore::CheckContent(content, options.jobs));
 
   // A seekable archive: header, TOC, footer and block index are all checked before the server
   // is contacted, so a truncated or foreign file never touches the target database. A pipe is
@@ -608,11 +623,34 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
                    format::ArchiveReader::Open(source));
   if (!streaming) RETURN_IF_ERROR(reader->LoadIndex());
   const auto& toc = reader->toc();
+  ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(toc, content));
+  restore::ErrorPolicy policy(content, &events);
 
   ConnectionOptions conn_opts = options.connection;
-  const std::string session = RestoreSessionSql(reader->header().encoding);
+  const std::string session = restore::SessionSql(reader->header().encoding, content);
+  std::string target_db;  // with --create, the database created
+  if (plan.database != nullptr) {
+    // --create: CREATE DATABASE (after DROP DATABASE with --clean) from the database named on
+    // the command line, then everything else in the new database.
+    ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> admin, pg::PgConn::Connect(conn_opts, session));
+    for (const TocEntry* d : plan.drops) {
+      RETURN_IF_ERROR(policy.Handle(
+          admin->Command(restore::DropSql(*d, content.if_exists)).WithObject(Describe(*d))));
+    }
+    // CREATE DATABASE cannot share a (transaction-wrapped) string with its owner statement.
+    RETURN_IF_ERROR(admin->Command(plan.database->create_sql).WithObject(Describe(*plan.database)));
+    const std::string owner =
+        restore::EntrySql(*plan.database, content).substr(plan.database->create_sql.size());
+    if (!owner.empty()) {
+      RETURN_IF_ERROR(policy.Handle(admin->Command(owner).WithObject(Describe(*plan.database))));
+    }
+    events.Verbose("created " + Describe(*plan.database));
+    conn_opts.password = admin->password();
+    target_db = plan.database->name;
+  }
   pg::ConnGroup group;
-  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader, pg::PgConn::Connect(conn_opts, session));
+  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader,
+                   pg::PgConn::Connect(conn_opts, session, target_db));
   // Declared before the watcher, so the watcher stops before any connection is closed.
   std::vector<std::unique_ptr<pg::PgConn>> conns;
   group.Add(leader.get());
@@ -623,17 +661,30 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
 
   RestoreSummary summary;
   auto exec_entry = [&](pg::PgConn& conn, const TocEntry& e) -> Status {
-    std::string sql = e.create_sql + OwnerSql(e);
+    std::string sql = restore::EntrySql(e, content);
     if (sql.empty()) return Status::Ok();
     Status st = conn.Command(sql);
-    if (!st.ok()) return st.WithObject(Describe(e));
+    if (!st.ok()) return policy.Handle(st.WithObject(Describe(e)));
     events.Verbose("restored " + Describe(e));
     return Status::Ok();
   };
 
-  // Pass 1: pre-data, in TOC order (the dump sorted it by dependencies), on one connection.
-  for (const auto& e : toc) {
-    if (e.section != Section::kPreData) continue;
+  // -1: one transaction, on the one connection (CheckContent made sure jobs is 1).
+  if (content.single_transaction) RETURN_IF_ERROR(leader->Command("BEGIN"));
+  // --clean: drop what is about to be created, dependents first.
+  if (plan.database == nullptr) {
+    for (const TocEntry* d : plan.drops) {
+      if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
+      RETURN_IF_ERROR(policy.Handle(
+          leader->Command(restore::DropSql(*d, content.if_exists)).WithObject(Describe(*d))));
+    }
+  }
+
+  // Pass 1: pre-data, in TOC order (the dump sorted it by dependencies; -L may reorder it), on
+  // one connection.
+  for (const TocEntry* ep : plan.entries) {
+    const TocEntry& e = *ep;
+    if (e.section != Section::kPreData && e.section != Section::kNone) continue;
     if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
     RETURN_IF_ERROR(exec_entry(*leader, e));
     ++summary.entries;
@@ -644,7 +695,8 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   for (const auto& s : reader->stats()) raw_size[s.dump_id] = s.raw_bytes;
   std::vector<const TocEntry*> data;
   uint64_t raw_total = 0;
-  for (const auto& e : toc) {
+  for (const TocEntry* ep : plan.entries) {
+    const TocEntry& e = *ep;
     if (e.has_data()) {
       data.push_back(&e);
       raw_total += streaming ? e.size_estimate : raw_size[e.dump_id];
@@ -658,7 +710,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   const int workers = options.jobs;
   conns.push_back(std::move(leader));
   for (int w = 1; w < workers; ++w) {
-    ASSIGN_OR_RETURN(auto c, pg::PgConn::Connect(worker_opts, session));
+    ASSIGN_OR_RETURN(auto c, pg::PgConn::Connect(worker_opts, session, target_db));
     group.Add(c.get());
     conns.push_back(std::move(c));
   }
@@ -672,7 +724,12 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   auto load = [&](int w, size_t i) -> Status {
     const TocEntry& e = *data[i];
     pg::PgConn& conn = *conns[static_cast<size_t>(w)];
-    RETURN_IF_ERROR(conn.BeginCopyIn(e.copy_sql).WithObject(Describe(e)));
+    events.StartEntry(Describe(e));
+    const std::string disable = restore::DisableTriggersSql(e, content);
+    if (!disable.empty())
+      RETURN_IF_ERROR(policy.Handle(conn.Command(disable).WithObject(Describe(e))));
+    Status begin = conn.BeginCopyIn(e.copy_sql).WithObject(Describe(e));
+    if (!begin.ok()) return policy.Handle(begin);
     std::string block;
     Status st;
     for (const auto& b : reader->BlocksOf(e.dump_id)) {
@@ -691,7 +748,10 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     }
     Status end = conn.EndCopy(st.ok() ? "" : "nrestore: " + st.message());
     if (!st.ok()) return st.WithObject(Describe(e));
-    if (!end.ok()) return end.WithObject(Describe(e));
+    if (!end.ok()) return policy.Handle(end.WithObject(Describe(e)));
+    const std::string enable = restore::EnableTriggersSql(e, content);
+    if (!enable.empty())
+      RETURN_IF_ERROR(policy.Handle(conn.Command(enable).WithObject(Describe(e))));
     events.AddProgress(0, 0, 0, true);
     events.Verbose("loaded " + Describe(e));
     ++tables;
@@ -700,7 +760,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   if (streaming) {
     std::vector<pg::PgConn*> worker_conns;
     for (auto& c : conns) worker_conns.push_back(c.get());
-    StreamLoader loader(reader.get(), worker_conns, &events, cancel);
+    StreamLoader loader(reader.get(), worker_conns, &events, cancel, &plan, &content);
     RETURN_IF_ERROR(loader.Run());
     tables += loader.tables();
     rows += loader.rows();
@@ -717,7 +777,8 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   {
     std::vector<const TocEntry*> post;
     std::unordered_map<uint32_t, size_t> post_index;
-    for (const auto& e : toc) {
+    for (const TocEntry* ep : plan.entries) {
+      const TocEntry& e = *ep;
       if (e.section == Section::kPostData) {
         post_index[e.dump_id] = post.size();
         post.push_back(&e);
@@ -745,16 +806,20 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   }
 
   // Pass 4: sequence values and any other data-section entry without COPY data.
-  for (const auto& e : toc) {
+  for (const TocEntry* ep : plan.entries) {
+    const TocEntry& e = *ep;
     if (e.section != Section::kData || e.has_data()) continue;
     if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
     RETURN_IF_ERROR(exec_entry(*conns[0], e));
     ++summary.entries;
   }
 
+  if (content.single_transaction) RETURN_IF_ERROR(conns[0]->Command("COMMIT"));
+  summary.errors = policy.errors();
   summary.tables = tables.load();
   summary.rows = rows.load();
   summary.raw_bytes = raw.load();
+  summary.stored_bytes = events.progress().stored_bytes_done;
   summary.seconds = SecondsSince(t0);
   return summary;
 }

@@ -5,6 +5,7 @@
 #include "libdump/restore.h"
 #include "pg/pg.h"
 #include "restore/entry_sql.h"
+#include "restore/selection.h"
 
 namespace libdump {
 
@@ -45,9 +46,27 @@ class ScriptWriter {
   ByteSink* out_;
 };
 
+// psql's \connect to database `name`, reusing the other connection parameters: a conninfo string
+// (so that no name is taken for a URI or an option), inside a psql double-quoted argument.
+std::string ConnectCommand(const std::string& name) {
+  std::string value = "dbname='";
+  for (char c : name) {
+    if (c == '\\' || c == '\'') value.push_back('\\');
+    value.push_back(c);
+  }
+  value += "'";
+  std::string arg = "\"";
+  for (char c : value) {
+    if (c == '"') arg.push_back('"');
+    arg.push_back(c);
+  }
+  return "\\connect -reuse-previous=on " + arg + "\"\n";
+}
+
 }  // namespace
 
-Status WriteScript(ByteSource* source, ByteSink* out) {
+Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& content) {
+  RETURN_IF_ERROR(restore::CheckContent(content, 1));
   if (!source->Seekable()) {
     return Status::Unsupported(
         "writing a script needs a seekable archive file; save the stream to a file first");
@@ -56,6 +75,7 @@ Status WriteScript(ByteSource* source, ByteSink* out) {
                    format::ArchiveReader::Open(source));
   RETURN_IF_ERROR(reader->LoadIndex());
   const auto& header = reader->header();
+  ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(reader->toc(), content));
   ScriptWriter w(out);
   const std::string key = RestrictKey();
   RETURN_IF_ERROR(w.Write("--\n-- ndump archive of database " + CommentSafe(header.database) +
@@ -63,23 +83,44 @@ Status WriteScript(ByteSource* source, ByteSink* out) {
                           CommentSafe(header.server_version) + " by " +
                           CommentSafe(header.tool_version) + "\n--\n\n\\restrict " + key + "\n\n"));
   // The same settings nrestore -d runs with.
-  RETURN_IF_ERROR(w.Write(RestoreSessionSql(header.encoding) + "\n\n"));
+  const std::string session = restore::SessionSql(header.encoding, content);
+  RETURN_IF_ERROR(w.Write(session + "\n\n"));
+  if (plan.database != nullptr) {
+    for (const TocEntry* d : plan.drops) {
+      RETURN_IF_ERROR(w.Header(*d));
+      RETURN_IF_ERROR(w.Write(restore::DropSql(*d, content.if_exists) + "\n"));
+    }
+    RETURN_IF_ERROR(w.Header(*plan.database));
+    RETURN_IF_ERROR(w.Write(restore::EntrySql(*plan.database, content) + "\n"));
+    // \connect is a meta-command: lift the restriction for it alone. The new session needs the
+    // settings again.
+    RETURN_IF_ERROR(w.Write("\\unrestrict " + key + "\n" + ConnectCommand(plan.database->name) +
+                            "\\restrict " + key + "\n\n" + session + "\n\n"));
+  }
+  if (content.single_transaction) RETURN_IF_ERROR(w.Write("BEGIN;\n\n"));
+  if (plan.database == nullptr) {
+    for (const TocEntry* d : plan.drops) {
+      RETURN_IF_ERROR(w.Header(*d));
+      RETURN_IF_ERROR(w.Write(restore::DropSql(*d, content.if_exists) + "\n"));
+    }
+  }
   auto emit = [&](const TocEntry& e) -> Status {
-    std::string sql = e.create_sql + OwnerSql(e);
+    std::string sql = restore::EntrySql(e, content);
     if (sql.empty()) return Status::Ok();
     RETURN_IF_ERROR(w.Header(e));
     return w.Write(sql + "\n");
   };
   // The same passes as Restore: pre-data, table data, post-data, then the other data entries
   // (sequence values).
-  for (const auto& e : reader->toc()) {
-    if (e.section == Section::kPreData) RETURN_IF_ERROR(emit(e));
+  for (const TocEntry* e : plan.entries) {
+    if (e->section == Section::kPreData || e->section == Section::kNone) RETURN_IF_ERROR(emit(*e));
   }
   std::string block;
-  for (const auto& e : reader->toc()) {
+  for (const TocEntry* ep : plan.entries) {
+    const TocEntry& e = *ep;
     if (!e.has_data()) continue;
     RETURN_IF_ERROR(w.Header(e));
-    RETURN_IF_ERROR(w.Write(e.copy_sql + "\n"));
+    RETURN_IF_ERROR(w.Write(restore::DisableTriggersSql(e, content) + e.copy_sql + "\n"));
     bool at_line_start = true;
     for (const auto& b : reader->BlocksOf(e.dump_id)) {
       RETURN_IF_ERROR(reader->ReadBlock(b, &block));
@@ -88,14 +129,16 @@ Status WriteScript(ByteSource* source, ByteSink* out) {
     }
     // COPY text data ends every row with a new line, and a backslash in data is always escaped,
     // so no data line can read as the terminator.
-    RETURN_IF_ERROR(w.Write(at_line_start ? "\\.\n\n" : "\n\\.\n\n"));
+    RETURN_IF_ERROR(w.Write(at_line_start ? "\\.\n" : "\n\\.\n"));
+    RETURN_IF_ERROR(w.Write(restore::EnableTriggersSql(e, content) + "\n"));
   }
-  for (const auto& e : reader->toc()) {
-    if (e.section == Section::kPostData) RETURN_IF_ERROR(emit(e));
+  for (const TocEntry* e : plan.entries) {
+    if (e->section == Section::kPostData) RETURN_IF_ERROR(emit(*e));
   }
-  for (const auto& e : reader->toc()) {
-    if (e.section == Section::kData && !e.has_data()) RETURN_IF_ERROR(emit(e));
+  for (const TocEntry* e : plan.entries) {
+    if (e->section == Section::kData && !e->has_data()) RETURN_IF_ERROR(emit(*e));
   }
+  if (content.single_transaction) RETURN_IF_ERROR(w.Write("COMMIT;\n\n"));
   RETURN_IF_ERROR(w.Write("\\unrestrict " + key + "\n"));
   return out->Commit();
 }

@@ -14,11 +14,15 @@ int KindPriority(std::string_view kind) {
   };
   // Mirrors the broad order of pg_dump's object type priorities.
   static constexpr KindRank kRanks[] = {
+      {"DATABASE", 0},
+      {"DATABASE PROPERTIES", 0},
       {"SCHEMA", 1},
       {"TYPE", 2},
       {"DOMAIN", 3},
       {"SEQUENCE", 4},
       {"TABLE", 5},
+      {"FOREIGN TABLE", 5},
+      {"SHELL TYPE", 2},
       {"SEQUENCE OWNED BY", 6},
       {"VIEW", 7},
       {"TABLE DATA", 10},
@@ -98,15 +102,15 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
       ++waiting[i];
     }
   }
-  // A comment sorts with the object it is on (its first dependency): same priority, same
-  // anchor id, so it comes right after that object.
+  // A comment (or security label) sorts with the object it is on (its first dependency): same
+  // priority, same anchor id, so it comes right after that object.
   std::vector<int> priority(n);
   std::vector<uint32_t> anchor(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& e = (*entries)[i];
     priority[i] = KindPriority(e.kind);
     anchor[i] = e.dump_id;
-    if (e.kind == "COMMENT" && !e.deps.empty()) {
+    if ((e.kind == "COMMENT" || e.kind == "SECURITY LABEL") && !e.deps.empty()) {
       const auto& target = (*entries)[index_of[e.deps.front()]];
       priority[i] = KindPriority(target.kind);
       anchor[i] = target.dump_id;

@@ -476,6 +476,8 @@ std::string TestCluster::Query(const std::string& db, const std::string& sql) co
   return out;
 }
 
+std::string TestCluster::ReadLog() const { return ReadFile(dir_ + "/server.log").value_or(""); }
+
 std::string TestCluster::LogTail(int lines) const {
   std::optional<std::string> log = ReadFile(dir_ + "/server.log");
   if (!log) return "(no server log)";

@@ -106,6 +106,9 @@ class TestCluster {
 
   // The last `lines` lines of the server log.
   std::string LogTail(int lines = 40) const;
+  // The whole server log (DIR/server.log) as it is now; "" if it cannot be read. Tests that count
+  // logged statements remember its size before acting and look only at what follows.
+  std::string ReadLog() const;
 
  private:
   std::vector<std::string> AsPostgres(std::vector<std::string> argv) const;

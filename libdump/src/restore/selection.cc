@@ -1,0 +1,292 @@
+#include "restore/selection.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+#include "pg/pg.h"
+#include "restore/entry_sql.h"
+
+namespace libdump {
+
+std::vector<uint32_t> ParseRestoreList(std::string_view text, std::vector<std::string>* ignored) {
+  std::vector<uint32_t> ids;
+  std::unordered_set<uint32_t> seen;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Everything from ';' on is a comment, so a line commented out is no line at all.
+    const std::string_view cmd = line.substr(0, line.find(';'));
+    size_t i = 0;
+    while (i < cmd.size() && std::isspace(static_cast<unsigned char>(cmd[i]))) ++i;
+    if (i == cmd.size()) continue;
+    uint64_t id = 0;
+    size_t digits = 0;
+    while (i < cmd.size() && std::isdigit(static_cast<unsigned char>(cmd[i])) &&
+           id <= 0xffffffffu) {
+      id = id * 10 + static_cast<uint64_t>(cmd[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || id == 0 || id > 0xffffffffu ||
+        !seen.insert(static_cast<uint32_t>(id)).second) {
+      if (ignored) ignored->emplace_back(line);
+      continue;
+    }
+    ids.push_back(static_cast<uint32_t>(id));
+  }
+  return ids;
+}
+
+namespace restore {
+
+using format::Section;
+using format::TocEntry;
+
+namespace {
+
+bool StartsWith(const std::string& s, std::string_view prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool Member(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+bool IsDependent(const TocEntry& e) {
+  return e.kind == "COMMENT" || e.kind == "ACL" || e.kind == "SECURITY LABEL";
+}
+
+bool IsAcl(const TocEntry& e) { return e.kind == "ACL" || e.kind == "DEFAULT ACL"; }
+
+// The rules for an entry that stands on its own (not a comment, ACL or label): -n, -N and the
+// -t/-I/-P/-T kinds.
+bool StandaloneWanted(const TocEntry& e, const RestoreContent& c, bool sel_types) {
+  if (!c.schemas.empty() && (e.schema.empty() || !Member(c.schemas, e.schema))) return false;
+  if (!c.exclude_schemas.empty() && !e.schema.empty() && Member(c.exclude_schemas, e.schema)) {
+    return false;
+  }
+  if (!sel_types) return true;
+  const std::string& k = e.kind;
+  if (k == "TABLE" || k == "TABLE DATA" || k == "VIEW" || k == "FOREIGN TABLE" ||
+      k == "MATERIALIZED VIEW" || k == "MATERIALIZED VIEW DATA" || k == "SEQUENCE" ||
+      k == "SEQUENCE SET") {
+    return Member(c.tables, e.name);
+  }
+  if (k == "INDEX") return Member(c.indexes, e.name);
+  if (k == "FUNCTION" || k == "AGGREGATE" || k == "PROCEDURE") return Member(c.functions, e.name);
+  if (k == "TRIGGER") return Member(c.triggers, e.name);
+  return false;
+}
+
+// Where an identifier list may hold a keyword: the keyword outside double quotes, or npos.
+size_t FindOutsideQuotes(const std::string& s, std::string_view word, size_t from = 0) {
+  bool quoted = false;
+  for (size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '"') quoted = !quoted;
+    if (!quoted && s.compare(i, word.size(), word) == 0) return i;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
+bool IsDatabaseEntry(const TocEntry& e) {
+  if (e.kind == "DATABASE" || e.kind == "DATABASE PROPERTIES") return true;
+  return IsDependent(e) && StartsWith(e.name, "DATABASE ");
+}
+
+bool IsDataEntry(const TocEntry& e) {
+  if (e.has_data() || e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" || e.kind == "BLOB" ||
+      e.kind == "BLOB DATA") {
+    return true;
+  }
+  return IsDependent(e) && StartsWith(e.name, "LARGE OBJECT ");
+}
+
+Status CheckContent(const RestoreContent& c, int jobs) {
+  if (c.data_only && c.schema_only) {
+    return Status::InvalidArgument(
+        "options -s/--schema-only and -a/--data-only cannot be used together");
+  }
+  if (c.data_only && c.clean) {
+    return Status::InvalidArgument("options -c/--clean and -a/--data-only cannot be used together");
+  }
+  if (c.if_exists && !c.clean) {
+    return Status::InvalidArgument("option --if-exists requires option -c/--clean");
+  }
+  if (c.single_transaction && jobs > 1) {
+    return Status::InvalidArgument("cannot specify both --single-transaction and multiple jobs");
+  }
+  if (c.single_transaction && c.create) {
+    return Status::InvalidArgument(
+        "options -C/--create and -1/--single-transaction cannot be used together");
+  }
+  return Status::Ok();
+}
+
+Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
+  Plan plan;
+  std::unordered_map<uint32_t, const TocEntry*> by_id;
+  for (const auto& e : toc) by_id[e.dump_id] = &e;
+  std::unordered_set<uint32_t> listed;
+  if (c.use_list) {
+    for (uint32_t id : c.list) {
+      if (by_id.count(id) == 0) {
+        return Status::InvalidArgument("could not find entry for ID " + std::to_string(id) +
+                                       " of the list in the archive");
+      }
+      listed.insert(id);
+    }
+  }
+  const bool sel_types =
+      !c.tables.empty() || !c.indexes.empty() || !c.functions.empty() || !c.triggers.empty();
+  const bool selective = sel_types || !c.schemas.empty() || !c.exclude_schemas.empty();
+
+  // Archive order puts every parent before its comments and ACLs, so a dependent entry can look
+  // its parent's verdict up (pg_restore's "parent restored" rule for selective restores).
+  std::unordered_set<uint32_t> wanted;
+  bool has_drops = false;
+  for (const auto& e : toc) {
+    if (!e.drop_sql.empty()) has_drops = true;
+    if (e.kind == "DATABASE") {
+      if (c.create) plan.database = &e;
+      continue;
+    }
+    if (e.kind == "DATABASE PROPERTIES") {
+      if (c.create && !c.data_only) wanted.insert(e.dump_id);
+      continue;
+    }
+    if (c.no_privileges && IsAcl(e)) continue;
+    const bool section_ok =
+        (e.section == Section::kPreData && c.pre_data) || (e.section == Section::kData && c.data) ||
+        (e.section == Section::kPostData && c.post_data) || e.section == Section::kNone;
+    if (!section_ok) continue;
+    if (c.use_list && listed.count(e.dump_id) == 0) continue;
+    if (IsDependent(e)) {
+      if (StartsWith(e.name, "DATABASE ")) {
+        if (!c.create) continue;
+      } else if (selective) {
+        if (e.deps.size() != 1 || wanted.count(e.deps[0]) == 0) continue;
+      }
+    } else if (!StandaloneWanted(e, c, sel_types)) {
+      continue;
+    }
+    const bool data = IsDataEntry(e);
+    if (c.data_only && !data) continue;
+    if (c.schema_only && data) continue;
+    wanted.insert(e.dump_id);
+  }
+  if (c.create && plan.database == nullptr) {
+    return Status::InvalidArgument(
+        "the archive has no DATABASE entry (it was written by an older ndump), so --create "
+        "cannot be used with it");
+  }
+  if (c.clean && !has_drops) {
+    return Status::InvalidArgument(
+        "the archive holds no drop statements (it was written by an older ndump), so --clean "
+        "cannot be used with it");
+  }
+  if (c.use_list) {
+    for (uint32_t id : c.list) {
+      if (wanted.count(id)) plan.entries.push_back(by_id[id]);
+    }
+  } else {
+    for (const auto& e : toc) {
+      if (wanted.count(e.dump_id)) plan.entries.push_back(&e);
+    }
+  }
+  plan.ids = std::move(wanted);
+  if (c.clean) {
+    if (c.create) {
+      // pg_restore -C -c drops the database as a whole, nothing inside it (a template is
+      // unmarked first: the DATABASE PROPERTIES entry's drop).
+      for (auto it = toc.rbegin(); it != toc.rend(); ++it) {
+        if ((it->kind == "DATABASE" || it->kind == "DATABASE PROPERTIES") &&
+            !it->drop_sql.empty()) {
+          plan.drops.push_back(&*it);
+        }
+      }
+    } else {
+      for (auto it = toc.rbegin(); it != toc.rend(); ++it) {
+        // Large objects (data for -a/-s) are dropped too, as pg_restore does.
+        if (plan.Has(it->dump_id) && !it->drop_sql.empty()) {
+          plan.drops.push_back(&*it);
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+std::string EntrySql(const TocEntry& e, const RestoreContent& c) {
+  return c.no_owner ? e.create_sql : e.create_sql + OwnerSql(e);
+}
+
+std::string DropSql(const TocEntry& e, bool if_exists) {
+  std::string sql = e.drop_sql;
+  if (!if_exists || sql.empty()) return sql;
+  if (StartsWith(sql, "DROP ")) {
+    // The kind's words are upper case; the object follows as a quoted name, a parenthesis (a
+    // cast) or FOR (a transform, a user mapping). IF EXISTS goes between the two.
+    size_t i = 5;
+    for (;;) {
+      size_t end = i;
+      while (end < sql.size() && std::isupper(static_cast<unsigned char>(sql[end]))) ++end;
+      if (end == i || end >= sql.size() || sql[end] != ' ') break;
+      const std::string word = sql.substr(i, end - i);
+      if (word == "FOR" || i == end) break;
+      i = end + 1;
+    }
+    sql.insert(i, "IF EXISTS ");
+    return sql;
+  }
+  constexpr std::string_view kUnlink = "SELECT pg_catalog.lo_unlink('";
+  if (StartsWith(sql, kUnlink)) {
+    // A large object: unlink it only if it is there.
+    const size_t end = sql.find('\'', kUnlink.size());
+    if (end == std::string::npos) return sql;
+    return "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = "
+           "'" +
+           sql.substr(kUnlink.size(), end - kUnlink.size()) + "';\n";
+  }
+  if (StartsWith(sql, "ALTER TABLE ")) {
+    sql.insert(12, "IF EXISTS ");
+    const size_t p = FindOutsideQuotes(sql, " DROP CONSTRAINT ", 12);
+    if (p != std::string::npos) sql.insert(p + 17, "IF EXISTS ");
+    return sql;
+  }
+  return sql;
+}
+
+std::string SessionSql(const std::string& encoding, const RestoreContent& c) {
+  std::string sql = RestoreSessionSql(encoding);
+  if (!c.role.empty()) sql += " SET ROLE " + pg::QuoteIdent(c.role) + ";";
+  return sql;
+}
+
+std::string DisableTriggersSql(const TocEntry& e, const RestoreContent& c) {
+  if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
+  return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " DISABLE TRIGGER ALL;\n";
+}
+
+std::string EnableTriggersSql(const TocEntry& e, const RestoreContent& c) {
+  if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
+  return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " ENABLE TRIGGER ALL;\n";
+}
+
+Status ErrorPolicy::Handle(Status st) {
+  if (st.ok() || stop_ || st.code() != StatusCode::kServerError) return st;
+  ++errors_;
+  std::string text = "error restoring";
+  if (!st.object().empty()) text += " " + st.object();
+  text += ": " + st.message();
+  if (!st.sqlstate().empty()) text += " (SQLSTATE " + st.sqlstate() + ")";
+  events_->Warning(text);
+  return Status::Ok();
+}
+
+}  // namespace restore
+}  // namespace libdump

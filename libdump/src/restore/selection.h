@@ -1,0 +1,84 @@
+// Which archive entries a restore (or a script) runs, in which order, and with what SQL: the
+// selection and content rules of RestoreContent (libdump/restore.h), shared by Restore() and
+// WriteScript() so that both restore the same thing. The rules follow pg_restore 15 (its
+// _tocEntryRequired); docs/nrestore.md states them for users.
+#ifndef LIBDUMP_SRC_RESTORE_SELECTION_H_
+#define LIBDUMP_SRC_RESTORE_SELECTION_H_
+
+#include <atomic>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "common/events.h"
+#include "libdump/format/archive.h"
+#include "libdump/restore.h"
+#include "libdump/status.h"
+
+namespace libdump::restore {
+
+// The database's own entries: DATABASE, DATABASE PROPERTIES, and the COMMENT, ACL and SECURITY
+// LABEL entries tagged "DATABASE <name>". Restored only with --create.
+bool IsDatabaseEntry(const format::TocEntry& e);
+
+// Entries that count as data for -a/-s: table data, sequence values, large objects and their
+// comments and ACLs (as pg_restore counts them).
+bool IsDataEntry(const format::TocEntry& e);
+
+struct Plan {
+  // The selected entries other than the DATABASE entry, in restore order: archive order, or the
+  // order of the -L list. The restore passes take them section by section in this order.
+  std::vector<const format::TocEntry*> entries;
+  std::unordered_set<uint32_t> ids;
+  // With --create: the DATABASE entry (CREATE DATABASE); null otherwise.
+  const format::TocEntry* database = nullptr;
+  // With --clean: the entries to drop, in the order to drop them (reverse archive order).
+  std::vector<const format::TocEntry*> drops;
+
+  bool Has(uint32_t dump_id) const { return ids.count(dump_id) != 0; }
+};
+
+// Checks options that contradict each other (kInvalidArgument naming them). `jobs` is 1 for a
+// script.
+Status CheckContent(const RestoreContent& c, int jobs);
+
+// Selects the entries of `toc` that `c` asks for. kInvalidArgument for a -L id the archive lacks,
+// and for --create on an archive without a DATABASE entry or --clean on one without drop
+// statements (both written by an older ndump).
+Result<Plan> Select(const std::vector<format::TocEntry>& toc, const RestoreContent& c);
+
+// What running an entry sends: its create_sql and, unless --no-owner, its owner statement.
+std::string EntrySql(const format::TocEntry& e, const RestoreContent& c);
+
+// The entry's drop statement; with `if_exists`, rewritten as pg_restore --if-exists does
+// (DROP <kind> IF EXISTS ..., ALTER TABLE IF EXISTS ... DROP CONSTRAINT IF EXISTS ...).
+std::string DropSql(const format::TocEntry& e, bool if_exists);
+
+// The session settings of every restore connection, plus SET ROLE for --role.
+std::string SessionSql(const std::string& encoding, const RestoreContent& c);
+
+// --disable-triggers: the statements around one table's data ("" when not asked for, or not a
+// data-only restore).
+std::string DisableTriggersSql(const format::TocEntry& e, const RestoreContent& c);
+std::string EnableTriggersSql(const format::TocEntry& e, const RestoreContent& c);
+
+// The per-entry error policy. With exit_on_error (or -1) a failure is returned as it is. Without
+// it a server error of one entry is reported as a warning (the object, the server's message and
+// SQLSTATE), counted, and swallowed, so the restore goes on as pg_restore's does; cancellation,
+// lost connections and archive damage are always returned. Thread-safe.
+class ErrorPolicy {
+ public:
+  ErrorPolicy(const RestoreContent& c, Events* events)
+      : stop_(c.exit_on_error || c.single_transaction), events_(events) {}
+  Status Handle(Status st);
+  uint64_t errors() const { return errors_.load(); }
+
+ private:
+  bool stop_;
+  Events* events_;
+  std::atomic<uint64_t> errors_{0};
+};
+
+}  // namespace libdump::restore
+
+#endif  // LIBDUMP_SRC_RESTORE_SELECTION_H_

@@ -1,0 +1,206 @@
+// The restore selection rules (restore/selection.h) and the -L list reader, without a server.
+#include "restore/selection.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace libdump::restore {
+namespace {
+
+using format::Section;
+using format::TocEntry;
+
+TocEntry Entry(uint32_t id, std::string kind, Section section, std::string schema, std::string name,
+               std::vector<uint32_t> deps = {}) {
+  TocEntry e;
+  e.dump_id = id;
+  e.kind = std::move(kind);
+  e.section = section;
+  e.schema = std::move(schema);
+  e.name = std::move(name);
+  e.create_sql = "CREATE " + e.kind + " " + e.name + ";";
+  e.drop_sql = "DROP " + e.kind + " \"" + e.name + "\";\n";
+  e.deps = std::move(deps);
+  return e;
+}
+
+std::vector<TocEntry> SampleToc() {
+  std::vector<TocEntry> toc;
+  toc.push_back(Entry(1, "DATABASE", Section::kPreData, "", "db"));
+  toc.push_back(Entry(2, "DATABASE PROPERTIES", Section::kPreData, "", "db", {1}));
+  toc.push_back(Entry(3, "COMMENT", Section::kPreData, "", "DATABASE db", {1}));
+  toc.push_back(Entry(4, "SCHEMA", Section::kPreData, "", "app"));
+  toc.push_back(Entry(5, "TABLE", Section::kPreData, "app", "t", {4}));
+  toc.push_back(Entry(6, "COMMENT", Section::kPreData, "app", "TABLE t", {5}));
+  toc.push_back(Entry(7, "ACL", Section::kPreData, "app", "TABLE t", {5}));
+  toc.push_back(Entry(8, "TABLE", Section::kPreData, "app", "u", {4}));
+  toc.push_back(Entry(9, "TABLE DATA", Section::kData, "app", "t", {5}));
+  toc[8].copy_sql = "COPY \"app\".\"t\" FROM stdin;";
+  toc[8].drop_sql.clear();
+  toc.push_back(Entry(10, "SEQUENCE SET", Section::kData, "app", "s"));
+  toc[9].drop_sql.clear();
+  toc.push_back(Entry(11, "INDEX", Section::kPostData, "app", "t_idx", {5}));
+  toc.push_back(Entry(12, "TRIGGER", Section::kPostData, "app", "t trg", {5}));
+  return toc;
+}
+
+std::vector<uint32_t> Ids(const Plan& p) {
+  std::vector<uint32_t> ids;
+  for (const TocEntry* e : p.entries) ids.push_back(e->dump_id);
+  return ids;
+}
+
+std::vector<uint32_t> Selected(const RestoreContent& c) {
+  static const std::vector<TocEntry> toc = SampleToc();
+  auto plan = Select(toc, c);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  return plan.ok() ? Ids(*plan) : std::vector<uint32_t>{};
+}
+
+TEST(Selection, EverythingButTheDatabaseByDefault) {
+  EXPECT_EQ(Selected({}), (std::vector<uint32_t>{4, 5, 6, 7, 8, 9, 10, 11, 12}));
+}
+
+TEST(Selection, CreateAddsTheDatabaseEntries) {
+  RestoreContent c;
+  c.create = true;
+  const auto toc = SampleToc();
+  auto plan = Select(toc, c);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_NE(plan->database, nullptr);
+  EXPECT_EQ(plan->database->dump_id, 1u);
+  EXPECT_EQ(Ids(*plan), (std::vector<uint32_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+}
+
+TEST(Selection, TableBringsItsDataCommentAndAclOnly) {
+  RestoreContent c;
+  c.tables = {"t"};
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{5, 6, 7, 9}));
+  c.no_privileges = true;
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{5, 6, 9}));
+  c.triggers = {"t trg"};
+  c.indexes = {"t_idx"};
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{5, 6, 9, 11, 12}));
+}
+
+TEST(Selection, SchemaLeavesOutObjectsOutsideSchemas) {
+  RestoreContent c;
+  c.schemas = {"app"};
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{5, 6, 7, 8, 9, 10, 11, 12}));
+  c.exclude_schemas = {"app"};
+  EXPECT_EQ(Selected(c), std::vector<uint32_t>{});
+}
+
+TEST(Selection, DataOnlySchemaOnlyAndSections) {
+  RestoreContent c;
+  c.data_only = true;
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{9, 10}));
+  c = {};
+  c.schema_only = true;
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{4, 5, 6, 7, 8, 11, 12}));
+  c = {};
+  c.pre_data = false;
+  c.data = false;
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{11, 12}));
+}
+
+TEST(Selection, UseListKeepsItsOrderAndRejectsUnknownIds) {
+  RestoreContent c;
+  c.use_list = true;
+  c.list = {8, 4, 11};
+  EXPECT_EQ(Selected(c), (std::vector<uint32_t>{8, 4, 11}));
+  c.list = {4, 99};
+  const auto toc = SampleToc();
+  auto plan = Select(toc, c);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(plan.status().message().find("99"), std::string::npos);
+}
+
+TEST(Selection, CleanDropsInReverseOrder) {
+  RestoreContent c;
+  c.clean = true;
+  const auto toc = SampleToc();
+  auto plan = Select(toc, c);
+  ASSERT_TRUE(plan.ok());
+  std::vector<uint32_t> drops;
+  for (const TocEntry* e : plan->drops) drops.push_back(e->dump_id);
+  // Comments and ACLs have drop statements in this made-up TOC; table data and sequence values
+  // have none.
+  EXPECT_EQ(drops, (std::vector<uint32_t>{12, 11, 8, 7, 6, 5, 4}));
+  c.create = true;
+  plan = Select(toc, c);
+  ASSERT_TRUE(plan.ok());
+  drops.clear();
+  for (const TocEntry* e : plan->drops) drops.push_back(e->dump_id);
+  EXPECT_EQ(drops, (std::vector<uint32_t>{2, 1}));
+}
+
+TEST(Selection, OldArchivesCannotBeCleanedOrCreated) {
+  auto toc = SampleToc();
+  for (auto& e : toc) e.drop_sql.clear();
+  RestoreContent c;
+  c.clean = true;
+  auto plan = Select(toc, c);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  toc.erase(toc.begin());
+  c = {};
+  c.create = true;
+  plan = Select(toc, c);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Selection, IfExistsRewrite) {
+  TocEntry e;
+  auto drop = [&](const std::string& sql) {
+    e.drop_sql = sql;
+    return DropSql(e, true);
+  };
+  EXPECT_EQ(drop("DROP TABLE \"s\".\"t\";\n"), "DROP TABLE IF EXISTS \"s\".\"t\";\n");
+  EXPECT_EQ(drop("DROP MATERIALIZED VIEW \"s\".\"v\";\n"),
+            "DROP MATERIALIZED VIEW IF EXISTS \"s\".\"v\";\n");
+  EXPECT_EQ(drop("DROP CAST (integer AS text);\n"), "DROP CAST IF EXISTS (integer AS text);\n");
+  EXPECT_EQ(drop("DROP USER MAPPING FOR \"u\" SERVER \"s\";\n"),
+            "DROP USER MAPPING IF EXISTS FOR \"u\" SERVER \"s\";\n");
+  EXPECT_EQ(
+      drop("ALTER TABLE ONLY \"a DROP CONSTRAINT b\" DROP CONSTRAINT \"c\";\n"),
+      "ALTER TABLE IF EXISTS ONLY \"a DROP CONSTRAINT b\" DROP CONSTRAINT IF EXISTS \"c\";\n");
+  EXPECT_EQ(drop("SELECT pg_catalog.lo_unlink('16401');\n"),
+            "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = "
+            "'16401';\n");
+  e.drop_sql = "DROP TABLE \"t\";\n";
+  EXPECT_EQ(DropSql(e, false), "DROP TABLE \"t\";\n");
+}
+
+TEST(Selection, ContradictingOptions) {
+  RestoreContent c;
+  EXPECT_TRUE(CheckContent(c, 4).ok());
+  c.single_transaction = true;
+  EXPECT_EQ(CheckContent(c, 2).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(CheckContent(c, 1).ok());
+  c = {};
+  c.if_exists = true;
+  EXPECT_EQ(CheckContent(c, 1).code(), StatusCode::kInvalidArgument);
+  c = {};
+  c.data_only = c.schema_only = true;
+  EXPECT_EQ(CheckContent(c, 1).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(RestoreList, ReadsWhatListWrites) {
+  std::vector<std::string> ignored;
+  const auto ids = ParseRestoreList(
+      ";\n; Archive created at ...\n;\n12; TABLE app t postgres\n"
+      ";13; TABLE app u postgres\n  7; INDEX app i postgres\r\n"
+      "no id here\n12; TABLE app t postgres\n\n0; bad\n",
+      &ignored);
+  EXPECT_EQ(ids, (std::vector<uint32_t>{12, 7}));
+  EXPECT_EQ(ignored,
+            (std::vector<std::string>{"no id here", "12; TABLE app t postgres", "0; bad"}));
+}
+
+}  // namespace
+}  // namespace libdump::restore

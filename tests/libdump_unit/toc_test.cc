@@ -1,0 +1,338 @@
+// The TOC builder on hand-made catalogs (no server): security labels, dependency-loop repair,
+// base types and their shells, foreign, typed and tablespace-placed tables.
+#include "dump/toc_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ddl/ddl.h"
+
+namespace libdump::dump {
+namespace {
+
+using catalog::Catalog;
+using catalog::DependEdge;
+using catalog::Oid;
+
+constexpr Oid kClass = 1259, kType = 1247, kProc = 1255, kNamespace = 2615, kConstraint = 2606;
+
+catalog::Column Col(int attnum, std::string name, std::string type) {
+  catalog::Column c;
+  c.attnum = attnum;
+  c.name = std::move(name);
+  c.type = std::move(type);
+  return c;
+}
+
+Catalog WithSchema() {
+  Catalog cat;
+  catalog::Schema s;
+  s.oid = 20000;
+  s.name = "Sch \"Ü\"";
+  s.owner = "alice";
+  cat.schemas.push_back(s);
+  return cat;
+}
+
+catalog::Table Table(Oid oid, std::string name, char kind = 'r') {
+  catalog::Table t;
+  t.oid = oid;
+  t.row_type = oid + 1;
+  t.schema = "Sch \"Ü\"";
+  t.name = std::move(name);
+  t.owner = "alice";
+  t.kind = kind;
+  t.columns = {Col(1, "id", "integer"), Col(2, "select", "text")};
+  return t;
+}
+
+catalog::Function Function(Oid oid, std::string name, std::string args) {
+  catalog::Function f;
+  f.oid = oid;
+  f.schema = "Sch \"Ü\"";
+  f.name = std::move(name);
+  f.owner = "alice";
+  f.identity_args = std::move(args);
+  f.definition = "CREATE OR REPLACE FUNCTION ...\n";
+  return f;
+}
+
+BuiltToc Build(const Catalog& cat) {
+  auto toc = BuildToc(cat);
+  EXPECT_TRUE(toc.ok()) << toc.status().ToString();
+  return toc.ok() ? std::move(*toc) : BuiltToc{};
+}
+
+// Position of the first entry of `kind` whose SQL contains `text`; -1 if none.
+int Find(const BuiltToc& toc, const std::string& kind, const std::string& text) {
+  for (size_t i = 0; i < toc.entries.size(); ++i) {
+    const auto& e = toc.entries[i];
+    if (e.kind == kind && e.create_sql.find(text) != std::string::npos) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+TEST(SecurityLabels, OneEntryPerLabelAfterItsObject) {
+  Catalog cat = WithSchema();
+  cat.tables.push_back(Table(20010, "T 1"));
+  cat.tables.push_back(Table(20020, "V", 'v'));
+  cat.tables.back().view_definition = " SELECT 1 AS id, 'x'::text AS \"select\";";
+  cat.code.functions.push_back(Function(20030, "f", "integer"));
+  cat.security_labels = {
+      {kClass, 20010, 0, "selinux", "system_u:object_r:sepgsql_table_t:s0", ""},
+      {kClass, 20010, 2, "dummy", "it's", "select"},
+      {kClass, 20020, 0, "dummy", "classified", ""},
+      {kProc, 20030, 0, "dummy", "unclassified", ""},
+      {kNamespace, 20000, 0, "Prov \"x\"", "secret", ""},
+      {kConstraint, 424242, 0, "dummy", "unknown object", ""},
+  };
+  BuiltToc toc = Build(cat);
+  const int table = Find(toc, "TABLE", "CREATE TABLE \"Sch \"\"Ü\"\"\".\"T 1\"");
+  const int label = Find(toc, "SECURITY LABEL",
+                         "SECURITY LABEL FOR \"selinux\" ON TABLE \"Sch \"\"Ü\"\"\".\"T 1\" IS "
+                         "'system_u:object_r:sepgsql_table_t:s0';\n");
+  ASSERT_GE(table, 0);
+  ASSERT_GE(label, 0);
+  EXPECT_LT(table, label);
+  // Tagged like comments, as --list and the restore selection see them.
+  EXPECT_EQ(toc.entries[static_cast<size_t>(label)].name, "TABLE T 1");
+  const int column = Find(toc, "SECURITY LABEL", "ON COLUMN");
+  ASSERT_GE(column, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(column)].name, "COLUMN T 1.select");
+  const int schema = Find(toc, "SECURITY LABEL", "ON SCHEMA");
+  ASSERT_GE(schema, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(schema)].name, "SCHEMA Sch \"Ü\"");
+  EXPECT_GE(Find(toc, "SECURITY LABEL",
+                 "SECURITY LABEL FOR \"dummy\" ON COLUMN \"Sch \"\"Ü\"\"\".\"T 1\".\"select\" IS "
+                 "'it''s';\n"),
+            0);
+  EXPECT_GE(Find(toc, "SECURITY LABEL", "ON VIEW \"Sch \"\"Ü\"\"\".\"V\" IS 'classified'"), 0);
+  EXPECT_GE(Find(toc, "SECURITY LABEL", "ON FUNCTION "), 0);
+  EXPECT_GE(
+      Find(toc, "SECURITY LABEL", "FOR \"Prov \"\"x\"\"\" ON SCHEMA \"Sch \"\"Ü\"\"\" IS 'secret'"),
+      0);
+  int labels = 0;
+  for (const auto& e : toc.entries) labels += e.kind == "SECURITY LABEL";
+  EXPECT_EQ(labels, 5);  // the label on an object the dump does not know is left out
+}
+
+TEST(SecurityLabels, Statement) {
+  EXPECT_EQ(ddl::SecurityLabel("dummy", "TYPE \"s\".\"t\"", "a'b"),
+            "SECURITY LABEL FOR \"dummy\" ON TYPE \"s\".\"t\" IS 'a''b';\n");
+}
+
+TEST(RepairLoops, CheckConstraintCallingFunctionOnRowTypeIsSeparated) {
+  Catalog cat = WithSchema();
+  catalog::Table t = Table(20010, "Checked");
+  catalog::Constraint plain, loop;
+  plain.oid = 20011;
+  plain.name = "plain";
+  plain.definition = "CHECK ((id > 0))";
+  loop.oid = 20012;
+  loop.name = "row ok";
+  loop.definition = "CHECK (\"Sch \"\"Ü\"\"\".ok(\"Checked\".*))";
+  t.constraints = {plain, loop};
+  cat.tables.push_back(t);
+  cat.code.functions.push_back(Function(20030, "ok", "r \"Sch \"\"Ü\"\"\".\"Checked\""));
+  cat.depends = {
+      DependEdge{kProc, 20030, kType, 20011, 'n'},        // function -> row type
+      DependEdge{kConstraint, 20012, kProc, 20030, 'n'},  // constraint -> function
+      DependEdge{kConstraint, 20012, kClass, 20010, 'a'},
+      DependEdge{kConstraint, 20011, kClass, 20010, 'a'},
+  };
+  BuiltToc toc = Build(cat);
+  const int table = Find(toc, "TABLE", "CREATE TABLE");
+  const int fn = Find(toc, "FUNCTION", "");
+  const int con = Find(toc, "CHECK CONSTRAINT", "ADD CONSTRAINT \"row ok\" CHECK");
+  ASSERT_GE(table, 0);
+  ASSERT_GE(fn, 0);
+  ASSERT_GE(con, 0);
+  EXPECT_LT(table, fn);
+  EXPECT_LT(fn, con);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(con)].section, format::Section::kPostData);
+  const std::string& create = toc.entries[static_cast<size_t>(table)].create_sql;
+  EXPECT_NE(create.find("CONSTRAINT \"plain\" CHECK ((id > 0))"), std::string::npos) << create;
+  EXPECT_EQ(create.find("row ok"), std::string::npos) << create;
+}
+
+TEST(RepairLoops, ViewsReadingEachOtherStartAsStubs) {
+  Catalog cat = WithSchema();
+  catalog::Table ping = Table(20010, "ping", 'v'), pong = Table(20020, "pong", 'v');
+  ping.view_definition = " SELECT pong.id, pong.\"select\" FROM \"Sch \"\"Ü\"\"\".pong;";
+  pong.view_definition = " SELECT ping.id, ping.\"select\" FROM \"Sch \"\"Ü\"\"\".ping;";
+  ping.columns[1].collation = "pg_catalog.\"C\"";
+  cat.tables = {ping, pong};
+  cat.depends = {DependEdge{kClass, 20010, kClass, 20020, 'n'},
+                 DependEdge{kClass, 20020, kClass, 20010, 'n'}};
+  BuiltToc toc = Build(cat);
+  const int stub = Find(toc, "VIEW",
+                        "CREATE VIEW \"Sch \"\"Ü\"\"\".\"ping\" AS\n SELECT\n    "
+                        "NULL::integer AS \"id\",\n    NULL::text COLLATE "
+                        "pg_catalog.\"C\" AS \"select\";\n");
+  const int other = Find(toc, "VIEW", "CREATE VIEW \"Sch \"\"Ü\"\"\".\"pong\" AS\n SELECT ping");
+  const int real =
+      Find(toc, "RULE", "CREATE OR REPLACE VIEW \"Sch \"\"Ü\"\"\".\"ping\" AS\n SELECT pong");
+  ASSERT_GE(stub, 0);
+  ASSERT_GE(other, 0);
+  ASSERT_GE(real, 0);
+  EXPECT_LT(stub, other);
+  EXPECT_LT(other, real);
+}
+
+TEST(RepairLoops, LoopedViewNeedingAKeyIsStubbedInPreDataAndReplacedInPostData) {
+  Catalog cat = WithSchema();
+  catalog::Table keyed = Table(20040, "keyed");
+  catalog::Constraint pk;
+  pk.oid = 20041;
+  pk.name = "keyed_pkey";
+  pk.type = 'p';
+  pk.definition = "PRIMARY KEY (id)";
+  pk.index_oid = 20042;
+  pk.index_name = "keyed_pkey";
+  keyed.constraints = {pk};
+  catalog::Table v = Table(20010, "Grouped", 'v');
+  v.view_definition = " SELECT k.id, k.\"select\" FROM f() GROUP BY k.id;";
+  cat.tables = {keyed, v};
+  cat.code.functions.push_back(Function(20030, "f", ""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20011, 'n'},    // f returns the view's row type
+                 DependEdge{kClass, 20010, kProc, 20030, 'n'},   // the view calls f
+                 DependEdge{kClass, 20010, kClass, 20040, 'n'},  // and reads keyed
+                 DependEdge{kClass, 20010, kConstraint, 20041, 'n'}};  // GROUP BY needs the key
+  BuiltToc toc = Build(cat);
+  const int stub = Find(toc, "VIEW", "NULL::integer");
+  const int real = Find(toc, "RULE", "CREATE OR REPLACE VIEW");
+  const int key = Find(toc, "CONSTRAINT", "PRIMARY KEY");
+  ASSERT_GE(stub, 0);
+  ASSERT_GE(real, 0);
+  ASSERT_GE(key, 0);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(stub)].section, format::Section::kPreData);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(real)].section, format::Section::kPostData);
+  EXPECT_LT(key, real);
+}
+
+TEST(RepairLoops, DomainConstraintCallingFunctionOnDomainIsSeparated) {
+  Catalog cat = WithSchema();
+  catalog::DomainType d;
+  d.oid = 20010;
+  d.schema = "Sch \"Ü\"";
+  d.name = "Even";
+  d.owner = "alice";
+  d.base_type = "integer";
+  d.constraints = {{20011, "small", "CHECK ((VALUE < 1000))", std::nullopt},
+                   {20012, "even", "CHECK (((VALUE)::integer % f()) = 0)", std::nullopt}};
+  cat.domains.push_back(d);
+  cat.code.functions.push_back(Function(20030, "f", ""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20010, 'n'},
+                 DependEdge{kConstraint, 20012, kProc, 20030, 'n'},
+                 DependEdge{kConstraint, 20011, kType, 20010, 'a'},
+                 DependEdge{kConstraint, 20012, kType, 20010, 'a'}};
+  BuiltToc toc = Build(cat);
+  const int domain = Find(toc, "DOMAIN", "CONSTRAINT \"small\"");
+  const int fn = Find(toc, "FUNCTION", "");
+  const int con = Find(toc, "CHECK CONSTRAINT",
+                       "ALTER DOMAIN \"Sch \"\"Ü\"\"\".\"Even\" ADD CONSTRAINT \"even\" CHECK");
+  ASSERT_GE(domain, 0);
+  ASSERT_GE(con, 0);
+  EXPECT_LT(domain, fn);
+  EXPECT_LT(fn, con);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(con)].section, format::Section::kPreData);
+  EXPECT_EQ(toc.entries[static_cast<size_t>(domain)].create_sql.find("\"even\""),
+            std::string::npos);
+}
+
+TEST(RepairLoops, RangeAndCanonicalFunctionGetAShellType) {
+  Catalog cat = WithSchema();
+  catalog::RangeType r;
+  r.oid = 20010;
+  r.schema = "Sch \"Ü\"";
+  r.name = "Int Range";
+  r.owner = "alice";
+  r.subtype = "integer";
+  r.canonical = "\"Sch \"\"Ü\"\"\".canon";
+  cat.misc.ranges.push_back(r);
+  cat.code.functions.push_back(Function(20030, "canon", "\"Sch \"\"Ü\"\"\".\"Int Range\""));
+  cat.depends = {DependEdge{kProc, 20030, kType, 20010, 'n'},
+                 DependEdge{kType, 20010, kProc, 20030, 'n'}};
+  BuiltToc toc = Build(cat);
+  const int shell = Find(toc, "SHELL TYPE", "CREATE TYPE \"Sch \"\"Ü\"\"\".\"Int Range\";\n");
+  const int fn = Find(toc, "FUNCTION", "");
+  const int range = Find(toc, "TYPE", "AS RANGE");
+  ASSERT_GE(shell, 0);
+  ASSERT_GE(fn, 0);
+  ASSERT_GE(range, 0);
+  EXPECT_LT(shell, fn);
+  EXPECT_LT(fn, range);
+}
+
+TEST(BaseTypes, ShellThenFunctionsThenDefinitionThenUsers) {
+  Catalog cat = WithSchema();
+  catalog::BaseType b;
+  b.oid = 20010;
+  b.array_oid = 20011;
+  b.schema = "Sch \"Ü\"";
+  b.name = "wid get";
+  b.owner = "bob";
+  b.input = "\"Sch \"\"Ü\"\"\".w_in";
+  b.output = "\"Sch \"\"Ü\"\"\".w_out";
+  b.functions = {20030, 20031};
+  b.default_value = "it's";
+  b.delimiter = ';';
+  b.category = 'X';
+  b.collatable = true;
+  cat.base_types.push_back(b);
+  cat.code.functions.push_back(Function(20030, "w_in", "cstring"));
+  cat.code.functions.push_back(Function(20031, "w_out", "\"Sch \"\"Ü\"\"\".\"wid get\""));
+  catalog::Table t = Table(20040, "uses");
+  cat.tables.push_back(t);
+  cat.depends = {
+      DependEdge{kProc, 20030, kType, 20010, 'n'}, DependEdge{kProc, 20031, kType, 20010, 'n'},
+      DependEdge{kType, 20010, kProc, 20030, 'n'}, DependEdge{kType, 20010, kProc, 20031, 'n'},
+      DependEdge{kClass, 20040, kType, 20010, 'n'}};
+  BuiltToc toc = Build(cat);
+  const int shell = Find(toc, "SHELL TYPE", "CREATE TYPE \"Sch \"\"Ü\"\"\".\"wid get\";\n");
+  const int in = Find(toc, "FUNCTION", "");
+  const int full = Find(toc, "TYPE", "INPUT = \"Sch \"\"Ü\"\"\".w_in");
+  const int table = Find(toc, "TABLE", "CREATE TABLE");
+  ASSERT_GE(shell, 0);
+  ASSERT_GE(full, 0);
+  EXPECT_LT(shell, in);
+  EXPECT_LT(in, full);
+  EXPECT_LT(full, table);
+  EXPECT_TRUE(toc.entries[static_cast<size_t>(shell)].owner_object.empty());
+  EXPECT_EQ(toc.entries[static_cast<size_t>(full)].create_sql,
+            "CREATE TYPE \"Sch \"\"Ü\"\"\".\"wid get\" (\n    INTERNALLENGTH = variable,\n"
+            "    INPUT = \"Sch \"\"Ü\"\"\".w_in,\n    OUTPUT = \"Sch \"\"Ü\"\"\".w_out,\n"
+            "    COLLATABLE = true,\n    DEFAULT = 'it''s',\n    CATEGORY = 'X',\n"
+            "    DELIMITER = ';',\n    ALIGNMENT = int4,\n    STORAGE = plain\n);\n");
+}
+
+TEST(Tables, ForeignTypedAndInTablespace) {
+  catalog::Table f = Table(1, "Remote", 'f');
+  f.columns[0].fdw_options = "column_name 'ID'";
+  f.columns[0].not_null = true;
+  f.columns[1].collation = "pg_catalog.\"C\"";
+  f.foreign_server = "\"Srv Ü\"";
+  f.foreign_options = "table_name 'it''s'";
+  EXPECT_EQ(ddl::CreateTable(f, {}),
+            "CREATE FOREIGN TABLE \"Sch \"\"Ü\"\"\".\"Remote\" (\n"
+            "    \"id\" integer OPTIONS (column_name 'ID') NOT NULL,\n"
+            "    \"select\" text COLLATE pg_catalog.\"C\"\n)\nSERVER \"Srv Ü\"\n"
+            "OPTIONS (\n    table_name 'it''s'\n);\n");
+  catalog::Table typed = Table(2, "People");
+  typed.of_type = "\"Sch \"\"Ü\"\"\".person";
+  EXPECT_EQ(ddl::CreateTable(typed, {}),
+            "CREATE TABLE \"Sch \"\"Ü\"\"\".\"People\" OF "
+            "\"Sch \"\"Ü\"\"\".person;\n");
+  typed.columns[1].default_expr = "'anon'::text";
+  typed.columns[1].not_null = true;
+  EXPECT_EQ(ddl::CreateTable(typed, {}),
+            "CREATE TABLE \"Sch \"\"Ü\"\"\".\"People\" OF \"Sch \"\"Ü\"\"\".person (\n"
+            "    \"select\" WITH OPTIONS DEFAULT 'anon'::text NOT NULL\n);\n");
+  EXPECT_EQ(ddl::InTablespace("", "X;\n"), "X;\n");
+  EXPECT_EQ(ddl::InTablespace("TS \"1\"", "X;\n"),
+            "SET default_tablespace = \"TS \"\"1\"\"\";\nX;\nSET default_tablespace = '';\n");
+}
+
+}  // namespace
+}  // namespace libdump::dump
