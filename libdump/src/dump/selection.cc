@@ -183,16 +183,15 @@ Status LockSelectedTables(pg::PgConn& conn, const Selection& selection,
     }
   }
   if (lock_wait_timeout.empty()) {
-    constexpr size_t kBatch = 200;
-    for (size_t start = 0; start < names.size(); start += kBatch) {
-      std::string sql = "LOCK TABLE ";
-      for (size_t i = start; i < std::min(names.size(), start + kBatch); ++i) {
-        if (i > start) sql += ", ";
-        sql += names[i];
-      }
-      RETURN_IF_ERROR(conn.Command(sql + " IN ACCESS SHARE MODE"));
+    // One statement for every table, however many, as catalog::LockUserTables: the statements a
+    // dump sends before the data do not grow with the table count.
+    if (names.empty()) return Status::Ok();
+    std::string sql = "LOCK TABLE ";
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += names[i];
     }
-    return Status::Ok();
+    return conn.Command(sql + " IN ACCESS SHARE MODE");
   }
   // One table per statement, so that a timeout names its table.
   RETURN_IF_ERROR(conn.Command("SET lock_timeout = " + pg::QuoteLiteral(lock_wait_timeout)));
