@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
   }
 
   auto usage = [](const std::string& what) {
-    std::cerr << "ndump: error: " << what << "\nTry \"ndump --help\" for more information.\n";
+    std::cerr << "ndump: error: " << what << "\n";
     return kExitUsage;
   };
   if (!compress.empty()) {

@@ -107,7 +107,8 @@ struct DumpOptions {
   std::string snapshot;
   // How long to wait for each table lock (--lock-wait-timeout), in any form the server's
   // lock_timeout takes ("10s", "500ms", "2000" = milliseconds). Empty: wait forever. A lock
-  // not granted in time fails the dump with kServerError (SQLSTATE 55P03) naming the table.
+  // not granted in time fails the dump with kServerError (SQLSTATE 55P03) naming the table. The
+  // timeout also bounds the catalog reads that wait for a lock (a table's size).
   std::string lock_wait_timeout;
   // SERIALIZABLE, READ ONLY, DEFERRABLE instead of REPEATABLE READ (--serializable-deferrable):
   // waits for a snapshot no serializable transaction can contradict.

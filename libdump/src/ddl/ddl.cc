@@ -202,7 +202,7 @@ std::string TableProperties(const catalog::Table& t) {
     if (col.compression == 'l') sql += column + " SET COMPRESSION lz4;\n";
     if (col.options) sql += column + " SET (" + FormatRelOptions(*col.options) + ");\n";
   }
-  if (t.row_security) sql += alter + " ENABLE ROW LEVEL SECURITY;\n";
+  // ENABLE ROW LEVEL SECURITY is a post-data entry of its own (ROW SECURITY), as in pg_dump.
   if (t.force_row_security) sql += alter + " FORCE ROW LEVEL SECURITY;\n";
   // Views and foreign tables report relreplident 'n' but have no replica identity to set.
   if (t.kind != 'v' && t.kind != 'f') {

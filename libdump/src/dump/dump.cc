@@ -99,6 +99,9 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
     dump::PruneCatalog(selection, options, &cat);
     RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
+    if (!options.lock_wait_timeout.empty()) {
+      RETURN_IF_ERROR(leader->Command("SET lock_timeout = 0"));
+    }
     dump::BuildOptions build;
     build.chunk_bytes = options.split_bytes;
     ASSIGN_OR_RETURN(toc, dump::BuildToc(cat, build));

@@ -206,7 +206,7 @@ Status LockSelectedTables(pg::PgConn& conn, const Selection& selection,
     }
     return st.WithObject("TABLE " + name);
   }
-  return conn.Command("SET lock_timeout = 0");
+  return Status::Ok();
 }
 
 void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Catalog* cat) {
@@ -222,6 +222,7 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   KeepInDumpedSchemas(sel, &cat->enums);
   KeepInDumpedSchemas(sel, &cat->domains);
   KeepInDumpedSchemas(sel, &cat->composites);
+  KeepInDumpedSchemas(sel, &cat->base_types);
   EraseIf(&cat->tables, [&](const catalog::Table& t) { return !table_kept(t.oid); });
   EraseIf(&cat->sequences, [&](const catalog::Sequence& s) {
     const bool owner = s.owned_by_table != 0 && table_kept(s.owned_by_table);
@@ -303,6 +304,9 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
            e.name.rfind("LARGE OBJECT ", 0) == 0;
   };
   auto keep = [&](const format::TocEntry& e) {
+    // As pg_dump -Fc: the database's own entries are in every archive, whatever is selected;
+    // nrestore uses them only with --create. Its COMMENT and ACL follow the rules below.
+    if (e.kind == "DATABASE" || e.kind == "DATABASE PROPERTIES") return true;
     if (!options.privileges && (e.kind == "ACL" || e.kind == "DEFAULT ACL")) return false;
     if (!options.comments && e.kind == "COMMENT") return false;
     if (!options.security_labels && e.kind == "SECURITY LABEL") return false;

@@ -46,9 +46,12 @@ class Selection {
 // Runs RESET search_path for unqualified table patterns (visibility) and sets it back to ''.
 Result<Selection> ResolveSelection(pg::PgConn& conn, const DumpOptions& options);
 
-// LOCK TABLE ... IN ACCESS SHARE MODE on every user table the selection dumps. With a
-// `lock_wait_timeout`, each table is locked on its own under that lock_timeout, so that a lock
-// not granted in time fails naming its table.
+// LOCK TABLE ... IN ACCESS SHARE MODE on every user table the selection dumps, in one statement.
+// With a `lock_wait_timeout`, each table is locked by a statement of its own under that
+// lock_timeout, so that a lock not granted in time fails naming its table. lock_timeout stays set:
+// reading the catalog may still wait for a lock (pg_table_size of a table the dump leaves out), and
+// the caller resets it once the catalog is read, so that --lock-wait-timeout never waits without
+// bound.
 Status LockSelectedTables(pg::PgConn& conn, const Selection& selection,
                           const std::string& lock_wait_timeout);
 

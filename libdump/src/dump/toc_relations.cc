@@ -73,6 +73,11 @@ void TocBuilder::AddRelations() {
               t.name, t.owner, attach, "", {id});
       for (Oid p : t.parents) parent_links.emplace_back(attach_id, p);
     }
+    // As pg_dump: enabling row security is post-data, so that --section=pre-data leaves it out.
+    if (t.row_security) {
+      Add("ROW SECURITY", Section::kPostData, t.schema, t.name, t.owner,
+          "ALTER TABLE " + qname + " ENABLE ROW LEVEL SECURITY;\n", "", {id});
+    }
     for (const auto& p : t.policies) {
       const uint32_t pid = Add("POLICY", Section::kPostData, t.schema, t.name + " " + p.name,
                                t.owner, ddl::CreatePolicy(t, p),

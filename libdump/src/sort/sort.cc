@@ -39,6 +39,7 @@ int KindPriority(std::string_view kind) {
       {"CLUSTER ON", 24},
       {"REPLICA IDENTITY", 24},
       {"POLICY", 25},
+      {"ROW SECURITY", 25},
       {"MATERIALIZED VIEW DATA", 30},
       // Code objects (toc_code.cc): languages and extensions before the types and functions that
       // may use them, casts with functions, rules and triggers after constraints; event triggers

@@ -1,0 +1,503 @@
+// ndump's selection, content and behaviour options (docs/ndump.md), checked two ways: CLI
+// contracts (exit code, stdout, stderr) and round trips against the oracle, pg_dump 15 -Fc with
+// the same options: both archives are restored into fresh databases, which must come out the
+// same (schema and rows).
+#include <libpq-fe.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tools.h"
+
+namespace ndump_test {
+namespace {
+
+std::string SelectionDatabase() { return NewLoadedDatabase("selection.sql", "sel"); }
+
+// Runs pg_dump `prep_opts` on src and feeds the script to psql on `target` (prepares what the
+// selected objects need but the selection leaves out, the same for both targets).
+void Prepare(const std::string& src, const std::string& target,
+             const std::vector<std::string>& prep_opts) {
+  std::vector<std::string> argv = {Cluster().Bin("pg_dump"), "-d", Cluster().ConnInfo(src)};
+  argv.insert(argv.end(), prep_opts.begin(), prep_opts.end());
+  CommandResult dump = RunCommand(argv);
+  ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+  CommandResult load = RunCommand({Cluster().Bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                                   Cluster().ConnInfo(target)},
+                                  dump.out);
+  ASSERT_EQ(load.exit_code, 0) << load.Describe();
+}
+
+// ndump <opts> and pg_dump -Fc <opts> of src, each restored into a fresh database prepared with
+// `prep_sql` and/or `prep_dump` (pg_dump options, see Prepare); the two must match. Returns the
+// ndump target for further checks.
+std::string CompareWithPgDump(const std::string& src, const std::vector<std::string>& opts,
+                              const std::string& prep_sql = "",
+                              const std::vector<std::string>& prep_dump = {}) {
+  const std::string ours = Cluster().CreateDatabase("ours");
+  const std::string theirs = Cluster().CreateDatabase("theirs");
+  for (const auto& db : {ours, theirs}) {
+    if (!prep_dump.empty()) Prepare(src, db, prep_dump);
+    if (!prep_sql.empty()) {
+      EXPECT_TRUE(Cluster().Psql(db, prep_sql));
+    }
+  }
+  ScopedTempDir dir;
+  const std::string archive = dir.File("sel.ndump");
+  EXPECT_TRUE(DumpTo(src, archive, opts));
+  EXPECT_TRUE(RestoreFrom(ours, archive));
+
+  std::vector<std::string> argv = {Cluster().Bin("pg_dump"), "-Fc", "-d",
+                                   Cluster().ConnInfo(src),  "-f",  dir.File("sel.pgdump")};
+  argv.insert(argv.end(), opts.begin(), opts.end());
+  CommandResult pg = RunCommand(argv);
+  EXPECT_EQ(pg.exit_code, 0) << pg.Describe();
+  CommandResult pr = RunCommand(
+      {Cluster().Bin("pg_restore"), "-d", Cluster().ConnInfo(theirs), dir.File("sel.pgdump")});
+  EXPECT_EQ(pr.exit_code, 0) << pr.Describe();
+  EXPECT_SAME_DATABASE(theirs, ours);
+  return ours;
+}
+
+// What a restore of `db` holds, in a few words: "schema.table" names of its user tables.
+std::string Tables(const std::string& db) {
+  return Cluster().Query(db,
+                         "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ' ' "
+                         "ORDER BY format('%I.%I', n.nspname, c.relname) COLLATE \"C\") "
+                         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', "
+                         "'information_schema', 'pg_toast')");
+}
+
+// nrestore -l of an archive, without its comment header (which has the creation time).
+std::string Listing(const std::string& archive) {
+  CommandResult r = Nrestore({"-l", archive});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  std::string out;
+  for (const auto& line : Lines(r.out)) {
+    if (!line.empty() && line[0] != ';') out += line + "\n";
+  }
+  return out;
+}
+
+bool Lists(const std::string& listing, const std::string& what) {
+  return listing.find(what) != std::string::npos;
+}
+
+constexpr const char* kUtil =
+    "CREATE SCHEMA util;"
+    "CREATE FUNCTION util.touch() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN NEW.changed := now(); RETURN NEW; END $$;"
+    "CREATE FUNCTION util.next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'C' || 1 $$;";
+
+// --- selective round trips against pg_dump ------------------------------------------------------
+
+TEST(DumpOptions, SchemaSelectionMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-n", "app"}, kUtil);
+  EXPECT_EQ(Tables(ours), "app.customers app.log app.orders app.t1 app.t10 app.t2");
+}
+
+TEST(DumpOptions, SchemaPatternsWithQuotesAndWildcards) {
+  const std::string src = SelectionDatabase();
+  // "Audit" only as quoted; `a*` folds to lower case and so matches app, not Audit.
+  const std::string ours = CompareWithPgDump(src, {"-n", "\"Audit\"", "-n", "U?IL"});
+  EXPECT_EQ(Tables(ours), "\"Audit\".\"Events\" \"Audit\".events");
+}
+
+TEST(DumpOptions, ExcludeSchemaMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-N", "A*"});
+  EXPECT_EQ(Tables(ours), "\"Audit\".\"Events\" \"Audit\".events public.\"Plain\" public.plain");
+}
+
+TEST(DumpOptions, TableBringsWhatItOwnsButNotItsSchema) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(
+      src, {"-t", "app.customers"},
+      std::string(kUtil) +
+          "CREATE SCHEMA app; CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');");
+  EXPECT_EQ(Tables(ours), "app.customers");
+  // Its index, trigger, policy, comment, privileges, owned sequence and rows came along.
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.customers"), "3");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'app'"), "3");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"), "1");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM pg_policy"), "1");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT obj_description('app.customers'::regclass)"), "who buys");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT last_value FROM app.customers_id_seq"), "3");
+}
+
+TEST(DumpOptions, TablePatternsQuotingMixedCaseAndRegexClasses) {
+  const std::string src = SelectionDatabase();
+  const std::string ours =
+      CompareWithPgDump(src, {"-t", "\"Audit\".\"Events\"", "-t", "app.t[0-9]", "-t", "PLAIN"},
+                        "CREATE SCHEMA app; CREATE SCHEMA \"Audit\";");
+  // [0-9] is one digit: t1 and t2, not t10; PLAIN folds to plain, not "Plain"; unqualified
+  // names match what the search_path shows (public).
+  EXPECT_EQ(Tables(ours), "\"Audit\".\"Events\" app.t1 app.t2 public.plain");
+}
+
+TEST(DumpOptions, TableOptionSelectsSequencesAndOverridesSchemaOptions) {
+  const std::string src = SelectionDatabase();
+  // -t takes any relation kind (here a sequence, with its value); -n and -N do nothing with -t.
+  const std::string ours = CompareWithPgDump(
+      src, {"-t", "app.free_seq", "-t", "public.plain", "-n", "util", "-N", "public"},
+      "CREATE SCHEMA app;");
+  EXPECT_EQ(Tables(ours), "public.plain");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT last_value FROM app.free_seq"), "50");
+  EXPECT_EQ(Cluster().Query(ours,
+                            "SELECT count(*) FROM pg_proc p JOIN pg_namespace n "
+                            "ON n.oid = p.pronamespace WHERE n.nspname = 'util'"),
+            "0");
+}
+
+TEST(DumpOptions, DatabaseQualifiedTablePattern) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-t", src + ".public.\"Plain\""});
+  EXPECT_EQ(Tables(ours), "public.\"Plain\"");
+}
+
+TEST(DumpOptions, ExcludeTableMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-T", "app.t*", "-T", "\"Audit\".events"});
+  EXPECT_EQ(Tables(ours),
+            "\"Audit\".\"Events\" app.customers app.log app.orders public.\"Plain\" public.plain");
+}
+
+TEST(DumpOptions, ExcludeTableDataMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours =
+      CompareWithPgDump(src, {"--exclude-table-data", "app.log", "--exclude-table-data", "app.t?"});
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.log"), "0");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t10"), "1");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t2"), "0");
+}
+
+TEST(DumpOptions, DataOnlyMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-a"}, "", {"--section=pre-data", "-B"});
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.orders"), "4");
+}
+
+TEST(DumpOptions, SchemaOnlyMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-s"});
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.orders"), "0");
+}
+
+TEST(DumpOptions, SectionsMatchPgDump) {
+  const std::string src = SelectionDatabase();
+  CompareWithPgDump(src, {"--section", "pre-data", "--section", "post-data"});
+  CompareWithPgDump(src, {"--section=data"}, "", {"--section=pre-data"});
+  const std::string ours = CompareWithPgDump(src, {"--section=pre-data"});
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'app'"), "0");
+}
+
+TEST(DumpOptions, FilterFileMatchesTheSameOptionsOfPgDump) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::string filter = dir.File("rules.filter");
+  std::ofstream(filter) << "# what to leave out\n"
+                           "exclude schema \"Audit\"\n"
+                           "EXCLUDE TABLE app.t1   # a comment\n"
+                           "exclude table_data app.log\n";
+  // pg_dump 15 has no --filter: the oracle gets the equivalent options.
+  const std::string ours = Cluster().CreateDatabase("ours");
+  const std::string theirs = Cluster().CreateDatabase("theirs");
+  const std::string archive = dir.File("f.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"--filter", filter}));
+  ASSERT_TRUE(RestoreFrom(ours, archive));
+  CommandResult pg =
+      RunCommand({Cluster().Bin("pg_dump"), "-Fc", "-d", Cluster().ConnInfo(src), "-N", "\"Audit\"",
+                  "-T", "app.t1", "--exclude-table-data", "app.log", "-f", dir.File("f.pgdump")});
+  ASSERT_EQ(pg.exit_code, 0) << pg.Describe();
+  CommandResult pr = RunCommand(
+      {Cluster().Bin("pg_restore"), "-d", Cluster().ConnInfo(theirs), dir.File("f.pgdump")});
+  ASSERT_EQ(pr.exit_code, 0) << pr.Describe();
+  EXPECT_SAME_DATABASE(theirs, ours);
+  EXPECT_EQ(Tables(ours),
+            "app.customers app.log app.orders app.t10 app.t2 public.\"Plain\" public.plain");
+}
+
+TEST(DumpOptions, NoPrivilegesMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"-x"});
+  EXPECT_EQ(Cluster().Query(ours,
+                            "SELECT relacl IS NULL FROM pg_class "
+                            "WHERE oid = 'app.customers'::regclass"),
+            "t");
+}
+
+TEST(DumpOptions, NoCommentsMatchesPgDump) {
+  const std::string src = SelectionDatabase();
+  const std::string ours = CompareWithPgDump(src, {"--no-comments"});
+  EXPECT_EQ(Cluster().Query(ours, "SELECT obj_description('app.customers'::regclass)"), "");
+}
+
+TEST(DumpOptions, FoundationWithHostileNamesByPattern) {
+  const std::string src = NewLoadedDatabase();
+  // Quoted parts are literal: `"No *"` names no table (so "No Columns" stays); `""` is a quote,
+  // `\`, `$` and `.` inside quotes are plain characters; non-ASCII names match as typed.
+  const std::string ours = CompareWithPgDump(
+      src, {"--exclude-table-data", "\"we\"\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\"", "-T",
+            "\"Mixed Case\".\"No *\"", "-T", "\"Ünïcødé 表\".\"séquence\""});
+  EXPECT_EQ(
+      Cluster().Query(
+          ours, "SELECT count(*) FROM \"we\"\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\""),
+      "0");
+  EXPECT_EQ(Cluster().Query(ours,
+                            "SELECT count(*) FROM pg_class WHERE relname IN "
+                            "('No Columns', 'séquence')"),
+            "1");
+}
+
+// --- large objects, publications ----------------------------------------------------------------
+
+TEST(DumpOptions, LargeObjectsFollowPgDumpDefaults) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  ASSERT_TRUE(DumpTo(src, dir.File("all.ndump")));
+  EXPECT_TRUE(Lists(Listing(dir.File("all.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("noblobs.ndump"), {"-B"}));
+  EXPECT_FALSE(Lists(Listing(dir.File("noblobs.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("nobl.ndump"), {"--no-large-objects"}));
+  EXPECT_FALSE(Lists(Listing(dir.File("nobl.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("schema.ndump"), {"-n", "app"}));
+  EXPECT_FALSE(Lists(Listing(dir.File("schema.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("schema_b.ndump"), {"-n", "app", "-b"}));
+  EXPECT_TRUE(Lists(Listing(dir.File("schema_b.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("blobs.ndump"), {"-t", "plain", "--blobs"}));
+  EXPECT_TRUE(Lists(Listing(dir.File("blobs.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("lo.ndump"), {"-t", "plain", "--large-objects"}));
+  EXPECT_TRUE(Lists(Listing(dir.File("lo.ndump")), "BLOB"));
+  ASSERT_TRUE(DumpTo(src, dir.File("s.ndump"), {"-s"}));
+  EXPECT_FALSE(Lists(Listing(dir.File("s.ndump")), "BLOB"));
+}
+
+TEST(DumpOptions, NoPublicationsNoSubscriptionsNoSecurityLabels) {
+  const std::string src = SelectionDatabase();
+  ASSERT_TRUE(Cluster().Psql(src, "CREATE PUBLICATION pub FOR TABLE public.plain;"));
+  ScopedTempDir dir;
+  ASSERT_TRUE(DumpTo(src, dir.File("all.ndump")));
+  EXPECT_TRUE(Lists(Listing(dir.File("all.ndump")), "PUBLICATION"));
+  ASSERT_TRUE(DumpTo(src, dir.File("nopub.ndump"),
+                     {"--no-publications", "--no-subscriptions", "--no-security-labels"}));
+  const std::string listing = Listing(dir.File("nopub.ndump"));
+  EXPECT_FALSE(Lists(listing, "PUBLICATION"));
+  EXPECT_TRUE(Lists(listing, "TABLE public plain"));
+}
+
+TEST(DumpOptions, NoOwnerAndCreateDoNotChangeTheArchive) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  ASSERT_TRUE(DumpTo(src, dir.File("plain.ndump")));
+  ASSERT_TRUE(DumpTo(src, dir.File("oc.ndump"), {"-O", "-C"}));
+  ASSERT_TRUE(DumpTo(src, dir.File("long.ndump"), {"--no-owner", "--create"}));
+  EXPECT_EQ(Listing(dir.File("oc.ndump")), Listing(dir.File("plain.ndump")));
+  EXPECT_EQ(Listing(dir.File("long.ndump")), Listing(dir.File("plain.ndump")));
+}
+
+// --- errors -------------------------------------------------------------------------------------
+
+TEST(DumpOptions, NoMatchingTablesOrSchemas) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::string out = dir.File("x.ndump");
+  const std::string conn = Cluster().ConnInfo(src);
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-t", "nothing*"}), "ndump", kExitError,
+                          {"no matching tables were found"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-n", "nothing"}), "ndump", kExitError,
+                          {"no matching schemas were found"}));
+  // Without --strict-names one matching pattern is enough; with it, each must match.
+  EXPECT_EQ(Ndump({"-d", conn, "-f", out, "-t", "plain", "-t", "nothing"}).exit_code, kExitOk);
+  CommandResult strict =
+      Ndump({"-d", conn, "-f", out, "-t", "plain", "-t", "nothing", "--strict-names"});
+  EXPECT_TRUE(IsToolError(strict, "ndump", kExitError,
+                          {"no matching tables were found for pattern \"nothing\""}));
+  CommandResult strict_n =
+      Ndump({"-d", conn, "-f", out, "-n", "app", "-n", "Nope", "--strict-names"});
+  EXPECT_TRUE(IsToolError(strict_n, "ndump", kExitError,
+                          {"no matching schemas were found for pattern \"Nope\""}));
+  // Exclude patterns never need to match.
+  EXPECT_EQ(
+      Ndump({"-d", conn, "-f", out, "-T", "nothing", "-N", "none", "--strict-names"}).exit_code,
+      kExitOk);
+}
+
+TEST(DumpOptions, BadQualifiedNames) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::string out = dir.File("x.ndump");
+  const std::string conn = Cluster().ConnInfo(src);
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-t", "a.b.c.d"}), "ndump", kExitUsage,
+                          {"improper relation name (too many dotted names): a.b.c.d"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-n", "a.b.c"}), "ndump", kExitUsage,
+                          {"improper qualified name (too many dotted names): a.b.c"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-t", "otherdb.public.plain"}), "ndump",
+                          kExitUsage,
+                          {"cross-database references are not implemented: otherdb.public.plain"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-T", "otherdb.public.plain"}), "ndump",
+                          kExitUsage, {"cross-database references are not implemented"}));
+  EXPECT_TRUE(dir.List().empty());
+}
+
+TEST(DumpOptions, UsageErrorsNameTheOption) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::string out = dir.File("x.ndump");
+  const std::string conn = Cluster().ConnInfo(src);
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-a", "-s"}), "ndump", kExitUsage,
+                          {"-s/--schema-only and -a/--data-only cannot be used together"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "--section", "middle"}), "ndump",
+                          kExitUsage, {"--section: unrecognized section name: \"middle\""}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "gzip"}), "ndump", kExitUsage,
+                          {"-Z/--compress: compression method \"gzip\" is not supported"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "lz4:3"}), "ndump", kExitUsage,
+                          {"\"lz4\" is not supported"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "zstd:99"}), "ndump", kExitUsage,
+                          {"-Z/--compress", "out of range"}));
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "fast"}), "ndump", kExitUsage,
+                          {"-Z/--compress"}));
+  EXPECT_TRUE(dir.List().empty());
+}
+
+TEST(DumpOptions, FilterFileErrors) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::string out = dir.File("x.ndump");
+  const std::string conn = Cluster().ConnInfo(src);
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "--filter", dir.File("missing")}), "ndump",
+                          kExitError, {"could not open filter file"}));
+  const std::string bad = dir.File("bad.filter");
+  std::ofstream(bad) << "include table plain\n\ninclude table_and_children app.orders\n";
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "--filter", bad}), "ndump", kExitUsage,
+                          {"bad.filter\" on line 3: include filter for \"table and children\""}));
+  const std::string syntax = dir.File("syntax.filter");
+  std::ofstream(syntax) << "include tabel plain\n";
+  EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "--filter", syntax}), "ndump", kExitUsage,
+                          {"on line 1: unsupported filter object type: \"tabel\""}));
+}
+
+// --- behaviour --------------------------------------------------------------------------------
+
+TEST(DumpOptions, CompressSpellings) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"-Z", "zstd"}, "zstd:3"},
+      {{"-Z", "zstd:7"}, "zstd:7"},
+      {{"--compress=zstd:level=5"}, "zstd:5"},
+      {{"-Z", "none"}, "none"},
+      {{"-Z", "0"}, "none"},
+      {{"-Z", "9"}, "zstd:9"},
+      {{"--compress-level", "4"}, "zstd:4"},
+  };
+  int n = 0;
+  for (const auto& [args, expected] : cases) {
+    std::string name = std::to_string(n++);
+    name.append(".ndump");
+    const std::string archive = dir.File(name);
+    ASSERT_TRUE(DumpTo(src, archive, args));
+    CommandResult list = Nrestore({"-l", archive});
+    ASSERT_EQ(list.exit_code, 0) << list.Describe();
+    EXPECT_NE(list.out.find("Compression: " + expected + "\n"), std::string::npos)
+        << args[0] << "\n"
+        << list.out.substr(0, 400);
+    const std::string copy = Cluster().CreateDatabase("c");
+    ASSERT_TRUE(RestoreFrom(copy, archive));
+    EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM app.log"), "50");
+  }
+}
+
+TEST(DumpOptions, SnapshotOfAnotherSession) {
+  const std::string src = SelectionDatabase();
+  PgConnPtr holder = Cluster().Connect(src);
+  ASSERT_TRUE(holder);
+  PGresult* r =
+      PQexec(holder.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot()");
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(holder.get());
+  const std::string snapshot = PQgetvalue(r, 0, 0);
+  PQclear(r);
+  // Rows added after the snapshot are not in a dump taken with it.
+  ASSERT_TRUE(
+      Cluster().Psql(src, "INSERT INTO app.log SELECT g, 'late' FROM generate_series(51, 60) g;"));
+  ScopedTempDir dir;
+  ASSERT_TRUE(DumpTo(src, dir.File("snap.ndump"), {"--snapshot", snapshot, "-j", "2"}));
+  const std::string copy = Cluster().CreateDatabase("snap");
+  ASSERT_TRUE(RestoreFrom(copy, dir.File("snap.ndump")));
+  EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM app.log"), "50");
+  PQclear(PQexec(holder.get(), "COMMIT"));
+
+  CommandResult bad = Ndump({"-d", Cluster().ConnInfo(src), "-f", dir.File("bad.ndump"),
+                             "--snapshot", "00000003-0000001B-1"});
+  EXPECT_TRUE(IsToolError(bad, "ndump", kExitError, {"snapshot"}));
+  EXPECT_FALSE(std::ifstream(dir.File("bad.ndump")).good());
+}
+
+TEST(DumpOptions, LockWaitTimeoutNamesTheTable) {
+  const std::string src = SelectionDatabase();
+  PgConnPtr holder = Cluster().Connect(src);
+  ASSERT_TRUE(holder);
+  PGresult* r = PQexec(holder.get(), "BEGIN; LOCK TABLE app.log IN ACCESS EXCLUSIVE MODE");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
+  PQclear(r);
+  ScopedTempDir dir;
+  CommandResult res = Ndump(
+      {"-d", Cluster().ConnInfo(src), "-f", dir.File("x.ndump"), "--lock-wait-timeout=300ms"});
+  EXPECT_TRUE(IsToolError(res, "ndump", kExitError, {"app.log"}));
+  EXPECT_NE(res.err.find("lock"), std::string::npos) << res.err;
+  EXPECT_TRUE(dir.List().empty());
+  // Leaving the table out does not take its lock, but reading the catalog still needs a weak one
+  // (its size): with a timeout, that fails in time instead of waiting.
+  CommandResult excluded = Ndump({"-d", Cluster().ConnInfo(src), "-f", dir.File("y.ndump"),
+                                  "--lock-wait-timeout", "300ms", "-T", "app.log"});
+  EXPECT_TRUE(IsToolError(excluded, "ndump", kExitError, {"lock timeout"}));
+  PQclear(PQexec(holder.get(), "COMMIT"));
+  EXPECT_TRUE(DumpTo(src, dir.File("z.ndump"), {"--lock-wait-timeout", "1s"}));
+}
+
+TEST(DumpOptions, SerializableDeferrableAndNoSyncRoundTrip) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  const std::string archive = dir.File("sd.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"--serializable-deferrable", "--no-sync", "-j", "2"}));
+  EXPECT_EQ(dir.List(), std::vector<std::string>{"sd.ndump"});
+  const std::string copy = Cluster().CreateDatabase("sd");
+  ASSERT_TRUE(RestoreFrom(copy, archive));
+  EXPECT_SAME_DATABASE(src, copy);
+}
+
+TEST(DumpOptions, FilterFromStandardInput) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  RunOptions feed;
+  feed.stdin_data = "include table public.plain\ninclude table \"Audit\".\"Events\"\n";
+  CommandResult r =
+      Ndump({"-d", Cluster().ConnInfo(src), "-f", dir.File("in.ndump"), "--filter", "-"}, feed);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.err, "");
+  const std::string listing = Listing(dir.File("in.ndump"));
+  EXPECT_TRUE(Lists(listing, "TABLE public plain"));
+  EXPECT_TRUE(Lists(listing, "TABLE Audit Events"));
+  EXPECT_FALSE(Lists(listing, "TABLE Audit events"));
+  EXPECT_FALSE(Lists(listing, "app"));
+}
+
+TEST(DumpOptions, RepeatedPatternOptionsLeaveThePositionalDatabaseAlone) {
+  const std::string src = SelectionDatabase();
+  ScopedTempDir dir;
+  RunOptions env;
+  env.env = Cluster().PgEnv();
+  CommandResult r = Ndump({"-n", "app", "-n", "util", "-f", dir.File("p.ndump"), src}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string listing = Listing(dir.File("p.ndump"));
+  EXPECT_TRUE(Lists(listing, "TABLE app customers"));
+  EXPECT_TRUE(Lists(listing, "FUNCTION util"));
+  EXPECT_FALSE(Lists(listing, "Audit"));
+}
+
+}  // namespace
+}  // namespace ndump_test
