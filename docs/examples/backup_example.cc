@@ -37,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libdump/cancel.h"
@@ -361,27 +362,33 @@ int CheckArchive(const Args& args, uint64_t expected_checksum) {
   return 0;
 }
 
-// Step 3: the archive into the target database.
+// Restores what `content` selects of the archive into `target`, stopping at the first failed
+// entry rather than counting it and going on (the library's default, as pg_restore's).
+int RunRestore(const Args& args, PreadFileSource* source, const std::string& target,
+               libdump::RestoreContent content) {
+  libdump::RestoreOptions options;
+  options.connection.dbname = target;
+  options.connection.application_name = "backup_example";
+  options.jobs = args.jobs;
+  options.content = std::move(content);
+  options.content.exit_on_error = true;
+  ConsoleObserver observer("restore", args.verbose);
+  libdump::Result<libdump::RestoreSummary> summary =
+      libdump::Restore(options, source, &observer, &g_cancel);
+  if (!summary.ok()) return Fail("restore", summary.status());
+  std::printf("   %" PRIu64 " entries, %" PRIu64 " tables, %" PRIu64 " rows (%.2f s)\n",
+              summary->entries, summary->tables, summary->rows, summary->seconds);
+  return 0;
+}
+
+// Step 3: the archive into the target database. RestoreContent selects what to restore
+// (pg_restore's options); its defaults restore every entry.
 int RestoreInto(const Args& args) {
   std::printf("3. restore %s -> %s (every entry, stopping at the first failure)\n",
               args.archive.c_str(), args.target.c_str());
   libdump::Result<std::unique_ptr<PreadFileSource>> source = PreadFileSource::Open(args.archive);
   if (!source.ok()) return Fail("opening the archive", source.status());
-
-  libdump::RestoreOptions options;
-  options.connection.dbname = args.target;
-  options.connection.application_name = "backup_example";
-  options.jobs = args.jobs;
-  // RestoreContent selects what to restore (pg_restore's options); the defaults restore every
-  // entry. Stop at the first failed entry rather than count it and go on.
-  options.content.exit_on_error = true;
-  ConsoleObserver observer("restore", args.verbose);
-  libdump::Result<libdump::RestoreSummary> summary =
-      libdump::Restore(options, source->get(), &observer, &g_cancel);
-  if (!summary.ok()) return Fail("restore", summary.status());
-  std::printf("   %" PRIu64 " entries, %" PRIu64 " tables, %" PRIu64 " rows (%.2f s)\n",
-              summary->entries, summary->tables, summary->rows, summary->seconds);
-  return 0;
+  return RunRestore(args, source->get(), args.target, libdump::RestoreContent{});
 }
 
 // Step 4: only some tables, into another database. The application picks the entries itself:
@@ -452,25 +459,15 @@ int RestoreTables(const Args& args) {
   libdump::Result<std::vector<libdump::format::TocEntry>> toc = libdump::ListArchive(source->get());
   if (!toc.ok()) return Fail("listing the archive", toc.status());
   std::vector<std::string> missing;
-  libdump::RestoreOptions options;
-  options.content.use_list = true;
-  options.content.list = EntriesForTables(*toc, args.tables, &missing);
+  libdump::RestoreContent content;
+  content.use_list = true;
+  content.list = EntriesForTables(*toc, args.tables, &missing);
   if (!missing.empty()) {
     std::fprintf(stderr, "backup_example: no table %s in the archive\n", missing[0].c_str());
     return 1;
   }
-  std::printf("   %zu of %zu entries chosen\n", options.content.list.size(), toc->size());
-  options.connection.dbname = args.selected_target;
-  options.connection.application_name = "backup_example";
-  options.jobs = args.jobs;
-  options.content.exit_on_error = true;
-  ConsoleObserver observer("restore", args.verbose);
-  libdump::Result<libdump::RestoreSummary> summary =
-      libdump::Restore(options, source->get(), &observer, &g_cancel);
-  if (!summary.ok()) return Fail("restore", summary.status());
-  std::printf("   %" PRIu64 " entries, %" PRIu64 " tables, %" PRIu64 " rows (%.2f s)\n",
-              summary->entries, summary->tables, summary->rows, summary->seconds);
-  return 0;
+  std::printf("   %zu of %zu entries chosen\n", content.list.size(), toc->size());
+  return RunRestore(args, source->get(), args.selected_target, std::move(content));
 }
 
 }  // namespace
