@@ -389,6 +389,10 @@ def dump_commands(server, ds, bins, out, copy_files, with_copy):
                 output=out / "pg.fc"),
     ]
     if ds.key == "tables":
+        cmds.append(Command("ndump-schema", "ndump --schema-only",
+                            [bins / "ndump", "-v", "--schema-only", "-d", db, "-f",
+                             out / "schema.ndump"],
+                            output=out / "schema.ndump", marks=ndump_marks))
         cmds.append(Command("pg_dump-schema", "pg_dump --schema-only",
                             [server.tool("pg_dump"), "--schema-only", "-f", out / "schema.sql", db],
                             output=out / "schema.sql"))
@@ -591,10 +595,13 @@ def targets(results):
         sch = med(t["ndump-j2"]["samples"], "schema")
         ps = med(t["pg_dump-schema"]["samples"], "wall")
         whole = ratio(t, "ndump-j2", "pg_dump-schema")
+        schema_only = ratio(t, "ndump-schema", "pg_dump-schema")
         if sch:
             r = sch[0] / ps[0]
+            extra = f"; ndump --schema-only {schema_only:.2f} ×" if schema_only else ""
             check("tables: ndump schema phase ≤ 0.5 × pg_dump --schema-only", r, 0.5,
-                  f"{r:.2f} × ({sch[0]:.2f} s vs {ps[0]:.2f} s; whole ndump -j2 {whole:.2f} ×)")
+                  f"{r:.2f} × ({sch[0]:.2f} s vs {ps[0]:.2f} s; whole ndump -j2 {whole:.2f} ×"
+                  f"{extra})")
     return out
 
 

@@ -2,9 +2,15 @@
 // without a server (list it).
 //
 // Restore runs in passes, as pg_restore does: pre-data entries in dependency order on one
-// connection; then table data, `jobs` COPY FROM STDIN streams at once, largest tables first; then
-// post-data (indexes and constraints in parallel where dependencies allow, foreign keys last);
-// then sequence values.
+// connection; then table data and post-data over `jobs` connections: COPY FROM STDIN streams,
+// largest tables first (in list order with content.use_list), and each table's indexes,
+// constraints, triggers and rules as soon as its data is in; foreign keys and other entries that
+// involve several tables once all data is in (from a pipe: all data first, then post-data); then
+// sequence values. Restore connections use bulk-load settings (synchronous_commit off, with one
+// synchronous commit at the end; maintenance_work_mem at least 256MB); a big table this restore
+// created, loaded in one piece, gets COPY ... FREEZE (docs/manual.md, "How a restore runs").
+// With content.single_transaction, everything is one transaction; otherwise there is none
+// around the whole restore (below).
 //
 // What is restored is chosen by options.content (RestoreContent, below; docs/nrestore.md).
 //
