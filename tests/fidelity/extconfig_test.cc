@@ -1,0 +1,106 @@
+// Rows of extension configuration tables against pg_dump's own rules: the fixture
+// fidelity_extconfig.sql (ndump's test extension ndump_cfgtest) restored by pg_dump -Fc +
+// pg_restore and by ndump + nrestore must give the same database, configuration rows included.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "ndump_test/extension.h"
+#include "tools.h"
+
+namespace ndump_test {
+namespace {
+
+const char kSchema[] = "\"Cfg Ext.Ü select\"";
+
+class ExtensionConfig : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(InstallTestExtensions(NDUMP_SQL_DIR "/extension")); }
+
+  // pg_dump -Fc of src restored by pg_restore into a new database.
+  std::string PgRestored(const std::string& src, const ScopedTempDir& dir) {
+    const std::string archive = dir.File("theirs.pgc");
+    CommandResult r =
+        RunCommand({Cluster().Bin("pg_dump"), "-Fc", "-f", archive, "-d", Cluster().ConnInfo(src)});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    const std::string db = Cluster().CreateDatabase("theirs");
+    r = RunCommand(
+        {Cluster().Bin("pg_restore"), "--exit-on-error", "-d", Cluster().ConnInfo(db), archive});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    return db;
+  }
+
+  // ndump of src restored by nrestore (directly, or through a script and psql).
+  std::string NRestored(const std::string& src, const ScopedTempDir& dir, bool script) {
+    const std::string archive = dir.File(script ? "ours_script.ndump" : "ours.ndump");
+    EXPECT_TRUE(DumpTo(src, archive, {"-j", "2"}));
+    const std::string db = Cluster().CreateDatabase("ours");
+    if (script) {
+      const std::string sql = dir.File("ours.sql");
+      CommandResult r = Nrestore({"-f", sql, archive});
+      EXPECT_EQ(r.exit_code, 0) << r.Describe();
+      EXPECT_TRUE(Cluster().PsqlFile(db, sql));
+    } else {
+      EXPECT_TRUE(RestoreFrom(db, archive, {"-j", "2"}));
+    }
+    return db;
+  }
+
+  std::string Settings(const std::string& db) {
+    return Cluster().Query(db,
+                           "SELECT string_agg(format('%s|%s|%s|%s', id, name, value, builtin), "
+                           "E'\\n' ORDER BY id) FROM " +
+                               std::string(kSchema) + ".\"Setting \"\"s\"\"\"");
+  }
+};
+
+TEST_F(ExtensionConfig, RestoredRowsAreThoseOfPgRestore) {
+  const std::string src = NewLoadedDatabase("fidelity_extconfig.sql", "extcfg");
+  ScopedTempDir dir;
+  const std::string theirs = PgRestored(src, dir);
+  const std::string ours = NRestored(src, dir, false);
+  const std::string ours_script = NRestored(src, dir, true);
+  EXPECT_SAME_DATABASE(theirs, ours);
+  EXPECT_SAME_DATABASE(theirs, ours_script);
+  // Not only equal to pg_restore's, but what the fixture made: the extension's three builtin rows
+  // once (from CREATE EXTENSION), the user's rows once (from the dump), the values of both
+  // configuration sequences, and every row of the unfiltered table, duplicates included.
+  EXPECT_EQ(Settings(ours), Settings(src));
+  EXPECT_EQ(Cluster().Query(ours,
+                            "SELECT count(*) FILTER (WHERE builtin), "
+                            "count(*) FILTER (WHERE NOT builtin) FROM " +
+                                std::string(kSchema) + ".\"Setting \"\"s\"\"\""),
+            "3|3");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*), count(*) FILTER (WHERE rule = 'dup') FROM " +
+                                      std::string(kSchema) + ".rules"),
+            "42|2");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT last_value, is_called FROM " + std::string(kSchema) +
+                                      ".\"ticket No\""),
+            "115|t");
+}
+
+// pg_dump's rule, not a copy of the source: rows the filter excludes are not dumped, so a change
+// to a builtin row is lost and the row comes back as the extension's script made it.
+TEST_F(ExtensionConfig, FilteredOutRowsAreNotDumped) {
+  const std::string src = NewLoadedDatabase("fidelity_extconfig.sql", "extcfgflt");
+  ASSERT_TRUE(Cluster().Psql(src, "UPDATE " + std::string(kSchema) +
+                                      ".\"Setting \"\"s\"\"\" SET value = 'slow' "
+                                      "WHERE name = 'mode';"));
+  ScopedTempDir dir;
+  const std::string theirs = PgRestored(src, dir);
+  const std::string ours = NRestored(src, dir, false);
+  EXPECT_SAME_DATABASE(theirs, ours);
+  const std::string mode =
+      "SELECT value FROM " + std::string(kSchema) + ".\"Setting \"\"s\"\"\" WHERE name = 'mode'";
+  EXPECT_EQ(Cluster().Query(src, mode), "slow");
+  EXPECT_EQ(Cluster().Query(ours, mode), "fast");
+  // And the archive's script carries the user's rows only.
+  const std::string archive = dir.File("ours.ndump");
+  CommandResult r = Nrestore({"-f", "-", archive});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("user two"), std::string::npos);
+  EXPECT_EQ(r.out.find("slow"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ndump_test
