@@ -2,6 +2,7 @@
 // fidelity_extconfig.sql (ndump's test extension ndump_cfgtest) restored by pg_dump -Fc +
 // pg_restore and by ndump + nrestore must give the same database, configuration rows included.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -18,10 +19,13 @@ class ExtensionConfig : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(InstallTestExtensions(NDUMP_SQL_DIR "/extension")); }
 
   // pg_dump -Fc of src restored by pg_restore into a new database.
-  std::string PgRestored(const std::string& src, const ScopedTempDir& dir) {
+  std::string PgRestored(const std::string& src, const ScopedTempDir& dir,
+                         const std::vector<std::string>& dump_args = {}) {
     const std::string archive = dir.File("theirs.pgc");
-    CommandResult r =
-        RunCommand({Cluster().Bin("pg_dump"), "-Fc", "-f", archive, "-d", Cluster().ConnInfo(src)});
+    std::vector<std::string> argv = {Cluster().Bin("pg_dump"), "-Fc", "-f", archive, "-d",
+                                     Cluster().ConnInfo(src)};
+    argv.insert(argv.end(), dump_args.begin(), dump_args.end());
+    CommandResult r = RunCommand(argv);
     EXPECT_EQ(r.exit_code, 0) << r.Describe();
     const std::string db = Cluster().CreateDatabase("theirs");
     r = RunCommand(
@@ -31,9 +35,11 @@ class ExtensionConfig : public ::testing::Test {
   }
 
   // ndump of src restored by nrestore (directly, or through a script and psql).
-  std::string NRestored(const std::string& src, const ScopedTempDir& dir, bool script) {
+  std::string NRestored(const std::string& src, const ScopedTempDir& dir, bool script,
+                        std::vector<std::string> dump_args = {}) {
     const std::string archive = dir.File(script ? "ours_script.ndump" : "ours.ndump");
-    EXPECT_TRUE(DumpTo(src, archive, {"-j", "2"}));
+    dump_args.insert(dump_args.end(), {"-j", "2"});
+    EXPECT_TRUE(DumpTo(src, archive, dump_args));
     const std::string db = Cluster().CreateDatabase("ours");
     if (script) {
       const std::string sql = dir.File("ours.sql");
@@ -101,6 +107,32 @@ TEST_F(ExtensionConfig, FilteredOutRowsAreNotDumped) {
   EXPECT_NE(r.out.find("user two"), std::string::npos);
   EXPECT_EQ(r.out.find("slow"), std::string::npos);
 }
+
+// The exclusion switches apply to configuration tables and sequences as pg_dump applies them: -T
+// and --exclude-table-data leave out their rows or value (the extension is still created).
+// (-N of the extension's schema makes a dump that pg_restore cannot restore either: CREATE
+// EXTENSION ... SCHEMA needs the schema.)
+class ExtensionConfigExcluded : public ExtensionConfig,
+                                public ::testing::WithParamInterface<std::vector<std::string>> {};
+
+TEST_P(ExtensionConfigExcluded, SameAsPgRestore) {
+  const std::string src = NewLoadedDatabase("fidelity_extconfig.sql", "extcfgx");
+  ScopedTempDir dir;
+  const std::string theirs = PgRestored(src, dir, GetParam());
+  const std::string ours = NRestored(src, dir, false, GetParam());
+  EXPECT_SAME_DATABASE(theirs, ours);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Switches, ExtensionConfigExcluded,
+    ::testing::Values(
+        std::vector<std::string>{"-T", "\"Cfg Ext.Ü select\".rules"},
+        std::vector<std::string>{"--exclude-table-data", "*.rules"},
+        // Without the table whose foreign key needs the user's rows.
+        std::vector<std::string>{"-T", "*.\"Setting \"\"s\"\"\"", "-T", "public.uses_settings"},
+        std::vector<std::string>{"-T", "\"Cfg Ext.Ü select\".\"ticket No\""},
+        std::vector<std::string>{"--exclude-table-data", "*.\"Setting \"\"s\"\"_id_seq\""},
+        std::vector<std::string>{"-T", "public.uses_settings"}));
 
 }  // namespace
 }  // namespace ndump_test
