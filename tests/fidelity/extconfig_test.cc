@@ -28,8 +28,13 @@ class ExtensionConfig : public ::testing::Test {
     CommandResult r = RunCommand(argv);
     EXPECT_EQ(r.exit_code, 0) << r.Describe();
     const std::string db = Cluster().CreateDatabase("theirs");
-    r = RunCommand(
-        {Cluster().Bin("pg_restore"), "--exit-on-error", "-d", Cluster().ConnInfo(db), archive});
+    if (!prepare_.empty()) {
+      EXPECT_TRUE(Cluster().Psql(db, prepare_));
+    }
+    argv = {Cluster().Bin("pg_restore"), "--exit-on-error", "-d", Cluster().ConnInfo(db)};
+    argv.insert(argv.end(), restore_args_.begin(), restore_args_.end());
+    argv.push_back(archive);
+    r = RunCommand(argv);
     EXPECT_EQ(r.exit_code, 0) << r.Describe();
     return db;
   }
@@ -41,16 +46,25 @@ class ExtensionConfig : public ::testing::Test {
     dump_args.insert(dump_args.end(), {"-j", "2"});
     EXPECT_TRUE(DumpTo(src, archive, dump_args));
     const std::string db = Cluster().CreateDatabase("ours");
+    if (!prepare_.empty()) {
+      EXPECT_TRUE(Cluster().Psql(db, prepare_));
+    }
     if (script) {
       const std::string sql = dir.File("ours.sql");
       CommandResult r = Nrestore({"-f", sql, archive});
       EXPECT_EQ(r.exit_code, 0) << r.Describe();
       EXPECT_TRUE(Cluster().PsqlFile(db, sql));
     } else {
-      EXPECT_TRUE(RestoreFrom(db, archive, {"-j", "2"}));
+      std::vector<std::string> args = {"-j", "2"};
+      args.insert(args.end(), restore_args_.begin(), restore_args_.end());
+      EXPECT_TRUE(RestoreFrom(db, archive, args));
     }
     return db;
   }
+
+  // SQL run in each restore target before the restore, and options of both restore tools.
+  std::string prepare_;
+  std::vector<std::string> restore_args_;
 
   std::string Settings(const std::string& db) {
     return Cluster().Query(db,
@@ -133,6 +147,30 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"-T", "\"Cfg Ext.Ü select\".\"ticket No\""},
         std::vector<std::string>{"--exclude-table-data", "*.\"Setting \"\"s\"\"_id_seq\""},
         std::vector<std::string>{"-T", "public.uses_settings"}));
+
+// -n of the extension's schema or -t of a configuration table: the extension is not dumped, but
+// pg_dump still takes the selected configuration rows, restored into a database that has the
+// extension already.
+class ExtensionConfigSelected : public ExtensionConfig,
+                                public ::testing::WithParamInterface<std::vector<std::string>> {};
+
+TEST_P(ExtensionConfigSelected, SameAsPgRestore) {
+  const std::string src = NewLoadedDatabase("fidelity_extconfig.sql", "extcfgs");
+  prepare_ =
+      "CREATE SCHEMA \"Cfg Ext.Ü select\"; "
+      "CREATE EXTENSION ndump_cfgtest SCHEMA \"Cfg Ext.Ü select\";";
+  restore_args_ = {"--data-only"};  // -n dumps the schema too, which the target has already
+  ScopedTempDir dir;
+  const std::string theirs = PgRestored(src, dir, GetParam());
+  const std::string ours = NRestored(src, dir, false, GetParam());
+  EXPECT_SAME_DATABASE(theirs, ours);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Switches, ExtensionConfigSelected,
+    ::testing::Values(std::vector<std::string>{"-t", "*.rules"},
+                      std::vector<std::string>{"-t", "\"Cfg Ext.Ü select\".\"ticket No\""},
+                      std::vector<std::string>{"-n", "\"Cfg Ext.Ü select\"", "-T", "*.rules"}));
 
 }  // namespace
 }  // namespace ndump_test

@@ -239,7 +239,8 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   EraseIf(&code.rules, [&](const catalog::Rule& r) { return !table_kept(r.table_oid); });
   // Rows of configuration tables and values of configuration sequences come with their
   // extension, but -T, -N and --exclude-table-data leave them out as they would an ordinary
-  // table's (pg_dump's processExtensionTables).
+  // table's; and with -n / -t, where the extension itself is not dumped, those of the selected
+  // schemas and tables are still dumped (pg_dump's processExtensionTables).
   const auto config_kept = [&](catalog::Oid oid, const std::string& schema) {
     return sel.RelationDumped(oid, schema) && !sel.DataExcluded(oid);
   };
@@ -251,8 +252,6 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
     code.languages.clear();
     code.extensions.clear();
     code.extension_member_acls.clear();
-    code.extension_config_tables.clear();
-    code.extension_config_sequences.clear();
     code.event_triggers.clear();
     code.casts.clear();
     code.transforms.clear();
