@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ndump_test/extension.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -26,7 +27,12 @@ std::vector<std::string> Fixtures() {
   return names;
 }
 
-class Fidelity : public ::testing::TestWithParam<std::string> {};
+class Fidelity : public ::testing::TestWithParam<std::string> {
+ protected:
+  // Fixtures may create ndump's own test extensions (tests/sql/extension): installed first, and
+  // a test fails when they cannot be.
+  void SetUp() override { ASSERT_TRUE(InstallTestExtensions(NDUMP_SQL_DIR "/extension")); }
+};
 
 TEST_P(Fidelity, RoundTripIsIdentical) {
   const std::string src = NewLoadedDatabase(GetParam(), "fid");

@@ -91,6 +91,7 @@ struct ExtensionConfigTable {
 
 // A sequence an extension registered as configuration: its current value is data.
 struct ExtensionConfigSequence {
+  uint32_t oid = 0;
   uint32_t extension = 0;
   std::string schema, name, owner;
   int64_t last_value = 0;

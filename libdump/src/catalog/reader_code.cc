@@ -277,12 +277,13 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
   // Configuration sequences: their names first, then every value in one UNION ALL query.
   ASSIGN_OR_RETURN(
       pg::PgResult q,
-      conn.Query("SELECT x.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner) "
-                 "FROM pg_catalog.pg_extension x, pg_catalog.unnest(x.extconfig) AS u(relid) "
-                 "JOIN pg_catalog.pg_class c ON c.oid = u.relid "
-                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                 "WHERE c.relkind = 'S' AND x.oid >= " +
-                 std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
+      conn.Query(
+          "SELECT x.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), c.oid "
+          "FROM pg_catalog.pg_extension x, pg_catalog.unnest(x.extconfig) AS u(relid) "
+          "JOIN pg_catalog.pg_class c ON c.oid = u.relid "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE c.relkind = 'S' AND x.oid >= " +
+          std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
   std::string values;
   for (int i = 0; i < q.rows(); ++i) {
     ExtensionConfigSequence sq;
@@ -290,6 +291,7 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
     sq.schema = q.GetString(i, 1);
     sq.name = q.GetString(i, 2);
     sq.owner = q.GetString(i, 3);
+    sq.oid = GetOid(q, i, 4);
     if (!values.empty()) values += " UNION ALL ";
     values += "SELECT " + std::to_string(i) + ", last_value, is_called FROM " +
               pg::QualifiedName(sq.schema, sq.name);

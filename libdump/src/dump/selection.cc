@@ -237,12 +237,21 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   KeepInDumpedSchemas(sel, &code.aggregates);
   EraseIf(&code.triggers, [&](const catalog::Trigger& t) { return !table_kept(t.table_oid); });
   EraseIf(&code.rules, [&](const catalog::Rule& r) { return !table_kept(r.table_oid); });
+  // Rows of configuration tables and values of configuration sequences come with their
+  // extension, but -T, -N and --exclude-table-data leave them out as they would an ordinary
+  // table's; and with -n / -t, where the extension itself is not dumped, those of the selected
+  // schemas and tables are still dumped (pg_dump's processExtensionTables).
+  const auto config_kept = [&](catalog::Oid oid, const std::string& schema) {
+    return sel.RelationDumped(oid, schema) && !sel.DataExcluded(oid);
+  };
+  EraseIf(&code.extension_config_tables,
+          [&](const catalog::ExtensionConfigTable& t) { return !config_kept(t.oid, t.schema); });
+  EraseIf(&code.extension_config_sequences,
+          [&](const catalog::ExtensionConfigSequence& s) { return !config_kept(s.oid, s.schema); });
   if (!all) {
     code.languages.clear();
     code.extensions.clear();
     code.extension_member_acls.clear();
-    code.extension_config_tables.clear();
-    code.extension_config_sequences.clear();
     code.event_triggers.clear();
     code.casts.clear();
     code.transforms.clear();

@@ -53,11 +53,13 @@ void TocBuilder::AddCodeObjects() {
     Add("ACL", Section::kPreData, m.schema, m.kind + " " + m.tag, m.owner, std::move(*sql), "",
         {ext_id});
   }
+  // Configuration rows follow their extension's entry; when the selection (-n / -t) left the
+  // extension out, they are restored into a database that has it already.
   for (const auto& t : code.extension_config_tables) {
+    if (t.column_list.empty()) continue;
     const uint32_t ext_id = Lookup(cls::kExtension, t.extension);
-    if (ext_id == 0 || t.column_list.empty()) continue;
-    const uint32_t id =
-        Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {ext_id});
+    const uint32_t id = Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "",
+                            {ext_id, SchemaId(t.schema)});
     format::TocEntry& e = Entry(id);
     e.copy_sql = ddl::ConfigTableCopyIn(t);
     e.size_estimate = t.size_bytes;
@@ -68,14 +70,13 @@ void TocBuilder::AddCodeObjects() {
 
   for (const auto& c : code.extension_config_sequences) {
     const uint32_t ext_id = Lookup(cls::kExtension, c.extension);
-    if (ext_id == 0) continue;
     catalog::Sequence value;
     value.schema = c.schema;
     value.name = c.name;
     value.last_value = c.last_value;
     value.is_called = c.is_called;
     Add("SEQUENCE SET", Section::kData, c.schema, c.name, c.owner, ddl::SequenceSet(value), "",
-        {ext_id});
+        {ext_id, SchemaId(c.schema)});
   }
 
   for (const auto& f : code.functions) {
