@@ -395,11 +395,13 @@ void DropDatabase(const std::string& name) {
 
 TEST(RestoreSelect, CreateDatabase) {
   const std::string src = LoadFixture();
-  ASSERT_TRUE(Cluster().Psql(src, "COMMENT ON DATABASE \"" + src +
-                                      "\" IS 'the source'; ALTER DATABASE \"" + src +
-                                      "\" SET work_mem = '7MB'; ALTER DATABASE \"" + src +
-                                      "\" SET search_path = app, public; ALTER DATABASE \"" + src +
-                                      "\" CONNECTION LIMIT 17;"));
+  ASSERT_TRUE(
+      Cluster().Psql(src, "COMMENT ON DATABASE \"" + src + "\" IS 'the source'; ALTER DATABASE \"" +
+                              src + "\" SET work_mem = '7MB'; ALTER DATABASE \"" + src +
+                              "\" SET search_path = app, public; ALTER DATABASE \"" + src +
+                              "\" CONNECTION LIMIT 17; REVOKE TEMPORARY ON DATABASE \"" + src +
+                              "\" FROM PUBLIC; ALTER ROLE CURRENT_USER IN DATABASE \"" + src +
+                              "\" SET statement_timeout = '5min';"));
   Archives a;
   DumpBoth(src, &a);
   const std::string kept = src + "_kept";

@@ -145,11 +145,23 @@ TEST(FilterFile, AddDumpFilterMapsRulesToOptions) {
   EXPECT_EQ(o.exclude_table_data, std::vector<std::string>{"e"});
 }
 
+TEST(FilterFile, ChildrenRulesMapToTheAndChildrenOptions) {
+  DumpOptions o;
+  ASSERT_TRUE(AddDumpFilter("include table_and_children a\nexclude table_and_children b\n"
+                            "exclude table_data_and_children c\n",
+                            "k.filter", &o)
+                  .ok());
+  EXPECT_EQ(o.tables_and_children, std::vector<std::string>{"a"});
+  EXPECT_EQ(o.exclude_tables_and_children, std::vector<std::string>{"b"});
+  EXPECT_EQ(o.exclude_table_data_and_children, std::vector<std::string>{"c"});
+  EXPECT_TRUE(o.tables.empty());
+}
+
 TEST(FilterFile, AddDumpFilterRejectsWhatNdumpCannotDo) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"include table_data t", "include filter for \"table data\" is not allowed"},
-      {"include table_and_children t", "\"table and children\" is not supported"},
-      {"exclude table_data_and_children t", "\"table data and children\" is not supported"},
+      {"include table_data_and_children t",
+       "include filter for \"table data and children\" is not allowed"},
       {"include extension e", "\"extension\" is not supported"},
       {"include foreign_data s", "\"foreign data\" is not supported"},
       {"exclude foreign_data s", "exclude filter for \"foreign data\" is not allowed"},

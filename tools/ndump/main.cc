@@ -130,6 +130,12 @@ int main(int argc, char** argv) {
              "do NOT dump the tables matching PATTERN");
   repeatable("--exclude-table-data", &options.exclude_table_data,
              "do NOT dump data for the tables matching PATTERN");
+  repeatable("--table-and-children", &options.tables_and_children,
+             "like -t, with the matching tables' partitions and inheritance children");
+  repeatable("--exclude-table-and-children", &options.exclude_tables_and_children,
+             "like -T, with the matching tables' partitions and inheritance children");
+  repeatable("--exclude-table-data-and-children", &options.exclude_table_data_and_children,
+             "like --exclude-table-data, with the matching tables' partitions and children");
   app.add_flag("--strict-names", options.strict_names,
                "require table and/or schema include patterns to match at least one entity each");
   std::vector<std::string> filters;
@@ -175,6 +181,7 @@ int main(int argc, char** argv) {
   SetHelpGroup(
       app, "Selection options",
       {"--schema", "--exclude-schema", "--table", "--exclude-table", "--exclude-table-data",
+       "--table-and-children", "--exclude-table-and-children", "--exclude-table-data-and-children",
        "--strict-names", "--filter", "--data-only", "--schema-only", "--section"});
   SetHelpGroup(
       app, "Content options",

@@ -73,6 +73,13 @@ struct DumpOptions {
   // Relations whose definition is dumped but not their data (--exclude-table-data): tables'
   // rows, sequences' values, materialized views' REFRESH.
   std::vector<std::string> exclude_table_data;
+  // The same three with the matched tables' partitions and inheritance children, at every level
+  // (pg_dump 16's --table-and-children, --exclude-table-and-children and
+  // --exclude-table-data-and-children; the filter file's table_and_children and
+  // table_data_and_children).
+  std::vector<std::string> tables_and_children;
+  std::vector<std::string> exclude_tables_and_children;
+  std::vector<std::string> exclude_table_data_and_children;
   // Every include pattern (schemas, tables) must match at least one object, else kNotFound
   // naming the pattern. Without it, only "nothing matched at all" is an error (kNotFound, "no
   // matching tables were found" / "no matching schemas were found").
@@ -117,10 +124,11 @@ struct DumpOptions {
 
 // Adds the rules of a pg_dump 17 --filter file (its whole text in `text`; `source_name` names it
 // in messages) to `options`: include/exclude table -> tables/exclude_tables, include/exclude
-// schema -> schemas/exclude_schemas, exclude table_data -> exclude_table_data. Any other rule
-// (table_and_children, table_data_and_children, foreign_data, extension, an include of table
-// data, ...) is rejected rather than ignored. Errors are kInvalidArgument: `invalid format in
-// filter read from file "NAME" on line N: ...`.
+// table_and_children -> tables_and_children/exclude_tables_and_children, include/exclude schema
+// -> schemas/exclude_schemas, exclude table_data -> exclude_table_data, exclude
+// table_data_and_children -> exclude_table_data_and_children. Any other rule (foreign_data,
+// extension, an include of table data, ...) is rejected rather than ignored. Errors are
+// kInvalidArgument: `invalid format in filter read from file "NAME" on line N: ...`.
 Status AddDumpFilter(std::string_view text, const std::string& source_name, DumpOptions* options);
 
 struct DumpSummary {

@@ -171,7 +171,14 @@ Status AddDumpFilter(std::string_view text, const std::string& source_name, Dump
         options->exclude_table_data.push_back(std::move(r.pattern));
         break;
       case FilterObject::kTableAndChildren:
+        (r.include ? options->tables_and_children : options->exclude_tables_and_children)
+            .push_back(std::move(r.pattern));
+        break;
       case FilterObject::kTableDataAndChildren:
+        if (r.include)
+          return error("include filter for \"table data and children\" is not allowed");
+        options->exclude_table_data_and_children.push_back(std::move(r.pattern));
+        break;
       case FilterObject::kExtension:
         return error(std::string(verb) + " filter for \"" + dump::FilterObjectName(r.object) +
                      "\" is not supported by ndump");

@@ -103,6 +103,40 @@ Result<std::vector<std::vector<Oid>>> MatchRelations(pg::PgConn& conn,
   return out;
 }
 
+// `oids` and, at every level below them, their partitions and inheritance children (pg_inherits),
+// in one query.
+Result<std::vector<Oid>> WithChildren(pg::PgConn& conn, const std::vector<Oid>& oids) {
+  if (oids.empty()) return oids;
+  std::string list;
+  for (Oid o : oids) {
+    if (!list.empty()) list += ",";
+    list += std::to_string(o);
+  }
+  ASSIGN_OR_RETURN(pg::PgResult r,
+                   conn.Query("WITH RECURSIVE t(oid) AS (SELECT pg_catalog.unnest('{" + list +
+                              "}'::pg_catalog.oid[]) UNION SELECT i.inhrelid FROM "
+                              "pg_catalog.pg_inherits i JOIN t ON i.inhparent = t.oid) "
+                              "SELECT oid FROM t ORDER BY 1"));
+  std::vector<Oid> out;
+  out.reserve(static_cast<size_t>(r.rows()));
+  for (int row = 0; row < r.rows(); ++row) out.push_back(catalog::GetOid(r, row, 0));
+  return out;
+}
+
+// Relation patterns, then the relations of `with_children` patterns with their descendants: per
+// pattern (those of `plain` first), the OIDs matched.
+Result<std::vector<std::vector<Oid>>> MatchRelationsAndChildren(
+    pg::PgConn& conn, const std::vector<std::string>& plain,
+    const std::vector<std::string>& with_children, const std::string& dbname) {
+  std::vector<std::string> all = plain;
+  all.insert(all.end(), with_children.begin(), with_children.end());
+  ASSIGN_OR_RETURN(auto matched, MatchRelations(conn, all, dbname));
+  for (size_t i = plain.size(); i < matched.size(); ++i) {
+    ASSIGN_OR_RETURN(matched[i], WithChildren(conn, matched[i]));
+  }
+  return matched;
+}
+
 template <typename T, typename Pred>
 void EraseIf(std::vector<T>* v, Pred pred) {
   v->erase(std::remove_if(v->begin(), v->end(), pred), v->end());
@@ -147,21 +181,28 @@ Result<Selection> ResolveSelection(pg::PgConn& conn, const DumpOptions& options)
   ASSIGN_OR_RETURN(auto excluded_schemas, MatchSchemas(conn, options.exclude_schemas, dbname));
   for (const auto& m : excluded_schemas) sel.excluded_schemas_.insert(m.begin(), m.end());
 
-  ASSIGN_OR_RETURN(auto tables, MatchRelations(conn, options.tables, dbname));
+  ASSIGN_OR_RETURN(auto tables, MatchRelationsAndChildren(conn, options.tables,
+                                                          options.tables_and_children, dbname));
   for (size_t i = 0; i < tables.size(); ++i) {
     if (options.strict_names && tables[i].empty()) {
-      return Status::NotFound("no matching tables were found for pattern \"" + options.tables[i] +
-                              "\"");
+      const std::string& pattern = i < options.tables.size()
+                                       ? options.tables[i]
+                                       : options.tables_and_children[i - options.tables.size()];
+      return Status::NotFound("no matching tables were found for pattern \"" + pattern + "\"");
     }
     sel.tables_.insert(tables[i].begin(), tables[i].end());
   }
-  if (!options.tables.empty() && sel.tables_.empty()) {
+  sel.tables_given_ = !options.tables.empty() || !options.tables_and_children.empty();
+  if (sel.tables_given_ && sel.tables_.empty()) {
     return Status::NotFound("no matching tables were found");
   }
-  sel.tables_given_ = !options.tables.empty();
-  ASSIGN_OR_RETURN(auto excluded, MatchRelations(conn, options.exclude_tables, dbname));
+  ASSIGN_OR_RETURN(auto excluded,
+                   MatchRelationsAndChildren(conn, options.exclude_tables,
+                                             options.exclude_tables_and_children, dbname));
   for (const auto& m : excluded) sel.excluded_tables_.insert(m.begin(), m.end());
-  ASSIGN_OR_RETURN(auto no_data, MatchRelations(conn, options.exclude_table_data, dbname));
+  ASSIGN_OR_RETURN(auto no_data,
+                   MatchRelationsAndChildren(conn, options.exclude_table_data,
+                                             options.exclude_table_data_and_children, dbname));
   for (const auto& m : no_data) sel.data_excluded_.insert(m.begin(), m.end());
   return sel;
 }
