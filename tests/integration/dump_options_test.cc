@@ -296,6 +296,18 @@ TEST(DumpOptions, TableAndChildrenTakesEveryLevelOfPartitionsAndChildren) {
   EXPECT_EQ(Listing(dir.File("p.ndump")).find("m_2024"), std::string::npos);
 }
 
+// -t on an inheritance child or a partition whose parent is not selected: the child still names
+// its parent (INHERITS, ATTACH PARTITION), as pg_dump's does, for a target that has the parent.
+TEST(DumpOptions, SelectedChildNamesItsParentThatIsNotDumped) {
+  const std::string src = ChildrenDatabase();
+  const std::vector<std::string> opts = {"-t", "app.\"Kid\"", "-t", "app.m_2024"};
+  const std::string ours = CompareDifferentOptions(
+      src, opts, opts,
+      {"-s", "-n", "app", "-T", "app.\"Kid\"", "-T", "app.grandkid", "-T", "app.m_2024"});
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.\"Base\""), "1");
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.m"), "1");
+}
+
 TEST(DumpOptions, ExcludeTableAndDataAndChildren) {
   const std::string src = ChildrenDatabase();
   CompareDifferentOptions(src, {"--exclude-table-and-children", "app.m_2025"},

@@ -257,6 +257,10 @@ struct Catalog {
   std::vector<DependEdge> depends;
   std::vector<IndexAttachment> index_attachments;
   std::vector<SecurityLabel> security_labels;
+  // Tables a selection (-t, -T, -n...) leaves out whose partitions or inheritance children are
+  // dumped: not dumped themselves, only named by those children's INHERITS and ATTACH
+  // PARTITION, as pg_dump does (the restore needs them to exist already).
+  std::vector<Table> outside_parents;
   CodeObjects code;                  // model_code.h
   MiscObjects misc;                  // model_misc.h
   std::optional<Database> database;  // absent only if the catalog was read without it

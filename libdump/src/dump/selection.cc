@@ -264,6 +264,18 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   KeepInDumpedSchemas(sel, &cat->domains);
   KeepInDumpedSchemas(sel, &cat->composites);
   KeepInDumpedSchemas(sel, &cat->base_types);
+  {
+    std::unordered_set<Oid> outside;
+    for (const auto& t : cat->tables) {
+      if (!table_kept(t.oid)) continue;
+      for (Oid p : t.parents) {
+        if (!table_kept(p)) outside.insert(p);
+      }
+    }
+    for (auto& t : cat->tables) {
+      if (outside.count(t.oid) != 0) cat->outside_parents.push_back(std::move(t));
+    }
+  }
   EraseIf(&cat->tables, [&](const catalog::Table& t) { return !table_kept(t.oid); });
   EraseIf(&cat->sequences, [&](const catalog::Sequence& s) {
     const bool owner = s.owned_by_table != 0 && table_kept(s.owned_by_table);

@@ -35,6 +35,7 @@ void TocBuilder::AddRelations() {
   }
   std::unordered_map<Oid, const catalog::Table*> by_oid;
   for (const auto& t : cat_.tables) by_oid[t.oid] = &t;
+  for (const auto& t : cat_.outside_parents) by_oid[t.oid] = &t;
   std::vector<std::pair<uint32_t, Oid>> parent_links;  // ATTACH/INHERIT entry -> parent table
   for (const auto& t : cat_.tables) {
     const std::string qname = QualifiedName(t.schema, t.name);
