@@ -98,7 +98,11 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     // (on 10,000 tables each is tens of MB, and the dump's peak memory is where they meet).
     ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
     dump::PruneCatalog(selection, options, &cat);
-    RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
+    // Sequence values are data (SEQUENCE SET): not read when no data is dumped.
+    if (options.content != DumpOptions::Content::kSchemaOnly &&
+        (options.sections & DumpOptions::kSectionData) != 0) {
+      RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
+    }
     if (!options.lock_wait_timeout.empty()) {
       RETURN_IF_ERROR(leader->Command("SET lock_timeout = 0"));
     }
