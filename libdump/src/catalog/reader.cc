@@ -378,7 +378,10 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
                    "a.attislocal, COALESCE(a.attstattarget::pg_catalog.int4, -1), "
                    "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, " +
                    std::string(compression) +
-                   ", pg_catalog.array_to_string(a.attoptions, E'\\n'), " +
+                   // pg_attver=N: an option PostgreSQL 15.20 keeps on columns itself; pg_dump 15.20
+                   // leaves it out (and a view's column refuses it in ALTER ... SET).
+                   ", pg_catalog.array_to_string(ARRAY(SELECT o FROM pg_catalog.unnest("
+                   "a.attoptions) o WHERE o OPERATOR(pg_catalog.!~~) 'pg\\_attver=%'), E'\\n'), " +
                    GenericOptionsExpr("a.attfdwoptions") +
                    " FROM pg_catalog.pg_attribute a "
                    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "

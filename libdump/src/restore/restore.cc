@@ -860,7 +860,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   };
 
   // Post-data entries and their dependencies among themselves. Phases: 0 for what concerns one
-  // table (see TableLocal), 1 for foreign keys and other cross-table entries, 2 for event
+  // table (see TableLocal), 1 for other cross-table entries, 2 for foreign keys, 3 for event
   // triggers (they would fire for the other entries' DDL).
   std::vector<const TocEntry*> post;
   std::unordered_map<uint32_t, size_t> post_index;
@@ -881,7 +881,11 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     const TocEntry& e = *post[i];
     sched::Task& t = post_tasks[i];
     t.phase = TableLocal(e) ? 0 : 1;
-    if (e.kind == "EVENT TRIGGER") t.phase = 2;
+    // Foreign keys after every other entry on tables, since the key they reference may be one of
+    // the phase 1 entries (the primary key of a partitioned table) and the archive does not
+    // always record that dependency.
+    if (e.kind == "FK CONSTRAINT") t.phase = 2;
+    if (e.kind == "EVENT TRIGGER") t.phase = 3;
     for (uint32_t d : e.deps) {
       auto it = post_index.find(d);
       if (it != post_index.end()) t.deps.push_back(it->second);
