@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(build-essential cmake pkg-config libpq-dev libzstd-dev libxxhash-dev libgtest-dev
-          libgmock-dev libcli11-dev help2man postgresql-15 postgresql-client-15)
+          libgmock-dev libcli11-dev help2man postgresql-15 postgresql-client-15
+          postgresql-server-dev-15)
 
 missing=()
 if command -v dpkg-query >/dev/null; then
