@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(build-essential cmake pkg-config libpq-dev libzstd-dev libxxhash-dev libgtest-dev
-          libgmock-dev libcli11-dev help2man postgresql-15 postgresql-client-15)
+          libgmock-dev libcli11-dev help2man postgresql-15 postgresql-client-15
+          postgresql-server-dev-15)
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -14,6 +15,16 @@ if command -v dpkg-query >/dev/null; then
       missing+=("$p")
     fi
   done
+  # The server headers must be those of the installed server's exact version: unpinned, apt
+  # would upgrade postgresql-15 (and libpq) along with them, under every cluster on the machine.
+  server=$(dpkg-query -W -f='${Status}|${Version}' postgresql-15 2>/dev/null || true)
+  if [ "${server%%|*}" = "install ok installed" ]; then
+    for i in "${!missing[@]}"; do
+      if [ "${missing[$i]}" = postgresql-server-dev-15 ]; then
+        missing[i]="postgresql-server-dev-15=${server#*|}"
+      fi
+    done
+  fi
 else
   echo "setup: no dpkg-query here; not installing anything (need: ${packages[*]})" >&2
 fi

@@ -1,8 +1,19 @@
-// Security labels, dump side. No label provider can be loaded here (dummy_seclabel is not in
-// Debian's postgresql-15, sepgsql needs SELinux), so SECURITY LABEL cannot run on a restore and
-// there is no round trip. What can be checked is what ndump writes: labels are put straight into
-// pg_seclabel (as a superuser may), and the SECURITY LABEL statements of `nrestore -f` must name
-// the same objects with the same labels as those of `pg_dump --schema-only`, the oracle.
+// Security labels.
+//
+// SecurityLabels.DumpedAsPgDumpDumpsThem: the dump side, for providers that cannot be loaded
+// here. Labels are put straight into pg_seclabel (as a superuser may), and the SECURITY LABEL
+// statements of `nrestore -f` must name the same objects with the same labels as those of
+// `pg_dump --schema-only`, the oracle.
+//
+// SecurityLabelRoundTrip.*: real round trips. The project's own provider "ndump_test"
+// (tests/seclabel/ndump_seclabel.c, built by CMake into NDUMP_SECLABEL_MODULE) is installed into
+// the server's library directory and preloaded by every new session of this binary's cluster
+// (fixture load, nrestore's connections, psql running a script). The fixture tests/sql/seclabel.sql
+// labels every kind that takes a label; source and copy must be the same for the oracle (pg_dump
+// --schema-only, which shows the labels, and the rows) and have the same labels in pg_seclabels
+// (which also shows those on large objects, data that --schema-only leaves out). The database's
+// own label (pg_shseclabel) is restored with nrestore -C only, checked against
+// `pg_dump --create --schema-only`.
 #include <algorithm>
 #include <sstream>
 #include <string>
@@ -10,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ndump_test/extension.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -80,6 +92,173 @@ INSERT INTO pg_catalog.pg_seclabel (objoid, classoid, objsubid, provider, label)
   const std::vector<std::string> theirs = LabelStatements(oracle.out);
   EXPECT_EQ(theirs.size(), 15u);  // the oracle sees every label
   EXPECT_EQ(ours, theirs);
+}
+
+// "name" quoted as an SQL identifier.
+std::string Ident(const std::string& name) {
+  std::string q = "\"";
+  for (char c : name) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+// Rows of pg_seclabels on objects of the current database: not on databases, roles, tablespaces,
+// nor on subscriptions of other databases (their labels are in the shared pg_shseclabel too).
+constexpr const char* kInDatabase =
+    "objtype NOT IN ('database', 'role', 'tablespace') AND (objtype <> 'subscription' OR objoid IN "
+    "(SELECT s.oid FROM pg_catalog.pg_subscription s JOIN pg_catalog.pg_database d ON "
+    "d.oid = s.subdbid WHERE d.datname = pg_catalog.current_database()))";
+
+class SecurityLabelRoundTrip : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_STRNE(NDUMP_SECLABEL_MODULE, "")
+        << "the label provider tests/seclabel/ndump_seclabel.c was not built: it needs the "
+           "PostgreSQL server headers (install postgresql-server-dev-15, e.g. with "
+           "scripts/setup.sh, then configure the build again)";
+    ASSERT_TRUE(InstallServerModule(NDUMP_SECLABEL_MODULE));
+    ASSERT_TRUE(PreloadInNewSessions("ndump_seclabel"));
+  }
+
+  // The labels of `db` on objects inside it (kInDatabase), as text: one row per label.
+  static std::string Labels(const std::string& db) {
+    return Cluster().Query(db,
+                           "SELECT objtype, objname, provider, label FROM pg_catalog.pg_seclabels "
+                           "WHERE " +
+                               std::string(kInDatabase) + " ORDER BY objtype, objname, provider");
+  }
+
+  // The labels on the database `db` itself.
+  static std::string DatabaseLabels(const std::string& db) {
+    return Cluster().Query(
+        "postgres",
+        "SELECT l.provider, l.label FROM pg_catalog.pg_shseclabel l "
+        "JOIN pg_catalog.pg_database d ON d.oid = l.objoid "
+        "WHERE l.classoid = 'pg_catalog.pg_database'::pg_catalog.regclass AND d.datname = " +
+            Literal(db) + " ORDER BY l.provider");
+  }
+
+  static std::string Literal(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+      if (c == '\'') q += '\'';
+      q += c;
+    }
+    return q + "'";
+  }
+
+  // Drops the database `db`, first its subscription (of the fixture), which DROP DATABASE refuses
+  // to drop with it.
+  static ::testing::AssertionResult DropDatabase(const std::string& db) {
+    if (auto r = Cluster().Psql(db, "DROP SUBSCRIPTION IF EXISTS \"Lab \"\"sub\"\"\";"); !r)
+      return r;
+    return Cluster().Psql("postgres", "DROP DATABASE " + Ident(db) + " WITH (FORCE);");
+  }
+
+  // pg_dump --create --schema-only of `db`, without the random \restrict / \unrestrict lines.
+  static std::string CreateDump(const std::string& db) {
+    CommandResult r = RunCommand(
+        {Cluster().Bin("pg_dump"), "--create", "--schema-only", "-d", Cluster().ConnInfo(db)});
+    EXPECT_EQ(r.exit_code, 0) << r.Describe();
+    std::string out;
+    for (const auto& line : Lines(r.out)) {
+      if (line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0) continue;
+      out += line + "\n";
+    }
+    return out;
+  }
+};
+
+TEST_F(SecurityLabelRoundTrip, DirectAndThroughScript) {
+  const std::string src = NewLoadedDatabase("seclabel.sql", "labsrc");
+  const std::string labels = Labels(src);
+  // The fixture really labelled its objects: 23 labels, every kind.
+  EXPECT_EQ(Cluster().Query(src, "SELECT count(*) FROM pg_catalog.pg_seclabels WHERE " +
+                                     std::string(kInDatabase)),
+            "23")
+      << labels;
+  for (const char* kind :
+       {"schema", "table", "column", "view", "materialized view", "sequence", "foreign table",
+        "type", "domain", "function", "procedure", "aggregate", "language", "event trigger",
+        "publication", "subscription", "large object"}) {
+    EXPECT_NE(labels.find(std::string(kind) + "|"), std::string::npos) << kind;
+  }
+  ScopedTempDir dir;
+  const std::string archive = dir.File("labels.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"-j", "2"}));
+
+  const std::string copy = Cluster().CreateDatabase("labcopy");
+  ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
+  EXPECT_SAME_DATABASE(src, copy);
+  EXPECT_EQ(Labels(copy), labels);
+
+  const std::string script = dir.File("restore.sql");
+  CommandResult r = Nrestore({"-f", script, archive});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string scripted = Cluster().CreateDatabase("labscript");
+  ASSERT_TRUE(Cluster().PsqlFile(scripted, script));
+  EXPECT_SAME_DATABASE(src, scripted);
+  EXPECT_EQ(Labels(scripted), labels);
+
+  // --no-security-labels leaves them all out, and nothing else.
+  const std::string bare_archive = dir.File("bare.ndump");
+  ASSERT_TRUE(DumpTo(src, bare_archive, {"--no-security-labels"}));
+  const std::string bare = Cluster().CreateDatabase("labbare");
+  ASSERT_TRUE(RestoreFrom(bare, bare_archive));
+  EXPECT_EQ(Labels(bare), "");
+  EXPECT_EQ(DataReport(bare), DataReport(src));
+}
+
+// The database's own label (pg_shseclabel) goes with the database: restored by nrestore -C,
+// directly and through a script, as pg_dump --create shows it; never into another database.
+TEST_F(SecurityLabelRoundTrip, DatabaseLabelWithCreate) {
+  const std::string name = Cluster().CreateDatabase("labdb") + " \"Lab\" db'\xc3\xbc";
+  ASSERT_TRUE(Cluster().CreateDatabaseNamed(name));
+  ASSERT_TRUE(Cluster().PsqlFile(name, SqlPath("seclabel.sql")));
+  ASSERT_TRUE(Cluster().Psql(name, "SECURITY LABEL FOR ndump_test ON DATABASE " + Ident(name) +
+                                       " IS 'it''s \"need to know\"; eyes only';\n"
+                                       "COMMENT ON DATABASE " +
+                                       Ident(name) + " IS 'labelled';"));
+  const std::string before = CreateDump(name);
+  ASSERT_NE(before.find("SECURITY LABEL FOR ndump_test ON DATABASE"), std::string::npos) << before;
+  const std::string db_labels = DatabaseLabels(name);
+  ASSERT_EQ(db_labels, "ndump_test|it's \"need to know\"; eyes only");
+  const std::string labels = Labels(name);
+  ScopedTempDir dir;
+  const std::string archive = dir.File("db.ndump");
+  ASSERT_TRUE(DumpTo(name, archive));
+
+  // Without -C the database entries, its label with them, are not restored.
+  const std::string plain = Cluster().CreateDatabase("labplain");
+  ASSERT_TRUE(RestoreFrom(plain, archive));
+  EXPECT_EQ(DatabaseLabels(plain), "");
+  EXPECT_EQ(Labels(plain), labels);
+
+  // nrestore -C: the database made again under its name, label and all.
+  const std::string kept = name + " kept";
+  ASSERT_TRUE(Cluster().Psql("postgres",
+                             "ALTER DATABASE " + Ident(name) + " RENAME TO " + Ident(kept) + ";"));
+  CommandResult n = Nrestore({"-C", "-d", Cluster().ConnInfo("postgres"), archive});
+  ASSERT_EQ(n.exit_code, 0) << n.Describe();
+  EXPECT_EQ(CreateDump(name), before);
+  EXPECT_EQ(DatabaseLabels(name), db_labels);
+  EXPECT_EQ(Labels(name), labels);
+  EXPECT_SAME_DATABASE(kept, name);
+
+  // The same through a script: CREATE DATABASE, \connect, the rest.
+  ASSERT_TRUE(DropDatabase(name));
+  const std::string script = dir.File("create.sql");
+  CommandResult w = Nrestore({"-C", "-f", script, archive});
+  ASSERT_EQ(w.exit_code, 0) << w.Describe();
+  ASSERT_TRUE(Cluster().PsqlFile("postgres", script));
+  EXPECT_EQ(CreateDump(name), before);
+  EXPECT_EQ(DatabaseLabels(name), db_labels);
+  EXPECT_SAME_DATABASE(kept, name);
+
+  EXPECT_TRUE(DropDatabase(name));
+  EXPECT_TRUE(DropDatabase(kept));
 }
 
 }  // namespace

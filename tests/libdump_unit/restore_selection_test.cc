@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,35 @@ TEST(Selection, CreateAddsTheDatabaseEntries) {
   ASSERT_NE(plan->database, nullptr);
   EXPECT_EQ(plan->database->dump_id, 1u);
   EXPECT_EQ(Ids(*plan), (std::vector<uint32_t>{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+}
+
+// The database's security labels go with --create, like its comment, even when the restore is
+// selective or schema-only; a label on a table goes with the table.
+TEST(Selection, DatabaseLabelsOnlyWithCreate) {
+  std::vector<TocEntry> toc = SampleToc();
+  toc.push_back(Entry(13, "SECURITY LABEL", Section::kPreData, "", "DATABASE db", {1}));
+  toc.push_back(Entry(14, "SECURITY LABEL", Section::kPreData, "app", "TABLE t", {5}));
+  auto ids = [&](const RestoreContent& c) {
+    auto plan = Select(toc, c);
+    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+    return plan.ok() ? Ids(*plan) : std::vector<uint32_t>{};
+  };
+  auto has = [](const std::vector<uint32_t>& v, uint32_t id) {
+    return std::find(v.begin(), v.end(), id) != v.end();
+  };
+  RestoreContent c;
+  EXPECT_FALSE(has(ids(c), 13));
+  EXPECT_TRUE(has(ids(c), 14));
+  c.create = true;
+  EXPECT_TRUE(has(ids(c), 13));
+  c.schema_only = true;
+  EXPECT_TRUE(has(ids(c), 13));
+  c.schema_only = false;
+  c.tables = {"u"};
+  EXPECT_TRUE(has(ids(c), 13));
+  EXPECT_FALSE(has(ids(c), 14));
+  c.create = false;
+  EXPECT_FALSE(has(ids(c), 13));
 }
 
 TEST(Selection, TableBringsItsDataCommentAndAclOnly) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "ddl/ddl.h"
 
@@ -115,6 +116,36 @@ TEST(SecurityLabels, OneEntryPerLabelAfterItsObject) {
   int labels = 0;
   for (const auto& e : toc.entries) labels += e.kind == "SECURITY LABEL";
   EXPECT_EQ(labels, 5);  // the label on an object the dump does not know is left out
+}
+
+// The database's own labels (pg_shseclabel): one entry per label after the DATABASE entry, tagged
+// "DATABASE name" like its comment, so that nrestore applies them only with --create.
+TEST(SecurityLabels, OnTheDatabase) {
+  Catalog cat = WithSchema();
+  catalog::Database d;
+  d.oid = 16400;
+  d.name = "Db \"ü\"";
+  d.owner = "alice";
+  d.encoding = "UTF8";
+  d.security_labels = {{"ndump_test", "it's secret"}, {"selinux", "system_u:object_r:db_t:s0"}};
+  cat.database = d;
+  BuiltToc toc = Build(cat);
+  const int database = Find(toc, "DATABASE", "CREATE DATABASE");
+  ASSERT_GE(database, 0);
+  const int first = Find(toc, "SECURITY LABEL",
+                         "SECURITY LABEL FOR \"ndump_test\" ON DATABASE \"Db \"\"ü\"\"\" IS "
+                         "'it''s secret';\n");
+  const int second = Find(toc, "SECURITY LABEL", "FOR \"selinux\" ON DATABASE");
+  ASSERT_GE(first, 0);
+  ASSERT_GE(second, 0);
+  EXPECT_LT(database, first);
+  for (const int label : {first, second}) {
+    const auto& e = toc.entries[static_cast<size_t>(label)];
+    EXPECT_EQ(e.name, "DATABASE Db \"ü\"");
+    EXPECT_EQ(e.schema, "");
+    EXPECT_EQ(e.owner, "alice");
+    EXPECT_EQ(e.deps, std::vector<uint32_t>{toc.entries[static_cast<size_t>(database)].dump_id});
+  }
 }
 
 TEST(SecurityLabels, Statement) {

@@ -230,11 +230,14 @@ struct Database {
   std::vector<std::string> settings;  // pg_db_role_setting for every role: "name=value"
   // pg_db_role_setting for one role in this database: (role, "name=value").
   std::vector<std::pair<std::string, std::string>> role_settings;
+  // pg_shseclabel on this database: (provider, label), by provider.
+  std::vector<std::pair<std::string, std::string>> security_labels;
 };
 
 // A security label (pg_seclabel) on a user object; `subid` > 0 (with `column`) labels a column.
-// Labels on shared objects (pg_shseclabel: databases, roles, tablespaces) are not read: pg_dump
-// leaves roles and tablespaces to pg_dumpall, and the database to --create.
+// Of the labels on shared objects (pg_shseclabel), those on this database's subscriptions are
+// read here, those on the database itself in Database::security_labels (restored with --create);
+// pg_dump leaves roles and tablespaces to pg_dumpall.
 struct SecurityLabel {
   Oid classid = 0, objid = 0;
   int subid = 0;

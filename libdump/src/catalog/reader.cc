@@ -644,6 +644,9 @@ Status ReadDepends(pg::PgConn& conn, Catalog* cat) {
 
 // Security labels on user objects, in one query (pg_seclabel exists from PostgreSQL 9.1; this
 // path serves 12 and later). Objects below FirstNormalObjectId are initdb's, never dumped.
+// Subscriptions live in a shared catalog, so their labels are in pg_shseclabel: those of this
+// database's subscriptions are read too, as pg_dump does (the database's own label is read with
+// the database, reader_database.cc).
 Status ReadSecurityLabels(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
@@ -652,7 +655,15 @@ Status ReadSecurityLabels(pg::PgConn& conn, Catalog* cat) {
                  "LEFT JOIN pg_catalog.pg_attribute a ON l.classoid = "
                  "'pg_catalog.pg_class'::pg_catalog.regclass AND a.attrelid = l.objoid AND "
                  "a.attnum = l.objsubid "
-                 "WHERE l.objoid >= 16384 ORDER BY l.classoid, l.objoid, l.objsubid, l.provider"));
+                 "WHERE l.objoid >= 16384 "
+                 "UNION ALL "
+                 "SELECT l.classoid, l.objoid, 0, l.provider, l.label, NULL "
+                 "FROM pg_catalog.pg_shseclabel l "
+                 "JOIN pg_catalog.pg_subscription s ON s.oid = l.objoid "
+                 "WHERE l.classoid = 'pg_catalog.pg_subscription'::pg_catalog.regclass AND "
+                 "s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d "
+                 "WHERE d.datname = pg_catalog.current_database()) "
+                 "ORDER BY 1, 2, 3, 4"));
   for (int i = 0; i < r.rows(); ++i) {
     SecurityLabel l;
     l.classid = GetOid(r, i, 0);

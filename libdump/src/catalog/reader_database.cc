@@ -1,4 +1,5 @@
-// The dumped database itself: what CREATE DATABASE and the DATABASE PROPERTIES entry need.
+// The dumped database itself: what CREATE DATABASE, the DATABASE PROPERTIES entry and the
+// database's comment, ACL and security labels need.
 #include <string>
 
 #include "catalog/reader.h"
@@ -53,6 +54,15 @@ Status ReadDatabase(pg::PgConn& conn, Catalog* cat) {
     } else {
       d.role_settings.emplace_back(s.GetString(i, 0), s.GetString(i, 1));
     }
+  }
+  // Its security labels are in the shared catalog, as the database is a shared object.
+  ASSIGN_OR_RETURN(pg::PgResult l,
+                   conn.Query("SELECT provider, label FROM pg_catalog.pg_shseclabel "
+                              "WHERE classoid = 'pg_catalog.pg_database'::pg_catalog.regclass "
+                              "AND objoid = " +
+                              std::to_string(d.oid) + " ORDER BY provider"));
+  for (int i = 0; i < l.rows(); ++i) {
+    d.security_labels.emplace_back(l.GetString(i, 0), l.GetString(i, 1));
   }
   cat->database = std::move(d);
   return Status::Ok();

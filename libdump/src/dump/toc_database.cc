@@ -1,6 +1,7 @@
 // The database's own entries, written by every dump as pg_dump -Fc writes them: DATABASE (CREATE
 // DATABASE, restored only with --create), DATABASE PROPERTIES (ALTER DATABASE for the connection
-// limit, the template flag and the SET settings), and the database's COMMENT and ACL.
+// limit, the template flag and the SET settings), and the database's COMMENT, ACL and SECURITY
+// LABELs (pg_shseclabel), all three restored only with --create.
 #include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
@@ -79,6 +80,12 @@ void TocBuilder::AddDatabase() {
   }
   AddComment(d.comment, id, "DATABASE " + q, "DATABASE " + d.name);
   AddAcl(d.acl, id, "DATABASE", q, "DATABASE " + d.name);
+  // One entry per label, as for every other object (toc_labels.cc); the tag makes the restore
+  // selection treat them like the comment: only with --create.
+  for (const auto& [provider, label] : d.security_labels) {
+    Add("SECURITY LABEL", Section::kPreData, "", "DATABASE " + d.name, d.owner,
+        ddl::SecurityLabel(provider, "DATABASE " + q, label), "", {id});
+  }
 }
 
 }  // namespace libdump::dump

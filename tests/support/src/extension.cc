@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "ndump_test/cluster.h"
@@ -14,21 +16,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// pg_config of the server's own installation: its share directory is where CREATE EXTENSION
-// looks for control files.
-::testing::AssertionResult ExtensionDir(std::string* dir) {
+// One directory of the server's own installation (`pg_config --sharedir`, `--pkglibdir`): where
+// CREATE EXTENSION looks for control files, where LOAD looks for modules.
+::testing::AssertionResult PgConfigDir(const std::string& flag, std::string* dir) {
   const std::string pg_config = TestCluster::Get().Bin("pg_config");
-  CommandResult r = RunCommand({pg_config, "--sharedir"});
+  CommandResult r = RunCommand({pg_config, flag});
   if (r.exit_code != 0) {
     return ::testing::AssertionFailure()
-           << "cannot find the server's extension directory: " << r.Describe();
+           << "cannot ask the server's installation for " << flag << ": " << r.Describe();
   }
-  std::string share = r.out;
-  while (!share.empty() && (share.back() == '\n' || share.back() == '\r')) share.pop_back();
-  if (share.empty()) {
-    return ::testing::AssertionFailure() << pg_config << " --sharedir printed nothing";
-  }
-  *dir = share + "/extension";
+  std::string out = r.out;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (out.empty())
+    return ::testing::AssertionFailure() << pg_config << " " << flag << " printed nothing";
+  *dir = out;
   return ::testing::AssertionSuccess();
 }
 
@@ -41,8 +42,8 @@ namespace fs = std::filesystem;
   const std::string temp = target + ".ndt-" + std::to_string(getpid());
   if (!WriteFile(temp, *content)) {
     return ::testing::AssertionFailure()
-           << "cannot write " << temp << " (the test extension is installed into the server's "
-           << "extension directory, which needs root: run the tests as root)";
+           << "cannot write " << temp << " (test extensions and modules are installed into the "
+           << "server's own directories, which needs root: run the tests as root)";
   }
   std::error_code ec;
   fs::permissions(temp,
@@ -61,7 +62,8 @@ namespace fs = std::filesystem;
 
 ::testing::AssertionResult InstallTestExtensions(const std::string& source_dir) {
   std::string dir;
-  if (auto found = ExtensionDir(&dir); !found) return found;
+  if (auto found = PgConfigDir("--sharedir", &dir); !found) return found;
+  dir += "/extension";
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(source_dir, ec)) {
@@ -78,6 +80,70 @@ namespace fs = std::filesystem;
     if (auto installed = InstallOne(file, dir); !installed) return installed;
   }
   return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult InstallServerModule(const std::string& module_path) {
+  std::string dir;
+  if (auto found = PgConfigDir("--pkglibdir", &dir); !found) return found;
+  return InstallOne(fs::path(module_path), dir);
+}
+
+::testing::AssertionResult PreloadInNewSessions(const std::string& library) {
+  if (library.empty() ||
+      library.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+    return ::testing::AssertionFailure() << "not a plain library name: " << library;
+  }
+  const TestCluster& cluster = TestCluster::Get();
+  auto error_text = [](PGconn* conn) {
+    std::string msg = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return msg;
+  };
+  auto exec = [&](PGconn* conn, const std::string& sql) -> ::testing::AssertionResult {
+    PGresult* res = PQexec(conn, sql.c_str());
+    const ExecStatusType status = PQresultStatus(res);
+    PQclear(res);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << sql << ": " << error_text(conn);
+  };
+  // This session was started before the change, so it can undo it when new sessions cannot start
+  // (a library the server cannot load makes every new connection fail).
+  PgConnPtr admin(PQconnectdb(cluster.ConnInfo("postgres").c_str()));
+  if (PQstatus(admin.get()) != CONNECTION_OK) {
+    return ::testing::AssertionFailure() << "cannot connect: " << error_text(admin.get());
+  }
+  if (auto r = exec(admin.get(), "ALTER SYSTEM SET session_preload_libraries = '" + library + "'");
+      !r) {
+    return r;
+  }
+  if (auto r = exec(admin.get(), "SELECT pg_catalog.pg_reload_conf()"); !r) return r;
+  // The postmaster rereads its configuration when it gets to the signal, and only sessions forked
+  // after that have the new setting: wait for one that shows it.
+  std::string last;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    PgConnPtr conn(PQconnectdb(cluster.ConnInfo("postgres").c_str()));
+    if (PQstatus(conn.get()) != CONNECTION_OK) {
+      last = "a new session cannot start: " + error_text(conn.get());
+      break;
+    }
+    PGresult* res = PQexec(conn.get(), "SHOW session_preload_libraries");
+    const bool shown = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+                       std::string(PQgetvalue(res, 0, 0)) == library;
+    last = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1
+               ? std::string("session_preload_libraries is '") + PQgetvalue(res, 0, 0) + "'"
+               : error_text(conn.get());
+    PQclear(res);
+    if (shown) return ::testing::AssertionSuccess();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const bool undone = exec(admin.get(), "ALTER SYSTEM RESET session_preload_libraries") &&
+                      exec(admin.get(), "SELECT pg_catalog.pg_reload_conf()");
+  return ::testing::AssertionFailure()
+         << "new sessions do not preload " << library << " (" << last << ")"
+         << (undone ? "" : "; resetting session_preload_libraries failed too") << "\n"
+         << cluster.LogTail();
 }
 
 }  // namespace ndump_test
