@@ -6,6 +6,8 @@
 DO $$ BEGIN CREATE ROLE "Own ""Er"""; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE own_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE "Own Grantee Ü"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+-- A subscription's owner must be a superuser.
+DO $$ BEGIN CREATE ROLE "Own Super" SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 
 CREATE SCHEMA "Own ""ers"" ü";
 ALTER SCHEMA "Own ""ers"" ü" OWNER TO "Own ""Er""";
@@ -101,5 +103,17 @@ ALTER OPERATOR "Own ""ers"" ü".### (int, int) OWNER TO "Own ""Er""";
 CREATE PUBLICATION "Own ""pub"" ü" FOR TABLE "Own ""ers"" ü"."Ta ble";
 ALTER PUBLICATION "Own ""pub"" ü" OWNER TO "Own ""Er""";
 COMMENT ON PUBLICATION "Own ""pub"" ü" IS 'owned publication';
+
+
+-- A procedural language (plpgsql's handler under another name) and a subscription, owned.
+CREATE FUNCTION "Own ""ers"" ü".own_handler() RETURNS language_handler
+    LANGUAGE c AS '$libdir/plpgsql', 'plpgsql_call_handler';
+CREATE TRUSTED LANGUAGE "Own PL" HANDLER "Own ""ers"" ü".own_handler;
+ALTER LANGUAGE "Own PL" OWNER TO "Own ""Er""";
+GRANT USAGE ON LANGUAGE "Own PL" TO own_reader;
+COMMENT ON LANGUAGE "Own PL" IS 'an owned language';
+CREATE SUBSCRIPTION "Own Sub" CONNECTION 'host=/nonexistent dbname=none'
+    PUBLICATION "Own ""pub"" ü" WITH (connect = false, slot_name = NONE, enabled = false);
+ALTER SUBSCRIPTION "Own Sub" OWNER TO "Own Super";
 
 RESET search_path;
