@@ -158,17 +158,7 @@ class SecurityLabelRoundTrip : public ::testing::Test {
   }
 
   // pg_dump --create --schema-only of `db`, without the random \restrict / \unrestrict lines.
-  static std::string CreateDump(const std::string& db) {
-    CommandResult r = RunCommand(
-        {Cluster().Bin("pg_dump"), "--create", "--schema-only", "-d", Cluster().ConnInfo(db)});
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    std::string out;
-    for (const auto& line : Lines(r.out)) {
-      if (line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0) continue;
-      out += line + "\n";
-    }
-    return out;
-  }
+  static std::string CreateDump(const std::string& db) { return SchemaDump(db, {"--create"}); }
 };
 
 TEST_F(SecurityLabelRoundTrip, DirectAndThroughScript) {

@@ -31,12 +31,14 @@ void Prepare(const std::string& src, const std::string& target,
   ASSERT_EQ(load.exit_code, 0) << load.Describe();
 }
 
-// ndump <opts> and pg_dump -Fc <opts> of src, each restored into a fresh database prepared with
-// `prep_sql` and/or `prep_dump` (pg_dump options, see Prepare); the two must match. Returns the
-// ndump target for further checks.
-std::string CompareWithPgDump(const std::string& src, const std::vector<std::string>& opts,
-                              const std::string& prep_sql = "",
-                              const std::vector<std::string>& prep_dump = {}) {
+// ndump <ours_opts> and pg_dump -Fc <theirs_opts> of src, each restored into a fresh database
+// prepared with `prep_sql` and/or `prep_dump` (pg_dump options, see Prepare); the two must match.
+// Returns the ndump target for further checks.
+std::string CompareDifferentOptions(const std::string& src,
+                                    const std::vector<std::string>& ours_opts,
+                                    const std::vector<std::string>& theirs_opts,
+                                    const std::vector<std::string>& prep_dump = {},
+                                    const std::string& prep_sql = "") {
   const std::string ours = Cluster().CreateDatabase("ours");
   const std::string theirs = Cluster().CreateDatabase("theirs");
   for (const auto& db : {ours, theirs}) {
@@ -47,12 +49,12 @@ std::string CompareWithPgDump(const std::string& src, const std::vector<std::str
   }
   ScopedTempDir dir;
   const std::string archive = dir.File("sel.ndump");
-  EXPECT_TRUE(DumpTo(src, archive, opts));
+  EXPECT_TRUE(DumpTo(src, archive, ours_opts));
   EXPECT_TRUE(RestoreFrom(ours, archive));
 
   std::vector<std::string> argv = {Cluster().Bin("pg_dump"), "-Fc", "-d",
                                    Cluster().ConnInfo(src),  "-f",  dir.File("sel.pgdump")};
-  argv.insert(argv.end(), opts.begin(), opts.end());
+  argv.insert(argv.end(), theirs_opts.begin(), theirs_opts.end());
   CommandResult pg = RunCommand(argv);
   EXPECT_EQ(pg.exit_code, 0) << pg.Describe();
   CommandResult pr = RunCommand(
@@ -60,6 +62,13 @@ std::string CompareWithPgDump(const std::string& src, const std::vector<std::str
   EXPECT_EQ(pr.exit_code, 0) << pr.Describe();
   EXPECT_SAME_DATABASE(theirs, ours);
   return ours;
+}
+
+// The same options for both tools.
+std::string CompareWithPgDump(const std::string& src, const std::vector<std::string>& opts,
+                              const std::string& prep_sql = "",
+                              const std::vector<std::string>& prep_dump = {}) {
+  return CompareDifferentOptions(src, opts, opts, prep_dump, prep_sql);
 }
 
 // What a restore of `db` holds, in a few words: "schema.table" names of its user tables.
@@ -249,34 +258,6 @@ std::string ChildrenDatabase() {
 
 // What a -t restore needs and does not bring: the schema (pg_dump options for Prepare).
 const std::vector<std::string> kAppSchemaOnly = {"-s", "-n", "app", "-T", "app.*"};
-
-// ndump <ours> restored against pg_dump -Fc <theirs> restored, into databases prepared with
-// `prep` pg_dump options (see Prepare).
-std::string CompareDifferentOptions(const std::string& src,
-                                    const std::vector<std::string>& ours_opts,
-                                    const std::vector<std::string>& theirs_opts,
-                                    const std::vector<std::string>& prep = {}) {
-  const std::string ours = Cluster().CreateDatabase("ours");
-  const std::string theirs = Cluster().CreateDatabase("theirs");
-  if (!prep.empty()) {
-    Prepare(src, ours, prep);
-    Prepare(src, theirs, prep);
-  }
-  ScopedTempDir dir;
-  const std::string archive = dir.File("c.ndump");
-  EXPECT_TRUE(DumpTo(src, archive, ours_opts));
-  EXPECT_TRUE(RestoreFrom(ours, archive));
-  std::vector<std::string> argv = {Cluster().Bin("pg_dump"), "-Fc", "-d",
-                                   Cluster().ConnInfo(src),  "-f",  dir.File("c.pgdump")};
-  argv.insert(argv.end(), theirs_opts.begin(), theirs_opts.end());
-  CommandResult pg = RunCommand(argv);
-  EXPECT_EQ(pg.exit_code, 0) << pg.Describe();
-  CommandResult pr = RunCommand(
-      {Cluster().Bin("pg_restore"), "-d", Cluster().ConnInfo(theirs), dir.File("c.pgdump")});
-  EXPECT_EQ(pr.exit_code, 0) << pr.Describe();
-  EXPECT_SAME_DATABASE(theirs, ours);
-  return ours;
-}
 
 TEST(DumpOptions, TableAndChildrenTakesEveryLevelOfPartitionsAndChildren) {
   const std::string src = ChildrenDatabase();

@@ -12,6 +12,9 @@
 namespace ndump_test {
 namespace {
 
+// pg_dump --create --schema-only of `db`: the database's own definition with its schema.
+std::string CreateDump(const std::string& db) { return SchemaDump(db, {"--create"}); }
+
 // Two schemas, tables with data, indexes, a foreign key, a trigger and its function, a view, a
 // sequence, comments and a grant; a table named dropme for the -L test.
 constexpr char kFixture[] = R"SQL(
@@ -408,33 +411,22 @@ TEST(RestoreSelect, CreateDatabase) {
   ASSERT_TRUE(
       Cluster().Psql("postgres", "ALTER DATABASE \"" + src + "\" RENAME TO \"" + kept + "\";"));
   // Ours: nrestore -C creates `src` again; compare it with the original (renamed back in text).
-  auto create_dump = [](const std::string& db) {
-    CommandResult r = RunCommand(
-        {Cluster().Bin("pg_dump"), "--create", "--schema-only", "-d", Cluster().ConnInfo(db)});
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    std::string out;
-    for (const auto& line : Lines(r.out)) {
-      if (line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0) continue;
-      out += line + "\n";
-    }
-    return out;
-  };
   CommandResult n = Nrestore({"-C", "-d", Cluster().ConnInfo("postgres"), a.ours});
   ASSERT_EQ(n.exit_code, 0) << n.Describe();
-  const std::string ours_text = create_dump(src);
+  const std::string ours_text = CreateDump(src);
   EXPECT_NE(ours_text.find("CONNECTION LIMIT = 17"), std::string::npos);
   EXPECT_NE(ours_text.find("the source"), std::string::npos);
   // Again with -c: the database is dropped and created anew.
   ASSERT_TRUE(Cluster().Psql(src, "CREATE TABLE app.leftover (l int);"));
   n = Nrestore({"-C", "-c", "--if-exists", "-d", Cluster().ConnInfo("postgres"), a.ours});
   ASSERT_EQ(n.exit_code, 0) << n.Describe();
-  EXPECT_EQ(create_dump(src), ours_text);
+  EXPECT_EQ(CreateDump(src), ours_text);
   const std::string ours_db = src + "_ours";
   ASSERT_TRUE(
       Cluster().Psql("postgres", "ALTER DATABASE \"" + src + "\" RENAME TO \"" + ours_db + "\";"));
   CommandResult p = PgRestore({"-C", "-d", Cluster().ConnInfo("postgres"), a.theirs});
   ASSERT_EQ(p.exit_code, 0) << p.Describe();
-  EXPECT_EQ(ours_text, create_dump(src));
+  EXPECT_EQ(ours_text, CreateDump(src));
   EXPECT_SAME_DATABASE(src, ours_db);
   // The script path: CREATE DATABASE, then \connect to it.
   DropDatabase(src);
@@ -442,7 +434,7 @@ TEST(RestoreSelect, CreateDatabase) {
   CommandResult w = Nrestore({"-C", "-f", script, a.ours});
   ASSERT_EQ(w.exit_code, 0) << w.Describe();
   ASSERT_TRUE(Cluster().PsqlFile("postgres", script));
-  EXPECT_EQ(create_dump(src), ours_text);
+  EXPECT_EQ(CreateDump(src), ours_text);
   EXPECT_SAME_DATABASE(src, ours_db);
   // Without -C the database entries are skipped.
   const std::string plain = Cluster().CreateDatabase("plain");
@@ -465,18 +457,7 @@ TEST(RestoreSelect, CreateKeepsLocaleAndTemplateFlag) {
   ASSERT_TRUE(Cluster().Psql(name,
                              "CREATE TABLE t (a text COLLATE \"C\"); "
                              "INSERT INTO t VALUES ('x'), ('y');"));
-  auto create_dump = [](const std::string& db) {
-    CommandResult r = RunCommand(
-        {Cluster().Bin("pg_dump"), "--create", "--schema-only", "-d", Cluster().ConnInfo(db)});
-    EXPECT_EQ(r.exit_code, 0) << r.Describe();
-    std::string out;
-    for (const auto& line : Lines(r.out)) {
-      if (line.rfind("\\restrict", 0) == 0 || line.rfind("\\unrestrict", 0) == 0) continue;
-      out += line + "\n";
-    }
-    return out;
-  };
-  const std::string before = create_dump(name);
+  const std::string before = CreateDump(name);
   EXPECT_NE(before.find("ICU_LOCALE = 'en-US'"), std::string::npos) << before;
   ScopedTempDir dir;
   const std::string archive = dir.File("db.ndump");
@@ -484,7 +465,7 @@ TEST(RestoreSelect, CreateKeepsLocaleAndTemplateFlag) {
   // -C -c: the template flag is lifted before DROP DATABASE (which refuses templates).
   CommandResult n = Nrestore({"-C", "-c", "-d", Cluster().ConnInfo("postgres"), archive});
   ASSERT_EQ(n.exit_code, 0) << n.Describe();
-  EXPECT_EQ(create_dump(name), before);
+  EXPECT_EQ(CreateDump(name), before);
   EXPECT_EQ(Cluster().Query(name, "SELECT string_agg(a, ',' ORDER BY a) FROM t"), "x,y");
   ASSERT_TRUE(Cluster().Psql("postgres", "ALTER DATABASE \"" + name +
                                              "\" IS_TEMPLATE false; DROP DATABASE \"" + name +

@@ -28,10 +28,12 @@ std::vector<std::string> UserRelations(const std::string& db, const std::string&
 
 }  // namespace
 
-std::string SchemaDump(const std::string& db) {
+std::string SchemaDump(const std::string& db, const std::vector<std::string>& extra_args) {
   const TestCluster& cluster = TestCluster::Get();
-  CommandResult r =
-      RunCommand({cluster.Bin("pg_dump"), "--schema-only", "-d", cluster.ConnInfo(db)});
+  std::vector<std::string> argv = {cluster.Bin("pg_dump"), "--schema-only"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.insert(argv.end(), {"-d", cluster.ConnInfo(db)});
+  CommandResult r = RunCommand(argv);
   if (r.exit_code != 0) {
     ADD_FAILURE() << "pg_dump --schema-only of " << db << " failed\n" << r.Describe();
     return "";

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace ndump_test {
 
@@ -27,8 +28,9 @@ struct TableFingerprint {
   bool operator==(const TableFingerprint&) const = default;
 };
 
-// pg_dump --schema-only text of `db`, without \restrict / \unrestrict lines.
-std::string SchemaDump(const std::string& db);
+// pg_dump --schema-only text of `db`, without \restrict / \unrestrict lines. `extra_args` go to
+// pg_dump too, e.g. {"--create"} for the database's own definition.
+std::string SchemaDump(const std::string& db, const std::vector<std::string>& extra_args = {});
 
 // Schema-qualified, quoted table name (format('%I.%I')) -> fingerprint, for every user table.
 std::map<std::string, TableFingerprint> TableFingerprints(const std::string& db);
