@@ -13,7 +13,9 @@ DO $$ BEGIN CREATE ROLE "Fid Kinds Reader"; EXCEPTION WHEN duplicate_object THEN
 SELECT NOT EXISTS (SELECT 1 FROM pg_tablespace WHERE spcname = 'Fid TS ü') AS ts_needed \gset
 \if :ts_needed
 SELECT current_setting('data_directory') || '/../fid_ts' AS ts_dir \gset
-SELECT 'mkdir -p ' || :'ts_dir' AS ts_mkdir \gset
+-- The program reads what COPY sends: a program that exits without reading lets the server's
+-- write or close of the pipe fail now and then ("could not close pipe ...: Broken pipe").
+SELECT 'mkdir -p ' || :'ts_dir' || ' && cat >/dev/null' AS ts_mkdir \gset
 COPY (SELECT 1) TO PROGRAM :'ts_mkdir';
 CREATE TABLESPACE "Fid TS ü" LOCATION :'ts_dir';
 \endif
