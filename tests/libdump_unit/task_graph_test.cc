@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace libdump::sched {
@@ -75,6 +76,65 @@ TEST(TaskGraph, RunsInParallel) {
       nullptr);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(max_inside.load(), 2);
+}
+
+TEST(TaskGraph, GroupTaskGivesWayToOtherReadyWork) {
+  // Tasks 0-3: the chunks of one table (group 7); 4-7: small work, no group.
+  std::vector<Task> tasks(8);
+  for (size_t i = 0; i < 4; ++i) tasks[i].group = 7;
+  std::mutex mu;
+  int group_running = 0;
+  std::set<size_t> started;
+  bool violated = false;
+  Status st = RunTaskGraph(
+      tasks, 2,
+      [&](int, size_t i) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          started.insert(i);
+          if (i < 4) {
+            // A second task of the group may start only when no other ready task is left.
+            if (group_running > 0) {
+              for (size_t s = 4; s < 8; ++s) {
+                if (started.count(s) == 0) violated = true;
+              }
+            }
+            ++group_running;
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(i < 4 ? 20 : 2));
+        std::lock_guard<std::mutex> lock(mu);
+        if (i < 4) --group_running;
+        return Status::Ok();
+      },
+      nullptr);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(started.size(), 8u);
+  EXPECT_FALSE(violated);
+}
+
+TEST(TaskGraph, GroupTasksStillRunSideBySideWhenNothingElseIsReady) {
+  // Two tasks of one group and nothing else: each waits to see the other start, which only
+  // happens if the group is a preference, not a lock.
+  std::vector<Task> tasks(2);
+  tasks[0].group = 3;
+  tasks[1].group = 3;
+  std::atomic<int> started{0};
+  std::atomic<bool> alone{false};
+  Status st = RunTaskGraph(
+      tasks, 2,
+      [&](int, size_t) {
+        ++started;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (started.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        if (started.load() < 2) alone = true;
+        return Status::Ok();
+      },
+      nullptr);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_FALSE(alone.load());
 }
 
 TEST(TaskGraph, FirstErrorStopsNewTasksAndIsReturned) {

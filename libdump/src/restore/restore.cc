@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -732,17 +733,40 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   }
 
   // Pass 1: pre-data, in TOC order (the dump sorted it by dependencies; -L may reorder it), on
-  // one connection.
-  std::unordered_set<uint32_t> created;  // pre-data entries this restore ran successfully
+  // one connection at a time. From a pipe it all runs first, on the leader. From a file it is a
+  // chain of tasks at the head of the task graph below, so the data of a table whose pre-data is
+  // done (its CREATE and every pre-data entry that depends on it) loads on another connection
+  // while the rest of the pre-data runs: creating many small tables is bound by file syncs, not
+  // by the CPU. With --create (the database's settings apply to connections opened after its
+  // DATABASE PROPERTIES entry) and with -1 (one connection) it all runs first, as from a pipe.
+  std::vector<const TocEntry*> pre;
   for (const TocEntry* ep : plan.entries) {
-    const TocEntry& e = *ep;
-    if (e.section != Section::kPreData && e.section != Section::kNone) continue;
-    if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
-    bool ran = false;
-    RETURN_IF_ERROR(exec_entry(*leader, e, &ran));
-    if (ran) created.insert(e.dump_id);
-    ++summary.entries;
+    if (ep->section == Section::kPreData || ep->section == Section::kNone) pre.push_back(ep);
   }
+  const bool pre_data_first =
+      streaming || plan.database != nullptr || content.single_transaction || options.jobs == 1;
+  std::mutex created_mu;
+  std::unordered_set<uint32_t> created;  // pre-data entries this restore ran successfully
+  auto run_pre = [&](pg::PgConn& conn, const TocEntry& e) -> Status {
+    bool ran = false;
+    RETURN_IF_ERROR(exec_entry(conn, e, &ran));
+    if (ran) {
+      std::lock_guard<std::mutex> lock(created_mu);
+      created.insert(e.dump_id);
+    }
+    return Status::Ok();
+  };
+  auto was_created = [&](uint32_t id) {
+    std::lock_guard<std::mutex> lock(created_mu);
+    return created.count(id) != 0;
+  };
+  if (pre_data_first) {
+    for (const TocEntry* ep : pre) {
+      if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
+      RETURN_IF_ERROR(run_pre(*leader, *ep));
+    }
+  }
+  summary.entries += pre.size();
 
   // Pass 2 and 3: table data and post-data. From a file, one task graph: a table's indexes and
   // constraints start as soon as its data is in. From a pipe, the data goes first in the order it
@@ -804,8 +828,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     std::string copy_sql = e.copy_sql;
     bool in_transaction = false;
     if (!content.single_transaction && raw_size[e.dump_id] >= kFreezeMinBytes &&
-        e.deps.size() == 1 && created.count(e.deps[0]) != 0 &&
-        data_of_table[e.deps[0]].size() == 1) {
+        e.deps.size() == 1 && was_created(e.deps[0]) && data_of_table[e.deps[0]].size() == 1) {
       std::string freeze = FreezeCopySql(e.copy_sql);
       if (!freeze.empty()) {
         Status truncate =
@@ -926,16 +949,24 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     for (const TocEntry* e : data) {
       for (uint32_t d : e->deps) table_bytes[d] += raw_size[e->dump_id];
     }
+    enum class NodeKind { kPre, kData, kPost };
     struct Node {
       int phase;
       uint64_t weight;
-      bool is_data;
-      size_t index;  // into data or post
+      NodeKind kind;
+      size_t index;  // into pre, data or post
     };
     std::vector<Node> nodes;
-    nodes.reserve(data.size() + post.size());
+    nodes.reserve(data.size() + post.size() + (pre_data_first ? 0 : pre.size()));
+    // Pre-data entries not yet run go first: they weigh the most, and a stable sort keeps their
+    // order.
+    if (!pre_data_first) {
+      for (size_t i = 0; i < pre.size(); ++i) {
+        nodes.push_back({0, UINT64_MAX, NodeKind::kPre, i});
+      }
+    }
     for (size_t i = 0; i < data.size(); ++i) {
-      nodes.push_back({0, raw_size[data[i]->dump_id], true, i});
+      nodes.push_back({0, raw_size[data[i]->dump_id], NodeKind::kData, i});
     }
     // A post-data entry weighs as much as the largest table whose data it waits for, directly or
     // through another post-data entry (a comment on an index).
@@ -946,12 +977,15 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
         if (it != table_bytes.end()) post_weight[i] = std::max(post_weight[i], it->second);
       }
       for (size_t d : post_tasks[i].deps) post_weight[i] = std::max(post_weight[i], post_weight[d]);
-      nodes.push_back({post_tasks[i].phase, post_weight[i], false, i});
+      nodes.push_back({post_tasks[i].phase, post_weight[i], NodeKind::kPost, i});
     }
     if (content.use_list) {
       // -L: the list's order among the tasks of a phase (dependencies still come first).
       auto pos = [&](const Node& n) {
-        return list_pos[(n.is_data ? data[n.index] : post[n.index])->dump_id];
+        const TocEntry* e = n.kind == NodeKind::kPre    ? pre[n.index]
+                            : n.kind == NodeKind::kData ? data[n.index]
+                                                        : post[n.index];
+        return list_pos[e->dump_id];
       };
       std::stable_sort(nodes.begin(), nodes.end(), [&](const Node& a, const Node& b) {
         if (a.phase != b.phase) return a.phase < b.phase;
@@ -963,12 +997,53 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
         return a.weight > b.weight;
       });
     }
+    std::vector<size_t> pre_pos(pre.size());
     std::vector<size_t> data_pos(data.size());
     std::vector<size_t> post_pos(post.size());
     for (size_t k = 0; k < nodes.size(); ++k) {
-      (nodes[k].is_data ? data_pos : post_pos)[nodes[k].index] = k;
+      const Node& n = nodes[k];
+      (n.kind == NodeKind::kPre    ? pre_pos
+       : n.kind == NodeKind::kData ? data_pos
+                                   : post_pos)[n.index] = k;
     }
     std::vector<sched::Task> tasks(nodes.size());
+    if (!pre_data_first && !pre.empty()) {
+      // The pre-data runs as a chain, in its order. A table's data waits for the last pre-data
+      // entry that is the table or depends on it (its comments, ACLs, column defaults, owned
+      // sequences, views on it, its inheritance children), so nothing of the pre-data touches the
+      // table once its COPY starts; data of a table outside the pre-data waits for all of it, and
+      // so does every post-data entry.
+      for (size_t i = 1; i < pre.size(); ++i) tasks[pre_pos[i]].deps.push_back(pre_pos[i - 1]);
+      std::unordered_map<uint32_t, size_t> last_pre;  // table dump id -> index into pre
+      std::unordered_set<uint32_t> data_tables;
+      for (const TocEntry* e : data) data_tables.insert(e->deps.begin(), e->deps.end());
+      for (size_t i = 0; i < pre.size(); ++i) {
+        if (data_tables.count(pre[i]->dump_id) != 0) last_pre[pre[i]->dump_id] = i;
+        for (uint32_t d : pre[i]->deps) {
+          if (data_tables.count(d) != 0) last_pre[d] = i;
+        }
+      }
+      for (size_t i = 0; i < data.size(); ++i) {
+        size_t wait = pre.size() - 1;
+        if (data[i]->deps.size() == 1) {
+          auto it = last_pre.find(data[i]->deps[0]);
+          if (it != last_pre.end()) wait = it->second;
+        }
+        tasks[data_pos[i]].deps.push_back(pre_pos[wait]);
+      }
+      for (size_t i = 0; i < post.size(); ++i) {
+        tasks[post_pos[i]].deps.push_back(pre_pos[pre.size() - 1]);
+      }
+    }
+    // The chunks of a split table form a group: while other work is ready, one worker loads
+    // them and the others take that work (small tables, whose loads and index builds wait on
+    // file syncs more than they use the CPU), rather than two streams contending for one
+    // table's pages.
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (data[i]->deps.size() == 1 && data_of_table[data[i]->deps[0]].size() > 1) {
+        tasks[data_pos[i]].group = data[i]->deps[0];
+      }
+    }
     for (size_t i = 0; i < post.size(); ++i) {
       sched::Task& t = tasks[post_pos[i]];
       t.phase = post_tasks[i].phase;
@@ -981,7 +1056,11 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     }
     auto run = [&](int w, size_t k) -> Status {
       const Node& n = nodes[k];
-      return n.is_data ? load(w, n.index) : run_post(w, n.index);
+      if (n.kind == NodeKind::kPre) {
+        if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
+        return run_pre(*conns[static_cast<size_t>(w)], *pre[n.index]);
+      }
+      return n.kind == NodeKind::kData ? load(w, n.index) : run_post(w, n.index);
     };
     RETURN_IF_ERROR(sched::RunTaskGraph(tasks, workers, run, cancel, on_stop));
   }

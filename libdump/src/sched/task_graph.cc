@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -36,6 +37,7 @@ Status RunTaskGraph(const std::vector<Task>& tasks, int workers,
   }
   size_t finished = 0;
   size_t running = 0;
+  std::map<long long, int> running_in_group;
   Status first_error;
   bool stopping = false;
 
@@ -59,12 +61,17 @@ Status RunTaskGraph(const std::vector<Task>& tasks, int workers,
       if (!stopping && cancel && cancel->cancelled()) stop(Status::Cancelled("cancelled"));
       if (stopping || finished == n) break;
       size_t pick = n;
+      size_t fallback = n;  // the first runnable task, when all of them are of busy groups
       for (size_t i : ready) {
-        if (phase_open(tasks[i].phase)) {
+        if (!phase_open(tasks[i].phase)) continue;
+        const long long g = tasks[i].group;
+        if (g < 0 || running_in_group[g] == 0) {
           pick = i;
           break;
         }
+        if (fallback == n) fallback = i;
       }
+      if (pick == n) pick = fallback;
       if (pick == n) {
         if (running == 0 && ready.empty()) {
           stop(Status::Internal("task dependency cycle"));
@@ -76,10 +83,12 @@ Status RunTaskGraph(const std::vector<Task>& tasks, int workers,
       }
       ready.erase(pick);
       ++running;
+      if (tasks[pick].group >= 0) ++running_in_group[tasks[pick].group];
       lock.unlock();
       Status st = run(w, pick);
       lock.lock();
       --running;
+      if (tasks[pick].group >= 0) --running_in_group[tasks[pick].group];
       ++finished;
       --unfinished_in_phase[static_cast<size_t>(tasks[pick].phase)];
       if (!st.ok()) {

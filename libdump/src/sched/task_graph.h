@@ -16,10 +16,14 @@ namespace libdump::sched {
 struct Task {
   std::vector<size_t> deps;  // indexes of tasks that must finish first
   int phase = 0;             // a task starts only when every task of a lower phase has finished
+  // Tasks of one group (>= 0) prefer not to run side by side: a worker takes a ready task whose
+  // group has none running when there is one, else the first ready task. -1: no group.
+  long long group = -1;
 };
 
 // Runs tasks[0..n) on `workers` threads (the calling thread waits). Among ready tasks the lowest
-// index goes first, so callers order tasks by priority (e.g. largest table first). `run` is called
+// index goes first, so callers order tasks by priority (e.g. largest table first), except that a
+// task of a group already running gives way to one that is not (Task::group). `run` is called
 // as run(worker_index, task_index) on worker threads. The first failure, or `cancel` becoming
 // set, stops new tasks from starting; running tasks are left to finish (callers cancel their
 // server statements through `on_stop`, called once, from the thread that saw the failure).
