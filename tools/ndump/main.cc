@@ -112,6 +112,13 @@ int main(int argc, char** argv) {
                  "jobs share them (0: never split)")
       ->check(CLI::Range(0.0, 1e7))
       ->capture_default_str();
+  std::string copy_format = "text";
+  app.add_option("--copy-format", copy_format,
+                 "COPY format of table data: text, or binary for the tables whose columns all "
+                 "have built-in types with an exact binary form (the others stay text); binary "
+                 "loads faster but only into the same column types, and not through a script")
+      ->check(CLI::IsMember({"text", "binary"}))
+      ->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "verbose mode");
   std::string progress_mode = "auto";
   AddProgressOption(app, &progress_mode);
@@ -270,6 +277,7 @@ int main(int argc, char** argv) {
   options.jobs = jobs;
   options.compression_level = level;
   options.split_bytes = static_cast<uint64_t>(split_mb * 1024 * 1024);
+  if (copy_format == "binary") options.copy_format = libdump::DumpOptions::CopyFormat::kBinary;
   ProgressReporter observer("ndump", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Dump(options, sink->get(), &observer, &cancel);
   if (!result.ok()) {

@@ -46,6 +46,17 @@ struct DumpOptions {
   // table on dump and on restore. 0 never splits. Needs PostgreSQL 14+ (TID range scans); older
   // servers dump every table whole.
   uint64_t split_bytes = 64ull << 20;
+  // The COPY format of table data. kText (the default) is COPY's text format, portable to any
+  // server and column type and the only one a psql script (nrestore -f) can carry. kBinary
+  // copies a table in COPY's binary format when every column of it has a built-in type whose
+  // binary form is exact and does not depend on the database (numbers, text, dates and times,
+  // bytea, uuid, json/jsonb, network and geometric types, ranges, and arrays of these); any
+  // other table (a domain, enum, composite or extension type, reg* OID aliases, xml, ...) stays
+  // in text. Each TABLE DATA entry's COPY statement records its format. Binary data loads only
+  // into columns of exactly the dumped types and is cheaper for the server to parse and write
+  // (docs/benchmarks.md).
+  enum class CopyFormat { kText, kBinary };
+  CopyFormat copy_format = CopyFormat::kText;
 
   // --- Dump options and filters: which objects, as pg_dump's options choose them -------------
   //

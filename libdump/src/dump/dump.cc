@@ -8,6 +8,7 @@
 
 #include "catalog/reader.h"
 #include "common/events.h"
+#include "dump/copy_format.h"
 #include "dump/selection.h"
 #include "dump/toc_builder.h"
 #include "libdump/format/archive.h"
@@ -110,6 +111,9 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     build.chunk_bytes = options.split_bytes;
     ASSIGN_OR_RETURN(toc, dump::BuildToc(cat, build));
     dump::FilterToc(selection, options, cat, &toc);
+    if (options.copy_format == DumpOptions::CopyFormat::kBinary) {
+      RETURN_IF_ERROR(dump::UseBinaryCopy(*leader, &toc));
+    }
     header.server_version = cat.server_version_string;
     header.server_version_num = static_cast<uint32_t>(cat.server_version);
   }
@@ -163,6 +167,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   std::atomic<uint64_t> total_raw{0};
   auto run = [&](int w, size_t i) -> Status {
     const dump::DataJob& job = toc.data_jobs[i];
+    const bool binary = job.copy_out_sql.ends_with("(FORMAT binary)");
     events.StartEntry("TABLE DATA " + job.label);
     ASSIGN_OR_RETURN(std::unique_ptr<format::EntryStream> stream, writer->OpenStream(job.dump_id));
     std::string buffer;
@@ -195,7 +200,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
             row.remove_prefix(format::kMaxBlockRaw);
           }
           buffer.append(row);
-          ++rows;
+          if (!(binary && dump::IsBinaryCopyTrailer(row))) ++rows;
           return Status::Ok();
         });
     if (st.ok()) st = flush();

@@ -21,6 +21,12 @@ inline std::string RestoreSessionSql(const std::string& encoding) {
          "SELECT pg_catalog.set_config('search_path', '', false);";
 }
 
+// Whether a TABLE DATA entry's COPY statement reads COPY's binary format (ndump
+// --copy-format binary writes " FROM stdin WITH (FORMAT binary);").
+inline bool IsBinaryCopy(const std::string& copy_sql) {
+  return copy_sql.ends_with(" WITH (FORMAT binary);");
+}
+
 // ALTER ... OWNER TO, built at restore time from the entry (as pg_restore does) so that options
 // such as --no-owner need not edit the stored SQL.
 inline std::string OwnerSql(const format::TocEntry& e) {

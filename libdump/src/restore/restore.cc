@@ -628,8 +628,12 @@ constexpr uint64_t kFreezeMinBytes = 8ull << 20;
 // hint bits. "" when copy_sql does not end as ndump writes it.
 std::string FreezeCopySql(const std::string& copy_sql) {
   static constexpr std::string_view kTail = " FROM stdin;";
+  static constexpr std::string_view kBinaryTail = " FROM stdin WITH (FORMAT binary);";
   const std::string_view sql(copy_sql);
-  if (sql.size() < kTail.size() || sql.substr(sql.size() - kTail.size()) != kTail) return "";
+  if (sql.ends_with(kBinaryTail)) {
+    return std::string(sql.substr(0, sql.size() - 2)) + ", FREEZE);";
+  }
+  if (!sql.ends_with(kTail)) return "";
   return std::string(sql.substr(0, sql.size() - 1)) + " WITH (FREEZE);";
 }
 

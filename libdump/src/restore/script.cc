@@ -76,6 +76,17 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
   RETURN_IF_ERROR(reader->LoadIndex());
   const auto& header = reader->header();
   ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(reader->toc(), content));
+  // COPY's binary format cannot go through psql's COPY FROM stdin; say so before writing
+  // anything.
+  for (const TocEntry* e : plan.entries) {
+    if (e->has_data() && IsBinaryCopy(e->copy_sql)) {
+      return Status::InvalidArgument(
+          e->kind + " " + (e->schema.empty() ? "" : e->schema + ".") + e->name +
+          " holds its rows in COPY's binary format (ndump --copy-format binary), which a psql "
+          "script cannot carry; restore it with -d, or leave that data out (-s, or -t/-L to choose "
+          "other tables)");
+    }
+  }
   ScriptWriter w(out);
   const std::string key = RestrictKey();
   RETURN_IF_ERROR(w.Write("--\n-- ndump archive of database " + CommentSafe(header.database) +
