@@ -397,6 +397,11 @@ def dump_commands(server, ds, bins, out, copy_files, with_copy):
                             [server.tool("pg_dump"), "--schema-only", "-f", out / "schema.sql", db],
                             output=out / "schema.sql"))
     else:
+        # Not the default: COPY's binary format where ndump allows it (docs/ndump.md).
+        cmds.append(Command("ndump-bin-j2", "ndump -j2 --copy-format binary",
+                            [bins / "ndump", "-v", "-j", "2", "--copy-format", "binary", "-d", db,
+                             "-f", out / "j2bin.ndump"],
+                            output=out / "j2bin.ndump", marks=ndump_marks))
         cmds.append(Command("pg_dump-Fd-j2", "pg_dump -Fd -j2",
                             [server.tool("pg_dump"), "-Fd", "-j", "2", "-f", out / "pg.dir", db],
                             output=out / "pg.dir"))
@@ -433,6 +438,10 @@ def restore_commands(server, ds, bins, out):
     for j in (1, 2):
         cmds.append(Command(f"nrestore-j{j}", f"nrestore -j{j}",
                             [bins / "nrestore", "-j", str(j), "-d", target, out / "j2.ndump"],
+                            before=fresh, after=drop, group="restore"))
+    if ds.key != "tables":
+        cmds.append(Command("nrestore-bin-j2", "nrestore -j2 (of the --copy-format binary archive)",
+                            [bins / "nrestore", "-j", "2", "-d", target, out / "j2bin.ndump"],
                             before=fresh, after=drop, group="restore"))
     for j in (1, 2):
         cmds.append(Command(f"pg_restore-j{j}", f"pg_restore -j{j} (from -Fc)",
