@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
       {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
        "--no-subscriptions", "--no-security-labels", "--large-objects", "--no-large-objects"});
   SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--split-size", "--snapshot", "--lock-wait-timeout",
+               {"--jobs", "--split-size", "--copy-format", "--snapshot", "--lock-wait-timeout",
                 "--serializable-deferrable", "--verbose", "--progress", "--help", "--version"});
 
   try {
