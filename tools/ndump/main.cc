@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
                  "COPY format of table data: text, or binary for the tables whose columns all "
                  "have built-in types with an exact binary form (the others stay text); binary "
                  "loads faster but only into the same column types, and not through a script")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "binary"}))
       ->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "verbose mode");
