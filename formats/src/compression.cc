@@ -177,8 +177,8 @@ Result<std::string> EncodeTocBlock(ZSTD_CCtx* cctx, const std::vector<TocEntry>&
     return Status::InvalidArgument("the TOC exceeds 4 GiB");  // §13
   }
   if (cctx != nullptr) {
-    // Second pass: each entry goes to zstd as it is encoded. The frame is the one
-    // ZSTD_compress2 makes of the whole payload (same parameters, same content size).
+    // Second pass: the entries go to zstd as they are encoded, under the same parameters as a
+    // one-shot compression of the whole payload, its content size pledged for the frame header.
     size_t rc = ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
     if (!ZSTD_isError(rc)) rc = ZSTD_CCtx_setPledgedSrcSize(cctx, raw_len);
     if (ZSTD_isError(rc)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(rc));

@@ -344,7 +344,7 @@ TEST(CompressionTest, LargestBlockRoundTrips) {
   EXPECT_EQ((*data)[42], big);
 }
 
-// The writer compresses the TOC one entry at a time (EncodeTocBlock) rather than encoding the
+// The writer compresses the TOC in batches of entries (EncodeTocBlock) rather than encoding the
 // whole payload first. The block must hold exactly the payload EncodeToc makes, whether it spans
 // many zstd blocks (the 10,000-table TOC is about 13 MB), fits in one, or does not compress and
 // is stored raw (then it is byte for byte the one-shot block). zstd's streaming output is a valid
