@@ -108,7 +108,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     }
     dump::BuildOptions build;
     build.chunk_bytes = options.split_bytes;
-    ASSIGN_OR_RETURN(toc, dump::BuildToc(cat, build));
+    ASSIGN_OR_RETURN(toc, dump::BuildTocFreeingColumns(&cat, build));
     dump::FilterToc(selection, options, cat, &toc);
     header.server_version = cat.server_version_string;
     header.server_version_num = static_cast<uint32_t>(cat.server_version);

@@ -41,6 +41,7 @@ Result<BuiltToc> TocBuilder::Build() {
   AddSequences();
   AddRelations();
   AddSequenceTails();
+  FreeColumns();  // only views' are read from here on (RepairLoops)
   AddPostData();
   AddCodeObjects();
   AddMiscObjects();
@@ -185,8 +186,19 @@ void TocBuilder::PostponeForPostData() {
   }
 }
 
+void TocBuilder::FreeColumns() {
+  if (columns_to_free_ == nullptr) return;
+  for (catalog::Table& t : columns_to_free_->tables) {
+    if (t.kind != 'v') std::vector<catalog::Column>().swap(t.columns);
+  }
+}
+
 Result<BuiltToc> BuildToc(const catalog::Catalog& catalog, const BuildOptions& options) {
   return TocBuilder(catalog, options).Build();
+}
+
+Result<BuiltToc> BuildTocFreeingColumns(catalog::Catalog* catalog, const BuildOptions& options) {
+  return TocBuilder(*catalog, options, catalog).Build();
 }
 
 }  // namespace libdump::dump
