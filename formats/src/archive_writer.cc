@@ -165,12 +165,7 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
       layout::kMaxHeaderFields) {
     return Status::InvalidArgument("archive header fields exceed 1 MiB");
   }
-  const std::string toc_payload = internal::EncodeToc(toc);
-  if (toc_payload.size() > std::numeric_limits<uint32_t>::max()) {
-    return Status::InvalidArgument("the TOC exceeds 4 GiB");  // §13
-  }
-  ASSIGN_OR_RETURN(const std::string toc_block,
-                   internal::EncodeBlock(cctx.get(), layout::kKindToc, 0, 0, 0, toc_payload));
+  ASSIGN_OR_RETURN(const std::string toc_block, internal::EncodeTocBlock(cctx.get(), toc));
 
   std::unique_ptr<ArchiveWriter> w(new ArchiveWriter());
   w->sink_ = sink;

@@ -292,28 +292,30 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where) {
 
 // --- §6 --------------------------------------------------------------------------------------
 
+void AppendTocEntry(std::string* out, const TocEntry& e) {
+  const size_t length_at = out->size();
+  AppendU32(out, 0);  // entry_length, filled in below
+  AppendU32Field(out, layout::kTocDumpId, e.dump_id);
+  AppendStringField(out, layout::kTocKind, e.kind);
+  AppendU8Field(out, layout::kTocSection, static_cast<uint8_t>(e.section));
+  AppendStringField(out, layout::kTocSchema, e.schema);
+  AppendStringField(out, layout::kTocName, e.name);
+  AppendStringField(out, layout::kTocOwner, e.owner);
+  AppendStringField(out, layout::kTocCreateSql, e.create_sql);
+  AppendStringField(out, layout::kTocDropSql, e.drop_sql);
+  AppendU32ArrayField(out, layout::kTocDeps, e.deps);
+  AppendStringField(out, layout::kTocCopySql, e.copy_sql);
+  AppendU64Field(out, layout::kTocSizeEstimate, e.size_estimate);
+  AppendU64Field(out, layout::kTocCatalogOid, e.catalog_oid);
+  AppendStringField(out, layout::kTocOwnerObject, e.owner_object);
+  StoreU32(reinterpret_cast<uint8_t*>(out->data()) + length_at,
+           static_cast<uint32_t>(out->size() - length_at - 4));
+}
+
 std::string EncodeToc(const std::vector<TocEntry>& toc) {
   std::string out;
   AppendU32(&out, static_cast<uint32_t>(toc.size()));
-  std::string rec;
-  for (const TocEntry& e : toc) {
-    rec.clear();
-    AppendU32Field(&rec, layout::kTocDumpId, e.dump_id);
-    AppendStringField(&rec, layout::kTocKind, e.kind);
-    AppendU8Field(&rec, layout::kTocSection, static_cast<uint8_t>(e.section));
-    AppendStringField(&rec, layout::kTocSchema, e.schema);
-    AppendStringField(&rec, layout::kTocName, e.name);
-    AppendStringField(&rec, layout::kTocOwner, e.owner);
-    AppendStringField(&rec, layout::kTocCreateSql, e.create_sql);
-    AppendStringField(&rec, layout::kTocDropSql, e.drop_sql);
-    AppendU32ArrayField(&rec, layout::kTocDeps, e.deps);
-    AppendStringField(&rec, layout::kTocCopySql, e.copy_sql);
-    AppendU64Field(&rec, layout::kTocSizeEstimate, e.size_estimate);
-    AppendU64Field(&rec, layout::kTocCatalogOid, e.catalog_oid);
-    AppendStringField(&rec, layout::kTocOwnerObject, e.owner_object);
-    AppendU32(&out, static_cast<uint32_t>(rec.size()));
-    out += rec;
-  }
+  for (const TocEntry& e : toc) AppendTocEntry(&out, e);
   return out;
 }
 

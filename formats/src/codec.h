@@ -147,6 +147,9 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where);
 
 // The raw TOC payload.
 std::string EncodeToc(const std::vector<TocEntry>& toc);
+// Appends one entry of the TOC payload (its entry_length, then its fields) to `out`: the
+// payload is the u32 entry count followed by this for each entry.
+void AppendTocEntry(std::string* out, const TocEntry& e);
 // Decodes a raw TOC payload and checks §6.2 (dump ids present, > 0 and unique; valid sections).
 Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "codec.h"
 #include "layout.h"
@@ -129,20 +130,17 @@ Status Decompress(std::string_view stored, uint32_t raw_len, std::string_view wh
   return Status::Ok();
 }
 
-Result<std::string> EncodeBlock(ZSTD_CCtx* cctx, uint8_t kind, uint32_t dump_id, uint32_t seq,
-                                uint32_t rows, std::string_view raw) {
-  std::string compressed;
-  bool use_zstd = false;
-  if (cctx != nullptr && !raw.empty()) {
-    ASSIGN_OR_RETURN(use_zstd, Compress(cctx, raw, &compressed));
-  }
-  const std::string_view stored = use_zstd ? std::string_view(compressed) : raw;
+namespace {
+
+// §5.1: the block header for `stored` followed by `stored`.
+std::string AssembleBlock(uint8_t kind, uint32_t dump_id, uint32_t seq, uint32_t rows,
+                          size_t raw_len, bool zstd, std::string_view stored) {
   BlockHeader h;
   h.kind = kind;
-  h.flags = use_zstd ? layout::kBlockFlagZstd : 0;
+  h.flags = zstd ? layout::kBlockFlagZstd : 0;
   h.dump_id = dump_id;
   h.seq = seq;
-  h.raw_len = static_cast<uint32_t>(raw.size());
+  h.raw_len = static_cast<uint32_t>(raw_len);
   h.stored_len = static_cast<uint32_t>(stored.size());
   h.rows = rows;
   h.payload_checksum = Checksum(stored);
@@ -150,6 +148,80 @@ Result<std::string> EncodeBlock(ZSTD_CCtx* cctx, uint8_t kind, uint32_t dump_id,
   EncodeBlockHeader(h, reinterpret_cast<uint8_t*>(out.data()));
   std::memcpy(out.data() + layout::kBlockHeaderSize, stored.data(), stored.size());
   return out;
+}
+
+}  // namespace
+
+Result<std::string> EncodeBlock(ZSTD_CCtx* cctx, uint8_t kind, uint32_t dump_id, uint32_t seq,
+                                uint32_t rows, std::string_view raw) {
+  std::string compressed;
+  bool use_zstd = false;
+  if (cctx != nullptr && !raw.empty()) {
+    ASSIGN_OR_RETURN(use_zstd, Compress(cctx, raw, &compressed));
+  }
+  return AssembleBlock(kind, dump_id, seq, rows, raw.size(), use_zstd,
+                       use_zstd ? std::string_view(compressed) : raw);
+}
+
+Result<std::string> EncodeTocBlock(ZSTD_CCtx* cctx, const std::vector<TocEntry>& toc) {
+  // First pass: the payload's length, which the frame header records (§5.2) and which must be
+  // known before the first byte is compressed. One entry at a time, like the second pass.
+  std::string piece;
+  uint64_t raw_len = 4;  // entry_count
+  for (const TocEntry& e : toc) {
+    piece.clear();
+    AppendTocEntry(&piece, e);
+    raw_len += piece.size();
+  }
+  if (raw_len > std::numeric_limits<uint32_t>::max()) {
+    return Status::InvalidArgument("the TOC exceeds 4 GiB");  // §13
+  }
+  if (cctx != nullptr) {
+    // Second pass: the entries go to zstd as they are encoded, under the same parameters as a
+    // one-shot compression of the whole payload, its content size pledged for the frame header.
+    size_t rc = ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
+    if (!ZSTD_isError(rc)) rc = ZSTD_CCtx_setPledgedSrcSize(cctx, raw_len);
+    if (ZSTD_isError(rc)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(rc));
+    std::string frame;
+    // Compresses `in`, or with ZSTD_e_end ends the frame. False once the frame is no shorter
+    // than the payload: then the payload is stored raw (§5.2), and compressing further is moot.
+    auto feed = [&](std::string_view in, ZSTD_EndDirective directive) -> Result<bool> {
+      ZSTD_inBuffer input{in.data(), in.size(), 0};
+      for (;;) {
+        const size_t used = frame.size();
+        frame.resize(used + ZSTD_CStreamOutSize());
+        ZSTD_outBuffer output{frame.data() + used, frame.size() - used, 0};
+        const size_t left = ZSTD_compressStream2(cctx, &output, &input, directive);
+        frame.resize(used + output.pos);
+        if (ZSTD_isError(left)) {
+          return Status::Internal(std::string("zstd compression failed: ") +
+                                  ZSTD_getErrorName(left));
+        }
+        if (frame.size() >= raw_len) return false;
+        const bool done = directive == ZSTD_e_end ? left == 0 : input.pos == input.size;
+        if (done) return true;
+      }
+    };
+    // Entries go to zstd in batches of about one zstd block: a call per entry took twice as
+    // long as compressing the whole payload at once.
+    constexpr size_t kBatch = 128 << 10;
+    piece.clear();
+    AppendU32(&piece, static_cast<uint32_t>(toc.size()));
+    bool shorter = true;
+    for (size_t i = 0; shorter && i < toc.size(); ++i) {
+      AppendTocEntry(&piece, toc[i]);
+      if (piece.size() >= kBatch) {
+        ASSIGN_OR_RETURN(shorter, feed(piece, ZSTD_e_continue));
+        piece.clear();
+      }
+    }
+    if (shorter) {
+      ASSIGN_OR_RETURN(shorter, feed(piece, ZSTD_e_end));
+    }
+    if (shorter) return AssembleBlock(layout::kKindToc, 0, 0, 0, raw_len, true, frame);
+  }
+  // Stored raw: the payload is the block.
+  return AssembleBlock(layout::kKindToc, 0, 0, 0, raw_len, false, EncodeToc(toc));
 }
 
 }  // namespace libdump::format::internal

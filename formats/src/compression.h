@@ -9,7 +9,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "libdump/format/archive.h"
 #include "libdump/status.h"
 
 namespace libdump::format::internal {
@@ -38,6 +40,15 @@ Status Decompress(std::string_view stored, uint32_t raw_len, std::string_view wh
 // when it is not null and compression shrinks the payload. `raw` must be below 4 GiB.
 Result<std::string> EncodeBlock(ZSTD_CCtx* cctx, uint8_t kind, uint32_t dump_id, uint32_t seq,
                                 uint32_t rows, std::string_view raw);
+
+// §5, §6.1: the TOC block of `toc`, holding the payload EncodeToc(toc) makes, compressed with
+// `cctx` when it is not null and compression shrinks it (else exactly EncodeBlock(nullptr,
+// kKindToc, 0, 0, 0, EncodeToc(toc))). With `cctx` the payload goes to zstd ~128 KiB of entries at
+// a time and is never held whole (on 10,000 tables it is about 13 MB, beside the TOC itself at
+// the writer's start; the frame is a tenth of that). The frame is zstd's streaming output: the
+// same content as a one-shot ZSTD_compress2, not always the same bytes. A payload of 4 GiB or
+// more is kInvalidArgument.
+Result<std::string> EncodeTocBlock(ZSTD_CCtx* cctx, const std::vector<TocEntry>& toc);
 
 }  // namespace libdump::format::internal
 

@@ -365,5 +365,84 @@ TEST(Tables, ForeignTypedAndInTablespace) {
             "SET default_tablespace = \"TS \"\"1\"\"\";\nX;\nSET default_tablespace = '';\n");
 }
 
+// Dump builds its TOC with BuildTocFreeingColumns, which frees the tables' columns (the largest
+// part of the catalog) once the entries made from them exist, before the builder's peak of
+// memory. It must make the very TOC BuildToc makes, from columns read after the release too:
+// a sequence owned by a column, column comments and privileges, copy statements, and a view in
+// a loop, created as a stub from its columns during loop repair.
+TEST(Tables, FreeingColumnsGivesTheSameToc) {
+  Catalog cat = WithSchema();
+  catalog::Table t = Table(20100, "events");
+  t.columns[0].default_expr = "nextval('\"Sch \"\"Ü\"\"\".events_id_seq'::regclass)";
+  t.columns[1].comment = "what happened";
+  t.columns[1].acl = "{bob=r/alice}";
+  catalog::Constraint check;
+  check.oid = 20101;
+  check.name = "id_positive";
+  check.type = 'c';
+  check.definition = "CHECK ((id > 0))";
+  t.constraints = {check};
+  catalog::Sequence seq;
+  seq.oid = 20110;
+  seq.schema = t.schema;
+  seq.name = "events_id_seq";
+  seq.owner = "alice";
+  seq.type = "integer";
+  seq.owned_by_table = t.oid;
+  seq.owned_by_column = 1;
+  catalog::Table ping = Table(20010, "ping", 'v'), pong = Table(20020, "pong", 'v');
+  ping.view_definition = " SELECT pong.id, pong.\"select\" FROM \"Sch \"\"Ü\"\"\".pong;";
+  pong.view_definition = " SELECT ping.id, ping.\"select\" FROM \"Sch \"\"Ü\"\"\".ping;";
+  cat.tables = {t, ping, pong};
+  cat.sequences = {seq};
+  cat.depends = {DependEdge{kClass, 20010, kClass, 20020, 'n'},
+                 DependEdge{kClass, 20020, kClass, 20010, 'n'},
+                 DependEdge{kClass, 20110, kClass, 20100, 'a'}};
+
+  const BuiltToc whole = Build(cat);
+  Catalog freed_cat = cat;
+  auto freed = BuildTocFreeingColumns(&freed_cat);
+  ASSERT_TRUE(freed.ok()) << freed.status().ToString();
+  ASSERT_EQ(freed->entries.size(), whole.entries.size());
+  for (size_t i = 0; i < whole.entries.size(); ++i) {
+    const format::TocEntry& a = whole.entries[i];
+    const format::TocEntry& b = freed->entries[i];
+    SCOPED_TRACE(a.kind + " " + a.name);
+    EXPECT_EQ(b.dump_id, a.dump_id);
+    EXPECT_EQ(b.kind, a.kind);
+    EXPECT_EQ(b.section, a.section);
+    EXPECT_EQ(b.schema, a.schema);
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.owner, a.owner);
+    EXPECT_EQ(b.create_sql, a.create_sql);
+    EXPECT_EQ(b.drop_sql, a.drop_sql);
+    EXPECT_EQ(b.deps, a.deps);
+    EXPECT_EQ(b.copy_sql, a.copy_sql);
+    EXPECT_EQ(b.owner_object, a.owner_object);
+  }
+  ASSERT_EQ(freed->data_jobs.size(), whole.data_jobs.size());
+  for (size_t i = 0; i < whole.data_jobs.size(); ++i) {
+    EXPECT_EQ(freed->data_jobs[i].copy_out_sql, whole.data_jobs[i].copy_out_sql);
+  }
+  // The case covers what it claims: the column comment, the ACL, OWNED BY and the stub.
+  EXPECT_GE(Find(whole, "COMMENT", "what happened"), 0);
+  EXPECT_GE(Find(whole, "ACL", "GRANT SELECT (\"select\")"), 0);
+  EXPECT_GE(Find(whole, "SEQUENCE OWNED BY", ".\"id\";"), 0);
+  EXPECT_GE(Find(whole, "VIEW", "NULL::integer AS \"id\""), 0);
+
+  // The table's columns are gone, the views' kept; names, OIDs and the rest are untouched.
+  ASSERT_EQ(freed_cat.tables.size(), 3u);
+  EXPECT_TRUE(freed_cat.tables[0].columns.empty());
+  EXPECT_EQ(freed_cat.tables[0].constraints.size(), 1u);
+  EXPECT_EQ(freed_cat.tables[1].columns.size(), 2u);
+  EXPECT_EQ(freed_cat.tables[2].columns.size(), 2u);
+  for (size_t i = 0; i < cat.tables.size(); ++i) {
+    EXPECT_EQ(freed_cat.tables[i].oid, cat.tables[i].oid);
+    EXPECT_EQ(freed_cat.tables[i].schema, cat.tables[i].schema);
+    EXPECT_EQ(freed_cat.tables[i].name, cat.tables[i].name);
+  }
+  EXPECT_EQ(cat.tables[0].columns.size(), 2u);  // BuildToc left its catalog whole
+}
+
 }  // namespace
 }  // namespace libdump::dump

@@ -344,6 +344,80 @@ TEST(CompressionTest, LargestBlockRoundTrips) {
   EXPECT_EQ((*data)[42], big);
 }
 
+// The writer compresses the TOC in batches of entries (EncodeTocBlock) rather than encoding the
+// whole payload first. The block must hold exactly the payload EncodeToc makes, whether it spans
+// many zstd blocks (the 10,000-table TOC is about 13 MB), fits in one, or does not compress and
+// is stored raw (then it is byte for byte the one-shot block). zstd's streaming output is a valid
+// frame of the same content, not necessarily the bytes of a one-shot ZSTD_compress2.
+TEST(CompressionTest, StreamedTocBlockHoldsTheTocPayload) {
+  std::vector<TocEntry> big;
+  for (uint32_t id = 1; id <= 20000; ++id) {
+    const std::string n = std::to_string(id);
+    TocEntry e = Ddl(id, id % 3 == 0 ? "INDEX" : "TABLE", "t_" + n);
+    e.schema = n.substr(n.size() - 1);
+    e.create_sql = "CREATE TABLE s.t_" + n + " (id integer NOT NULL, v" + std::string(id % 7, 'x') +
+                   " text); -- " + std::to_string(id * 2654435761u);
+    e.drop_sql = "DROP TABLE s.t_" + n + ";";
+    if (id > 1) e.deps = {id - 1, (id + 1) / 2};
+    big.push_back(std::move(e));
+  }
+  std::vector<TocEntry> noisy = {Ddl(1, "TABLE", "n")};
+  noisy[0].create_sql = NoiseBytes(300000, 11);  // zstd cannot shrink it
+  const std::vector<std::vector<TocEntry>> tocs = {{}, {Ddl(1, "TABLE", "t")}, big, noisy};
+  for (int level : {1, 3, 9}) {
+    auto cctx = internal::NewCCtx(level);
+    ASSERT_TRUE(cctx.ok());
+    for (size_t t = 0; t < tocs.size(); ++t) {
+      SCOPED_TRACE("level " + std::to_string(level) + ", TOC " + std::to_string(t));
+      const std::string payload = internal::EncodeToc(tocs[t]);
+      auto streamed = internal::EncodeTocBlock(cctx->get(), tocs[t]);
+      ASSERT_TRUE(streamed.ok()) << streamed.status().ToString();
+      ASSERT_GE(streamed->size(), layout::kBlockHeaderSize);
+      internal::BlockHeader h;
+      ASSERT_TRUE(internal::DecodeBlockHeader(internal::Bytes(*streamed), &h));
+      const std::string_view stored = std::string_view(*streamed).substr(layout::kBlockHeaderSize);
+      EXPECT_EQ(h.kind, layout::kKindToc);
+      EXPECT_EQ(h.raw_len, payload.size());
+      EXPECT_EQ(h.stored_len, stored.size());
+      EXPECT_EQ(h.payload_checksum, internal::Checksum(stored));
+      const bool zstd = (h.flags & layout::kBlockFlagZstd) != 0;
+      // Compressed exactly when the one-shot encoding compresses (§5.2: only when shorter).
+      auto one_shot = internal::EncodeBlock(cctx->get(), layout::kKindToc, 0, 0, 0, payload);
+      ASSERT_TRUE(one_shot.ok());
+      internal::BlockHeader one_shot_header;
+      ASSERT_TRUE(internal::DecodeBlockHeader(internal::Bytes(*one_shot), &one_shot_header));
+      EXPECT_EQ(h.flags, one_shot_header.flags);
+      if (zstd) {
+        EXPECT_LT(stored.size(), payload.size());
+        std::string raw;
+        ASSERT_TRUE(internal::Decompress(stored, h.raw_len, "TOC", &raw).ok());
+        EXPECT_TRUE(raw == payload);
+      } else {
+        EXPECT_TRUE(*streamed == *one_shot);
+      }
+      // Without compression, the one-shot block itself.
+      auto raw_block = internal::EncodeTocBlock(nullptr, tocs[t]);
+      auto raw_one_shot = internal::EncodeBlock(nullptr, layout::kKindToc, 0, 0, 0, payload);
+      ASSERT_TRUE(raw_block.ok() && raw_one_shot.ok());
+      EXPECT_TRUE(*raw_block == *raw_one_shot);
+    }
+  }
+  // The large TOC really is compressed, over many zstd blocks of 128 KiB; the small and the
+  // noisy ones are stored raw.
+  auto cctx = internal::NewCCtx(3);
+  ASSERT_TRUE(cctx.ok());
+  auto flags = [&](const std::vector<TocEntry>& toc) {
+    auto block = internal::EncodeTocBlock(cctx->get(), toc);
+    internal::BlockHeader h;
+    EXPECT_TRUE(block.ok() && internal::DecodeBlockHeader(internal::Bytes(*block), &h));
+    EXPECT_TRUE(h.flags != layout::kBlockFlagZstd || h.raw_len > (1u << 20));
+    return h.flags;
+  };
+  EXPECT_EQ(flags(big), layout::kBlockFlagZstd);
+  EXPECT_EQ(flags(noisy), 0);
+  EXPECT_EQ(flags({}), 0);
+}
+
 // --- writer contract -------------------------------------------------------------------------
 
 TEST(WriterTest, RejectsBadOptionsAndToc) {

@@ -346,6 +346,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
     by_oid[t.oid] = cat->tables.size();
     cat->tables.push_back(std::move(t));
   }
+  r = pg::PgResult();  // parsed: not kept beside the columns' result (5 MB on 10,000 tables)
   const std::string in_tables = "c.relkind IN ('r', 'v', 'p', 'm', 'f') AND " + rel_filter;
 
   // Parents (inheritance and partitioning) in declaration order.
@@ -366,42 +367,46 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
   // (the 12-13 path reads none); attstattarget is NULL for "default" from 17, -1 before.
   const char* compression = conn.server_version() >= 140000 ? "a.attcompression" : "''";
   {
-    ASSIGN_OR_RETURN(
-        pg::PgResult a,
-        conn.Query(std::string("SELECT a.attrelid, a.attnum, a.attname, "
-                               "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-                               "pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' "
-                               "THEN 0 ELSE d.adrelid END), a.attidentity, "
-                               "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
-                   CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
-                   ", ds.description, a.attacl, "
-                   "a.attislocal, COALESCE(a.attstattarget::pg_catalog.int4, -1), "
-                   "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, " +
-                   std::string(compression) +
-                   // pg_attver=N: an option PostgreSQL 15.20 keeps on columns itself; pg_dump 15.20
-                   // leaves it out (and a view's column refuses it in ALTER ... SET).
-                   ", pg_catalog.array_to_string(ARRAY(SELECT o FROM pg_catalog.unnest("
-                   "a.attoptions) o WHERE o OPERATOR(pg_catalog.!~~) 'pg\\_attver=%'), E'\\n'), " +
-                   GenericOptionsExpr("a.attfdwoptions") +
-                   " FROM pg_catalog.pg_attribute a "
-                   "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                   "LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-                   "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND "
-                   "d.adnum = a.attnum "
-                   "LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND "
-                   "ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
-                   "ds.objsubid = a.attnum "
-                   "WHERE a.attnum > 0 AND " +
-                   in_tables + " ORDER BY a.attrelid, a.attnum"));
-    for (int i = 0; i < a.rows(); ++i) {
+    const std::string columns_sql =
+        std::string(
+            "SELECT a.attrelid, a.attnum, a.attname, "
+            "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' "
+            "THEN 0 ELSE d.adrelid END), a.attidentity, "
+            "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
+        CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
+        ", ds.description, a.attacl, "
+        "a.attislocal, COALESCE(a.attstattarget::pg_catalog.int4, -1), "
+        "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, " +
+        std::string(compression) +
+        // pg_attver=N: an option PostgreSQL 15.20 keeps on columns itself; pg_dump 15.20
+        // leaves it out (and a view's column refuses it in ALTER ... SET).
+        ", pg_catalog.array_to_string(ARRAY(SELECT o FROM pg_catalog.unnest("
+        "a.attoptions) o WHERE o OPERATOR(pg_catalog.!~~) 'pg\\_attver=%'), E'\\n'), " +
+        GenericOptionsExpr("a.attfdwoptions") +
+        " FROM pg_catalog.pg_attribute a "
+        "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+        "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND "
+        "d.adnum = a.attnum "
+        "LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND "
+        "ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
+        "ds.objsubid = a.attnum "
+        "WHERE a.attnum > 0 AND " +
+        in_tables + " ORDER BY a.attrelid, a.attnum";
+    // The largest result of the catalog (on 10,000 tables, 21 MB as one PGresult, beside the
+    // catalog being built): read a row at a time. The rows come by table; a table's columns lose
+    // their spare capacity when the next table's rows begin.
+    Table* previous = nullptr;
+    RETURN_IF_ERROR(conn.QueryRows(columns_sql, [&](const pg::PgResult& a) -> Status {
+      const int i = 0;  // the row at hand
       auto it = by_oid.find(GetOid(a, i, 0));
-      if (it == by_oid.end()) continue;
+      if (it == by_oid.end()) return Status::Ok();
       Table& t = cat->tables[it->second];
-      if (t.columns.empty()) {  // its first column: the rows are ordered by table
-        int end = i + 1;
-        while (end < a.rows() && a.Get(end, 0) == a.Get(i, 0)) ++end;
-        t.columns.reserve(static_cast<size_t>(end - i));
+      if (previous != &t) {
+        if (previous != nullptr) previous->columns.shrink_to_fit();
+        previous = &t;
       }
       Column col;
       col.attnum = static_cast<int>(a.GetInt(i, 1));
@@ -424,7 +429,9 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat) {
       if (col.options && col.options->empty()) col.options.reset();
       col.fdw_options = OptString(a, i, 18);
       t.columns.push_back(std::move(col));
-    }
+      return Status::Ok();
+    }));
+    if (previous != nullptr) previous->columns.shrink_to_fit();
   }
   // Constraints of tables (not of domains).
   {

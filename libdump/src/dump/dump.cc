@@ -109,7 +109,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     }
     dump::BuildOptions build;
     build.chunk_bytes = options.split_bytes;
-    ASSIGN_OR_RETURN(toc, dump::BuildToc(cat, build));
+    ASSIGN_OR_RETURN(toc, dump::BuildTocFreeingColumns(&cat, build));
     dump::FilterToc(selection, options, cat, &toc);
     if (options.copy_format == DumpOptions::CopyFormat::kBinary) {
       RETURN_IF_ERROR(dump::UseBinaryCopy(*leader, &toc));

@@ -31,6 +31,14 @@ struct BuildOptions {
 
 Result<BuiltToc> BuildToc(const catalog::Catalog& catalog, const BuildOptions& options = {});
 
+// BuildToc, for a caller that needs the catalog's names afterwards but not its columns (Dump):
+// every table's columns are freed as soon as the entries made from them exist, before the
+// post-data entries, the loop repair and the sort, where the dump's memory peaks (on 10,000
+// tables the columns are 7 MB of it). A view keeps its columns: a view in a dependency loop is
+// first created as a stub made from them. Nothing else in `catalog` changes. Same TOC as BuildToc.
+Result<BuiltToc> BuildTocFreeingColumns(catalog::Catalog* catalog,
+                                        const BuildOptions& options = {});
+
 }  // namespace libdump::dump
 
 #endif  // LIBDUMP_SRC_DUMP_TOC_BUILDER_H_

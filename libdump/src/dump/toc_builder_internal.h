@@ -50,8 +50,11 @@ inline constexpr catalog::Oid kAm = 2601;
 
 class TocBuilder {
  public:
-  TocBuilder(const catalog::Catalog& cat, const BuildOptions& options)
-      : cat_(cat), options_(options) {}
+  // With `columns_to_free` (the catalog `cat` is), Build() frees the tables' columns once their
+  // entries exist (BuildTocFreeingColumns).
+  TocBuilder(const catalog::Catalog& cat, const BuildOptions& options,
+             catalog::Catalog* columns_to_free = nullptr)
+      : cat_(cat), options_(options), columns_to_free_(columns_to_free) {}
   Result<BuiltToc> Build();
 
   // --- shared helpers -------------------------------------------------------------------------
@@ -110,9 +113,11 @@ class TocBuilder {
   void RepairLoops();  // toc_loops.cc
   void OrderMaterializedViewRefreshes();
   void PostponeForPostData();
+  void FreeColumns();
 
   const catalog::Catalog& cat_;
   const BuildOptions options_;
+  catalog::Catalog* const columns_to_free_;
   BuiltToc out_;
   std::unordered_map<std::string, uint32_t> schema_ids_;
   std::map<std::pair<catalog::Oid, catalog::Oid>, uint32_t> registry_;

@@ -142,6 +142,7 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
         Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {table_id});
     format::TocEntry& de = Entry(data_id);
     de.copy_sql = ddl::CopyInSql(t);
+    de.copy_sql.shrink_to_fit();  // as Add() does for the entry's other SQL
     de.size_estimate = t.size_bytes / chunks;
     de.catalog_oid = t.oid;
     std::string copy_out;
@@ -155,6 +156,7 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
       label +=
           " (pages " + std::to_string(first) + "-" + (end ? std::to_string(end - 1) : "") + ")";
     }
+    copy_out.shrink_to_fit();
     out_.data_jobs.push_back({data_id, std::move(copy_out), label, de.size_estimate});
   }
 }

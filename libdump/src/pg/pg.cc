@@ -267,6 +267,38 @@ Result<PgResult> PgConn::Query(std::string_view sql) {
   return owned;
 }
 
+Status PgConn::QueryRows(std::string_view sql,
+                         const std::function<Status(const PgResult& row)>& on_row) {
+  std::string s(sql);
+  if (PQsendQuery(conn_, s.c_str()) == 0) return ConnectionError("sending a query");
+  // Fails only when not called right after sending, which cannot happen here.
+  const bool single_row = PQsetSingleRowMode(conn_) != 0;
+  Status callback_status;
+  Status final_status;
+  bool completed = false;
+  // A PGRES_SINGLE_TUPLE result per row, then a PGRES_TUPLES_OK with none (or an error result,
+  // perhaps after some rows); libpq ends the sequence with a null. Every result is read, even
+  // after an error, so that the connection is left ready for the next statement.
+  while (pg_result* res = PQgetResult(conn_)) {
+    PgResult row(res);
+    const ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_SINGLE_TUPLE) {
+      if (callback_status.ok()) callback_status = on_row(row);
+    } else if (st == PGRES_TUPLES_OK && single_row) {
+      completed = true;
+    } else if (final_status.ok()) {
+      final_status = ResultStatus(res, sql);
+      if (final_status.ok()) {
+        final_status = Status::Internal("query returned no rows result: " + Abbreviate(sql));
+      }
+    }
+  }
+  if (!callback_status.ok()) return callback_status;
+  if (!final_status.ok()) return final_status;
+  if (!completed) return ConnectionError("reading query results");
+  return Status::Ok();
+}
+
 Status PgConn::CopyOut(std::string_view copy_sql,
                        const std::function<Status(std::string_view)>& on_row) {
   std::string s(copy_sql);

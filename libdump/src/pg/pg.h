@@ -64,6 +64,11 @@ class PgConn {
   Status Command(std::string_view sql);
   // Runs one query and returns its rows.
   Result<PgResult> Query(std::string_view sql);
+  // Runs one query and calls `on_row` for each row as it arrives (libpq single-row mode): `row`
+  // holds that row only (row 0) and is freed after the call, so a large result is never held
+  // whole beside what is made of it. Stops calling after the first error `on_row` returns, reads
+  // the rest of the result, and returns that error.
+  Status QueryRows(std::string_view sql, const std::function<Status(const PgResult& row)>& on_row);
 
   // COPY ... TO STDOUT: calls `on_row` for every row (one COPY text line with its newline).
   // Stops early when `on_row` returns an error, and returns that error.

@@ -1,9 +1,12 @@
 #include "sort/sort.h"
 
+#include <algorithm>
+#include <limits>
+#include <optional>
 #include <queue>
 #include <string>
 #include <tuple>
-#include <unordered_map>
+#include <utility>
 
 namespace libdump::sort {
 
@@ -85,21 +88,43 @@ int KindPriority(std::string_view kind) {
 }
 
 Status SortToc(std::vector<format::TocEntry>* entries) {
+  // The sort runs at the dump's peak of memory (the catalog and the whole TOC are alive), so its
+  // own tables are flat arrays of 32-bit indexes: no node per entry or per edge.
   const size_t n = entries->size();
-  std::unordered_map<uint32_t, size_t> index_of;
-  for (size_t i = 0; i < n; ++i) index_of[(*entries)[i].dump_id] = i;
+  if (n > std::numeric_limits<uint32_t>::max()) return Status::Internal("TOC too large to sort");
+  // (dump id, index) by dump id; an id given twice means its last entry.
+  std::vector<std::pair<uint32_t, uint32_t>> by_id(n);
+  for (size_t i = 0; i < n; ++i) by_id[i] = {(*entries)[i].dump_id, static_cast<uint32_t>(i)};
+  std::sort(by_id.begin(), by_id.end());
+  auto index_of = [&](uint32_t id) -> std::optional<uint32_t> {
+    auto it = std::upper_bound(by_id.begin(), by_id.end(),
+                               std::make_pair(id, std::numeric_limits<uint32_t>::max()));
+    if (it == by_id.begin() || (it - 1)->first != id) return std::nullopt;
+    return (it - 1)->second;
+  };
 
-  std::vector<std::vector<size_t>> dependents(n);
-  std::vector<size_t> waiting(n, 0);
+  // Each entry's dependents, by entry: those of entry i are dependents[first[i]..first[i + 1]).
+  std::vector<uint32_t> waiting(n, 0);
+  std::vector<uint32_t> first(n + 1, 0);
   for (size_t i = 0; i < n; ++i) {
     for (uint32_t dep : (*entries)[i].deps) {
-      auto it = index_of.find(dep);
-      if (it == index_of.end()) {
+      const std::optional<uint32_t> d = index_of(dep);
+      if (!d) {
         return Status::Corruption("entry " + std::to_string((*entries)[i].dump_id) +
                                   " depends on unknown entry " + std::to_string(dep));
       }
-      dependents[it->second].push_back(i);
+      ++first[*d + 1];
       ++waiting[i];
+    }
+  }
+  for (size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<uint32_t> dependents(first[n]);
+  {
+    std::vector<uint32_t> next(first.begin(), first.end() - 1);
+    for (size_t i = 0; i < n; ++i) {
+      for (uint32_t dep : (*entries)[i].deps) {
+        dependents[next[*index_of(dep)]++] = static_cast<uint32_t>(i);
+      }
     }
   }
   // A comment (or security label) sorts with the object it is on (its first dependency): same
@@ -111,7 +136,7 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
     priority[i] = KindPriority(e.kind);
     anchor[i] = e.dump_id;
     if ((e.kind == "COMMENT" || e.kind == "SECURITY LABEL") && !e.deps.empty()) {
-      const auto& target = (*entries)[index_of[e.deps.front()]];
+      const auto& target = (*entries)[*index_of(e.deps.front())];
       priority[i] = KindPriority(target.kind);
       anchor[i] = target.dump_id;
     }
@@ -132,8 +157,8 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
     size_t i = ready.top();
     ready.pop();
     order.push_back(i);
-    for (size_t d : dependents[i]) {
-      if (--waiting[d] == 0) ready.push(d);
+    for (uint32_t k = first[i]; k < first[i + 1]; ++k) {
+      if (--waiting[dependents[k]] == 0) ready.push(dependents[k]);
     }
   }
   if (order.size() != n) {
