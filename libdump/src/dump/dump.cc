@@ -4,6 +4,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "catalog/reader.h"
@@ -61,6 +62,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
                    pg::PgConn::Connect(conn_opts, kDumpSessionSql));
   // Declared before the watcher, so the watcher stops before any connection is closed.
   std::vector<std::unique_ptr<pg::PgConn>> conns;
+  std::unique_ptr<pg::PgConn> helper;  // the first worker's connection, opened early (below)
   group.Add(leader.get());
   pg::CancelWatcher watcher(cancel, &group);
   events.Verbose("connected to server " + leader->ParameterStatus("server_version"));
@@ -87,8 +89,39 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     RETURN_IF_ERROR(
         leader->Command("SET TRANSACTION SNAPSHOT " + pg::QuoteLiteral(options.snapshot)));
   }
+
+  // Worker connections: each imports the leader's snapshot before its first query.
+  ConnectionOptions worker_opts = conn_opts;
+  worker_opts.password = leader->password();
+  worker_opts.password_policy = PasswordPolicy::kNever;
+  // The snapshot import must be the first statement of its transaction, so it is sent apart
+  // from the session settings (a multi-statement string is one implicit transaction).
+  const std::string worker_session = std::string(kDumpSessionSql) + SetEncodingSql(encoding);
+  const std::string import_snapshot =
+      "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
+      pg::QuoteLiteral(snapshot);
+  // With --jobs 2 or more, the first worker's connection is opened now, from a thread while the
+  // leader locks the tables, and helps read the catalog (catalog::ReadCatalog) before it copies
+  // data: the server reads the catalog on two cores, and the dump still uses at most jobs + 1
+  // connections.
+  Status helper_status;
+  std::jthread helper_thread;
+  if (options.jobs >= 2) {
+    helper_thread = std::jthread([&] {
+      auto c = pg::PgConn::Connect(worker_opts, worker_session);
+      if (!c.ok()) {
+        helper_status = c.status();
+        return;
+      }
+      helper_status = (*c)->Command(import_snapshot);
+      helper = std::move(*c);
+    });
+  }
   ASSIGN_OR_RETURN(dump::Selection selection, dump::ResolveSelection(*leader, options));
   RETURN_IF_ERROR(dump::LockSelectedTables(*leader, selection, options.lock_wait_timeout));
+  if (helper_thread.joinable()) helper_thread.join();
+  RETURN_IF_ERROR(helper_status);
+  if (helper) group.Add(helper.get());
   if (cancel && cancel->cancelled()) return Status::Cancelled("dump cancelled");
 
   format::ArchiveHeader header;
@@ -96,7 +129,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   {
     // The catalog model is only needed to build the TOC; it is freed before the TOC is encoded
     // (on 10,000 tables each is tens of MB, and the dump's peak memory is where they meet).
-    ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader));
+    ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader, helper.get()));
     dump::PruneCatalog(selection, options, &cat);
     // Sequence values are data (SEQUENCE SET): not read when no data is dumped.
     if (options.content != DumpOptions::Content::kSchemaOnly &&
@@ -134,20 +167,15 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   const size_t entry_count = toc.entries.size();
   std::vector<format::TocEntry>().swap(toc.entries);
 
-  // Worker connections: each imports the leader's snapshot before its first query.
   const int workers =
       std::max(1, std::min<int>(options.jobs, static_cast<int>(toc.data_jobs.size())));
-  ConnectionOptions worker_opts = conn_opts;
-  worker_opts.password = leader->password();
-  worker_opts.password_policy = PasswordPolicy::kNever;
-  // The snapshot import must be the first statement of its transaction, so it is sent apart
-  // from the session settings (a multi-statement string is one implicit transaction).
-  const std::string worker_session = std::string(kDumpSessionSql) + SetEncodingSql(encoding);
-  const std::string import_snapshot =
-      "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
-      pg::QuoteLiteral(snapshot);
+  if (helper && toc.data_jobs.empty()) {
+    group.Remove(helper.get());
+    helper.reset();
+  }
+  if (helper) conns.push_back(std::move(helper));
   if (!toc.data_jobs.empty()) {
-    for (int w = 0; w < workers; ++w) {
+    for (int w = static_cast<int>(conns.size()); w < workers; ++w) {
       ASSIGN_OR_RETURN(auto c, pg::PgConn::Connect(worker_opts, worker_session));
       group.Add(c.get());
       conns.push_back(std::move(c));
