@@ -118,6 +118,12 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
         return;
       }
       helper_status = (*c)->Command(import_snapshot);
+      // Like the leader's (LockSelectedTables), the helper's catalog queries may wait for a lock
+      // (pg_table_size of a table the dump leaves out): --lock-wait-timeout bounds that wait.
+      if (helper_status.ok() && !options.lock_wait_timeout.empty()) {
+        helper_status =
+            (*c)->Command("SET lock_timeout = " + pg::QuoteLiteral(options.lock_wait_timeout));
+      }
       helper = std::move(*c);
     });
   }
@@ -142,6 +148,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     }
     if (!options.lock_wait_timeout.empty()) {
       RETURN_IF_ERROR(leader->Command("SET lock_timeout = 0"));
+      if (helper) RETURN_IF_ERROR(helper->Command("SET lock_timeout = 0"));
     }
     dump::BuildOptions build;
     build.chunk_bytes = options.split_bytes;
