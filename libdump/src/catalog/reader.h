@@ -13,8 +13,8 @@ namespace libdump::catalog {
 // Reads every user object of the connected database. The connection must already be inside the
 // dump's REPEATABLE READ transaction with search_path set to '' (so that every name the server
 // deparses is schema-qualified). `helper`, when not null, is a second connection in the same
-// state that has imported the snapshot of `conn`'s transaction: some queries run on it, from a
-// thread of their own, while `conn` runs the others (the catalog read takes less time when the
+// state that has imported the snapshot of `conn`'s transaction: some queries run on it while
+// `conn` runs the others, driven from a second thread (the catalog read takes less time when the
 // server has a core to spare). Both connections are free again when ReadCatalog returns.
 Result<Catalog> ReadCatalog(pg::PgConn& conn, pg::PgConn* helper = nullptr);
 
