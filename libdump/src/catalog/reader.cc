@@ -47,6 +47,16 @@ std::string TablespaceExpr(const std::string& oid_expr) {
          oid_expr + ") END";
 }
 
+// SQL that is true for a relation (pg_class c, pg_namespace n) of the user's: in a user schema,
+// and, when any relation is a member of an extension, not one of those. The check is left out
+// when none is (the usual case): an anti-join with pg_depend in each of the relation queries
+// took a tenth of their time on 10,000 tables.
+std::string UserRelationFilter(bool extension_relations) {
+  std::string filter = kUserNamespace;
+  if (extension_relations) filter += " AND " + NotExtensionMember("pg_class", "c.oid");
+  return filter;
+}
+
 // For a column or attribute type: the type to depend on (an array's element type).
 constexpr const char* kDepTypeExpr =
     "CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN t.typelem ELSE t.oid END";
@@ -345,8 +355,8 @@ Status ReadColumns(pg::PgConn& conn, Catalog* cat, const std::unordered_map<Oid,
 // Tables, views, materialized views, foreign and partitioned tables. Sets `by_oid` (each one's
 // index in cat->tables) and `in_tables` (the SQL condition on pg_class c and pg_namespace n that
 // selects them) for the queries of their parts (ReadColumns, ReadRelationParts).
-Status ReadRelations(pg::PgConn& conn, Catalog* cat, std::unordered_map<Oid, size_t>& by_oid,
-                     std::string& in_tables) {
+Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
+                     std::unordered_map<Oid, size_t>& by_oid, std::string& in_tables) {
   // A column default cannot refer to a column (only a generated column's expression can), so it
   // is deparsed without its table: with the table, pg_get_expr opens it to name its columns,
   // which built a relation cache entry per table and took a third of the columns query on
@@ -361,8 +371,7 @@ Status ReadRelations(pg::PgConn& conn, Catalog* cat, std::unordered_map<Oid, siz
   // analyzed has relpages 0 whatever its size, so tables with relpages 0 (those and the empty
   // ones) are measured. A stale relpages only shifts the chunk boundaries: the last chunk of a
   // split table has no upper bound, so no row is missed.
-  const std::string rel_filter =
-      std::string(kUserNamespace) + " AND " + NotExtensionMember("pg_class", "c.oid");
+  const std::string rel_filter = UserRelationFilter(extension_relations);
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT c.oid, n.nspname, c.relname, c.relkind, "
@@ -593,7 +602,7 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
   return Status::Ok();
 }
 
-Status ReadSequences(pg::PgConn& conn, Catalog* cat) {
+Status ReadSequences(pg::PgConn& conn, bool extension_relations, Catalog* cat) {
   // pg_sequence exists from PostgreSQL 10; this path serves 10 and later.
   ASSIGN_OR_RETURN(
       pg::PgResult r,
@@ -609,8 +618,7 @@ Status ReadSequences(pg::PgConn& conn, Catalog* cat) {
                       "'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid AND "
                       "d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
                       "d.deptype IN ('a', 'i') WHERE ") +
-          kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
-          " ORDER BY n.nspname, c.relname"));
+          UserRelationFilter(extension_relations) + " ORDER BY n.nspname, c.relname"));
   for (int i = 0; i < r.rows(); ++i) {
     Sequence s;
     s.oid = GetOid(r, i, 0);
@@ -712,16 +720,22 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn, pg::PgConn* helper) {
     return Status::Unsupported("catalog queries serve PostgreSQL 12 and later; server is " +
                                cat.server_version_string);
   }
-  ASSIGN_OR_RETURN(pg::PgResult enc, conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) "
-                                                "FROM pg_catalog.pg_database d "
-                                                "WHERE d.datname = pg_catalog.current_database()"));
+  // With the encoding: whether any relation is a member of an extension (UserRelationFilter).
+  ASSIGN_OR_RETURN(
+      pg::PgResult enc,
+      conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding), EXISTS (SELECT 1 FROM "
+                 "pg_catalog.pg_depend x WHERE x.classid = "
+                 "'pg_catalog.pg_class'::pg_catalog.regclass AND x.deptype = 'e') "
+                 "FROM pg_catalog.pg_database d "
+                 "WHERE d.datname = pg_catalog.current_database()"));
+  const bool extension_relations = enc.rows() != 1 || enc.GetBool(0, 1);
   if (enc.rows() == 1) cat.encoding = enc.GetString(0, 0);
   cat.tid_range_scans = cat.server_version >= 140000;
   RETURN_IF_ERROR(ReadSchemas(conn, &cat));
   RETURN_IF_ERROR(ReadTypes(conn, &cat));
   std::unordered_map<Oid, size_t> by_oid;
   std::string in_tables;
-  RETURN_IF_ERROR(ReadRelations(conn, &cat, by_oid, in_tables));
+  RETURN_IF_ERROR(ReadRelations(conn, extension_relations, &cat, by_oid, in_tables));
   // The rest in two shares of about the same server time (on 10,000 tables): the relations'
   // parts but their columns (constraints and indexes take the longest to deparse) on `conn`;
   // columns, dependencies, security labels, sequences and every other kind on the helper. The
@@ -733,7 +747,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn, pg::PgConn* helper) {
     RETURN_IF_ERROR(ReadColumns(c, &cat, by_oid, in_tables));
     RETURN_IF_ERROR(ReadDepends(c, &cat));
     RETURN_IF_ERROR(ReadSecurityLabels(c, &cat));
-    RETURN_IF_ERROR(ReadSequences(c, &cat));
+    RETURN_IF_ERROR(ReadSequences(c, extension_relations, &cat));
     RETURN_IF_ERROR(ReadCodeObjects(c, &cat));
     RETURN_IF_ERROR(ReadMiscObjects(c, &cat));
     return ReadDatabase(c, &cat);
