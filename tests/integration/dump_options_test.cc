@@ -561,6 +561,34 @@ TEST(DumpOptions, LockWaitTimeoutNamesTheTable) {
   EXPECT_TRUE(DumpTo(src, dir.File("z.ndump"), {"--lock-wait-timeout", "1s"}));
 }
 
+// With -j 2 the first worker's connection reads part of the catalog (the columns, whose
+// generated expressions are deparsed with their table opened): --lock-wait-timeout bounds its
+// waits too, so that a table locked by another session and left out fails the dump in time
+// instead of hanging it.
+TEST(DumpOptions, LockWaitTimeoutBoundsTheCatalogHelper) {
+  const std::string src = Cluster().CreateDatabase("lwhelper");
+  ASSERT_TRUE(Cluster().Psql(src,
+                             "CREATE TABLE kept (id int PRIMARY KEY); "
+                             "CREATE TABLE busy (a int, b int GENERATED ALWAYS AS (a * 2) STORED); "
+                             "INSERT INTO busy (a) VALUES (1); VACUUM busy;"));
+  PgConnPtr holder = Cluster().Connect(src);
+  ASSERT_TRUE(holder);
+  PGresult* r = PQexec(holder.get(), "BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
+  PQclear(r);
+  ScopedTempDir dir;
+  RunOptions limit;
+  limit.timeout_seconds = 60;
+  CommandResult res = Ndump({"-d", Cluster().ConnInfo(src), "-f", dir.File("x.ndump"), "-j", "2",
+                             "--lock-wait-timeout", "300ms", "-T", "busy"},
+                            limit);
+  EXPECT_FALSE(res.timed_out);
+  EXPECT_TRUE(IsToolError(res, "ndump", kExitError, {"lock timeout"}));
+  EXPECT_TRUE(dir.List().empty());
+  PQclear(PQexec(holder.get(), "COMMIT"));
+  EXPECT_TRUE(DumpTo(src, dir.File("y.ndump"), {"-j", "2", "--lock-wait-timeout", "1s"}));
+}
+
 TEST(DumpOptions, SerializableDeferrableAndNoSyncRoundTrip) {
   const std::string src = SelectionDatabase();
   ScopedTempDir dir;

@@ -63,6 +63,29 @@ TEST(Errors, DumpOfADatabaseThatDoesNotExist) {
   EXPECT_TRUE(dir.List().empty());
 }
 
+// --- ndump: privileges ------------------------------------------------------------------------
+
+// Reading a sequence's value needs SELECT on it, as for pg_dump. pg_sequence_last_value, which
+// reads the values of the sequences already called in one query, accepts USAGE alone: it is
+// asked only where SELECT is granted, and the dump still fails here.
+TEST(Errors, DumpOfASequenceWithUsageOnly) {
+  const std::string db = SmallDatabase();
+  const std::string role = "usage_" + db;
+  ASSERT_TRUE(Cluster().Psql(db, "CREATE ROLE \"" + role +
+                                     "\" LOGIN; CREATE SEQUENCE counter; "
+                                     "SELECT nextval('counter'); GRANT SELECT ON t TO \"" +
+                                     role + "\"; GRANT USAGE ON SEQUENCE counter TO \"" + role +
+                                     "\""));
+  for (const char* jobs : {"1", "2"}) {
+    ScopedTempDir dir;
+    CommandResult r = Ndump(
+        {"-d", Cluster().ConnInfo(db) + " user=" + role, "-j", jobs, "-f", dir.File("out.ndump")});
+    EXPECT_TRUE(IsToolError(r, "ndump", kExitError, {"permission denied"})) << "-j " << jobs;
+    EXPECT_TRUE(dir.List().empty());
+  }
+  EXPECT_TRUE(Cluster().Psql(db, "DROP OWNED BY \"" + role + "\"; DROP ROLE \"" + role + "\""));
+}
+
 // --- ndump: output problems -------------------------------------------------------------------
 
 TEST(Errors, DumpIntoADirectoryThatDoesNotExist) {

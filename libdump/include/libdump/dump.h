@@ -32,7 +32,8 @@ namespace libdump {
 struct DumpOptions {
   ConnectionOptions connection;
   // Worker connections (and threads) that copy table data, >= 1 (else kInvalidArgument). Capped
-  // at the number of data entries. The server sees jobs + 1 connections at most.
+  // at the number of data entries. The server sees jobs + 1 connections at most. With 2 or more,
+  // the first worker's connection also reads half of the catalog, with the leader's.
   int jobs = 1;
   // zstd level 1..22 for data blocks and the TOC (outside that range: kInvalidArgument); 0 or less
   // stores blocks uncompressed. 3 is a good default; levels above 19 are slow.
@@ -154,8 +155,9 @@ struct DumpSummary {
 // Dumps the database named by options.connection into `sink` and commits the sink on success.
 //
 // Blocks the calling thread until the dump is complete, failed, or cancelled. The threads it
-// starts (min(jobs, data entries) workers, plus one cancel watcher when `cancel` is not null) and
-// every connection it opens are gone when it returns, whatever the outcome.
+// starts (min(jobs, data entries) workers, plus one cancel watcher when `cancel` is not null, and
+// with jobs >= 2 one more while the catalog is read) and every connection it opens are gone when
+// it returns, whatever the outcome.
 //
 // `sink` (required), `observer` and `cancel` (both may be null) are borrowed: the caller owns them
 // and they must outlive the call. The sink's methods are called from the calling thread and from
