@@ -21,6 +21,13 @@ inline std::string RestoreSessionSql(const std::string& encoding) {
          "SELECT pg_catalog.set_config('search_path', '', false);";
 }
 
+// An entry as messages name it: `KIND schema.name`.
+inline std::string Describe(const format::TocEntry& e) {
+  std::string s = e.kind + " ";
+  if (!e.schema.empty()) s += e.schema + ".";
+  return s + e.name;
+}
+
 // Whether a TABLE DATA entry's COPY statement reads COPY's binary format (ndump
 // --copy-format binary writes " FROM stdin WITH (FORMAT binary);").
 inline bool IsBinaryCopy(const std::string& copy_sql) {

@@ -32,12 +32,6 @@ namespace {
 using format::Section;
 using format::TocEntry;
 
-std::string Describe(const TocEntry& e) {
-  std::string s = e.kind + " ";
-  if (!e.schema.empty()) s += e.schema + ".";
-  return s + e.name;
-}
-
 // --- Pass 2 from a pipe (docs/architecture.md, "Restore from a pipe") -------------------------
 //
 // The calling thread (the dispatcher) reads the archive once, in order, with NextBlock, and hands
@@ -628,11 +622,8 @@ constexpr uint64_t kFreezeMinBytes = 8ull << 20;
 // hint bits. "" when copy_sql does not end as ndump writes it.
 std::string FreezeCopySql(const std::string& copy_sql) {
   static constexpr std::string_view kTail = " FROM stdin;";
-  static constexpr std::string_view kBinaryTail = " FROM stdin WITH (FORMAT binary);";
   const std::string_view sql(copy_sql);
-  if (sql.ends_with(kBinaryTail)) {
-    return std::string(sql.substr(0, sql.size() - 2)) + ", FREEZE);";
-  }
+  if (IsBinaryCopy(copy_sql)) return std::string(sql.substr(0, sql.size() - 2)) + ", FREEZE);";
   if (!sql.ends_with(kTail)) return "";
   return std::string(sql.substr(0, sql.size() - 1)) + " WITH (FREEZE);";
 }
@@ -1019,12 +1010,10 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       // so does every post-data entry.
       for (size_t i = 1; i < pre.size(); ++i) tasks[pre_pos[i]].deps.push_back(pre_pos[i - 1]);
       std::unordered_map<uint32_t, size_t> last_pre;  // table dump id -> index into pre
-      std::unordered_set<uint32_t> data_tables;
-      for (const TocEntry* e : data) data_tables.insert(e->deps.begin(), e->deps.end());
       for (size_t i = 0; i < pre.size(); ++i) {
-        if (data_tables.count(pre[i]->dump_id) != 0) last_pre[pre[i]->dump_id] = i;
+        if (data_of_table.count(pre[i]->dump_id) != 0) last_pre[pre[i]->dump_id] = i;
         for (uint32_t d : pre[i]->deps) {
-          if (data_tables.count(d) != 0) last_pre[d] = i;
+          if (data_of_table.count(d) != 0) last_pre[d] = i;
         }
       }
       for (size_t i = 0; i < data.size(); ++i) {

@@ -81,7 +81,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
   for (const TocEntry* e : plan.entries) {
     if (e->has_data() && IsBinaryCopy(e->copy_sql)) {
       return Status::InvalidArgument(
-          e->kind + " " + (e->schema.empty() ? "" : e->schema + ".") + e->name +
+          Describe(*e) +
           " holds its rows in COPY's binary format (ndump --copy-format binary), which a psql "
           "script cannot carry; restore it with -d, or leave that data out (-s, or -t/-L to choose "
           "other tables)");
