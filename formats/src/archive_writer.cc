@@ -154,13 +154,18 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
     if (static_cast<uint8_t>(e.section) > static_cast<uint8_t>(Section::kPostData)) {
       return Status::InvalidArgument(EntryLabel(e.dump_id) + ": invalid section");
     }
+    if (e.index_sql.empty() != e.attach_sql.empty()) {
+      return Status::InvalidArgument(EntryLabel(e.dump_id) +
+                                     ": index_sql and attach_sql go together");
+    }
   }
 
   ArchiveHeader h = header;
   h.compression = options.compression;
   h.compression_level = options.compression_level;
   const std::string header_bytes = internal::EncodeHeader(
-      h, options.mark_entry_ends ? layout::kHeaderFlagEntryEnds : uint32_t{0});
+      h, options.mark_entry_ends ? layout::kHeaderFlagEntryEnds : uint32_t{0},
+      internal::TocMinorVersion(toc));
   if (header_bytes.size() - layout::kHeaderFixedSize - layout::kChecksumSize >
       layout::kMaxHeaderFields) {
     return Status::InvalidArgument("archive header fields exceed 1 MiB");

@@ -168,7 +168,7 @@ Status FieldU32Array(const Field& f, std::string_view what, std::vector<uint32_t
 
 // --- §4 --------------------------------------------------------------------------------------
 
-std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags) {
+std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags, uint16_t minor) {
   std::string fields;
   AppendStringField(&fields, layout::kHdrToolVersion, h.tool_version);
   AppendStringField(&fields, layout::kHdrServerVersion, h.server_version);
@@ -182,7 +182,7 @@ std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags) {
   std::string out(reinterpret_cast<const char*>(layout::kHeaderMagic), layout::kMagicSize);
   AppendU16(&out, kFormatMajor);
   // §12: an archive claims the minor version of the newest feature it uses, no more.
-  AppendU16(&out, (flags & layout::kHeaderFlagEntryEnds) != 0 ? 1 : 0);
+  AppendU16(&out, std::max<uint16_t>(minor, (flags & layout::kHeaderFlagEntryEnds) != 0 ? 1 : 0));
   AppendU32(&out, flags);  // §4.3
   AppendU32(&out, static_cast<uint32_t>(fields.size()));
   out += fields;
@@ -308,8 +308,18 @@ void AppendTocEntry(std::string* out, const TocEntry& e) {
   AppendU64Field(out, layout::kTocSizeEstimate, e.size_estimate);
   AppendU64Field(out, layout::kTocCatalogOid, e.catalog_oid);
   AppendStringField(out, layout::kTocOwnerObject, e.owner_object);
+  // 1.2 fields only when set, so an archive without them is the 1.1 archive it was.
+  if (!e.index_sql.empty()) AppendStringField(out, layout::kTocIndexSql, e.index_sql);
+  if (!e.attach_sql.empty()) AppendStringField(out, layout::kTocAttachSql, e.attach_sql);
   StoreU32(reinterpret_cast<uint8_t*>(out->data()) + length_at,
            static_cast<uint32_t>(out->size() - length_at - 4));
+}
+
+uint16_t TocMinorVersion(const std::vector<TocEntry>& toc) {
+  for (const TocEntry& e : toc) {
+    if (e.has_index_sql()) return 2;
+  }
+  return 0;
 }
 
 std::string EncodeToc(const std::vector<TocEntry>& toc) {
@@ -386,6 +396,12 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc) {
         case layout::kTocOwnerObject:
           e.owner_object = f.value;
           break;
+        case layout::kTocIndexSql:
+          e.index_sql = f.value;
+          break;
+        case layout::kTocAttachSql:
+          e.attach_sql = f.value;
+          break;
         default:
           break;  // §12: a newer minor version's field
       }
@@ -398,6 +414,11 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc) {
                                 "): invalid section " + std::to_string(section));
     }
     e.section = static_cast<Section>(section);
+    if (e.index_sql.empty() != e.attach_sql.empty()) {
+      return Status::Corruption(
+          what + " (dump id " + std::to_string(e.dump_id) + "): " +
+          (e.index_sql.empty() ? "attach_sql without index_sql" : "index_sql without attach_sql"));
+    }
     if (!ids.insert(e.dump_id).second) {
       return Status::Corruption("TOC: duplicate dump id " + std::to_string(e.dump_id));
     }

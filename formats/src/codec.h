@@ -113,10 +113,10 @@ Status FieldU32Array(const Field& f, std::string_view what, std::vector<uint32_t
 // --- §4 header -------------------------------------------------------------------------------
 
 // The whole header (fixed part, fields, checksum) for `h` with the header flags `flags`. The
-// version written is kFormatMajor and the lowest minor version that defines every flag used
-// (§12): 1.0 without flags, 1.1 with kHeaderFlagEntryEnds. `h`'s version and flag members are
-// not consulted.
-std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags = 0);
+// version written is kFormatMajor and the lowest minor version that defines every feature used
+// (§12): `minor` (what the TOC needs, see TocMinorVersion) or more if a flag needs it: 1.1 with
+// kHeaderFlagEntryEnds. `h`'s version and flag members are not consulted.
+std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags = 0, uint16_t minor = 0);
 // Decodes the §4.2 fields into `h` (versions are not touched).
 Status DecodeHeaderFields(std::string_view fields, ArchiveHeader* h);
 
@@ -147,6 +147,9 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where);
 
 // The raw TOC payload.
 std::string EncodeToc(const std::vector<TocEntry>& toc);
+// The lowest minor version whose TOC fields `toc` uses: 2 when an entry has index_sql (§6.2),
+// else 0.
+uint16_t TocMinorVersion(const std::vector<TocEntry>& toc);
 // Appends one entry of the TOC payload (its entry_length, then its fields) to `out`: the
 // payload is the u32 entry count followed by this for each entry.
 void AppendTocEntry(std::string* out, const TocEntry& e);

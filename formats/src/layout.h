@@ -63,6 +63,8 @@ inline constexpr uint16_t kTocCopySql = 10;
 inline constexpr uint16_t kTocSizeEstimate = 11;
 inline constexpr uint16_t kTocCatalogOid = 12;
 inline constexpr uint16_t kTocOwnerObject = 13;
+inline constexpr uint16_t kTocIndexSql = 14;   // since 1.2
+inline constexpr uint16_t kTocAttachSql = 15;  // since 1.2
 
 // §8.1 index payload.
 inline constexpr size_t kIndexPreambleSize = 12;

@@ -72,7 +72,8 @@ TEST_F(DamageTest, UnsupportedMajorVersion) {
   std::string bytes = archive_;
   internal::StoreU16(reinterpret_cast<uint8_t*>(bytes.data()) + 8, 3);
   EXPECT_ERROR(Seekable(bytes.substr(0, layout::kHeaderFixedSize)), StatusCode::kUnsupported,
-               "unsupported archive version 3." + std::to_string(kFormatMinor));
+               "unsupported archive version 3." +
+                   std::to_string(internal::LoadU16(internal::Bytes(bytes) + 10)));
 }
 
 TEST_F(DamageTest, HeaderFieldsLengthOutOfRange) {
@@ -499,6 +500,16 @@ TEST(StructureTest, MalformedTocEntries) {
   std::string deps = id;
   internal::AppendStringField(&deps, layout::kTocDeps, "12345");
   EXPECT_ERROR(open_with_toc(toc_of({deps})), StatusCode::kCorruption, "not a multiple of 4");
+
+  // index_sql and attach_sql (1.2) go together.
+  std::string index_only = id;
+  internal::AppendStringField(&index_only, layout::kTocIndexSql, "CREATE UNIQUE INDEX i ON t (a);");
+  EXPECT_ERROR(open_with_toc(toc_of({index_only})), StatusCode::kCorruption,
+               "(dump id 5): index_sql without attach_sql");
+  std::string attach_only = id;
+  internal::AppendStringField(&attach_only, layout::kTocAttachSql, "ALTER TABLE t ADD ...;");
+  EXPECT_ERROR(open_with_toc(toc_of({attach_only})), StatusCode::kCorruption,
+               "(dump id 5): attach_sql without index_sql");
 
   std::string cut = toc_of({id});
   EXPECT_ERROR(open_with_toc(cut.substr(0, cut.size() - 1)), StatusCode::kCorruption,

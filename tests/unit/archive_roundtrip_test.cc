@@ -53,6 +53,8 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
   a.catalog_oid = 0xFFFFFFFFFFull;
   a.size_estimate = 1ull << 40;
   a.section = Section::kPostData;
+  a.index_sql = "CREATE UNIQUE INDEX k ON s.t USING btree (a);\n";
+  a.attach_sql = "ALTER TABLE ONLY s.t\n    ADD CONSTRAINT k PRIMARY KEY USING INDEX k;\n";
   TocEntry b;  // mostly empty fields, and bytes a C string would cut
   b.dump_id = 4;
   b.name = std::string("odd\0name", 8);
@@ -69,7 +71,7 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
   const ArchiveHeader& h = (*r)->header();
   const ArchiveHeader want = TestHeader();
   EXPECT_EQ(h.format_major, kFormatMajor);
-  EXPECT_EQ(h.format_minor, kFormatMinor);
+  EXPECT_EQ(h.format_minor, kFormatMinor);  // 1.2: an entry has index_sql
   EXPECT_EQ(h.tool_version, want.tool_version);
   EXPECT_EQ(h.server_version, want.server_version);
   EXPECT_EQ(h.server_version_num, want.server_version_num);
@@ -94,6 +96,8 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
     EXPECT_EQ(got.copy_sql, toc[i].copy_sql);
     EXPECT_EQ(got.size_estimate, toc[i].size_estimate);
     EXPECT_EQ(got.catalog_oid, toc[i].catalog_oid);
+    EXPECT_EQ(got.index_sql, toc[i].index_sql);
+    EXPECT_EQ(got.attach_sql, toc[i].attach_sql);
   }
   ASSERT_NE((*r)->FindEntry(4), nullptr);
   EXPECT_EQ((*r)->FindEntry(4)->name, b.name);
@@ -435,6 +439,10 @@ TEST(WriterTest, RejectsBadOptionsAndToc) {
   EXPECT_ERROR(
       ArchiveWriter::Create(&sink, TestHeader(), {TableData(3), Ddl(3, "X", "y")}, WriterOptions()),
       StatusCode::kInvalidArgument, "used twice");
+  TocEntry half = Ddl(4, "CONSTRAINT", "t k");
+  half.index_sql = "CREATE UNIQUE INDEX k ON t (a);";
+  EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {half}, WriterOptions()),
+               StatusCode::kInvalidArgument, "index_sql and attach_sql go together");
   EXPECT_TRUE(sink.data().empty());
 }
 
@@ -532,6 +540,27 @@ TEST(CompatibilityTest, NewerMinorWithUnknownFieldsIsRead) {
   auto data = ReadRandom(r->get());
   ASSERT_TRUE(data.ok()) << data.status().ToString();
   EXPECT_EQ((*data)[42], "hello");
+}
+
+TEST(CompatibilityTest, IndexSqlMakesAVersion12Archive) {
+  // §12: the minor version is that of the newest feature used, whatever the flags.
+  WriterOptions o;
+  o.mark_entry_ends = false;
+  TocEntry k = Ddl(3, "CONSTRAINT", "t k");
+  const std::string without = WriteArchive({k}, {}, o);
+  EXPECT_EQ(internal::LoadU16(internal::Bytes(without) + 10), 0);
+  k.index_sql = "CREATE UNIQUE INDEX k ON s.t USING btree (a);\n";
+  k.attach_sql = "ALTER TABLE ONLY s.t\n    ADD CONSTRAINT k UNIQUE USING INDEX k;\n";
+  const std::string with = WriteArchive({k}, {}, o);
+  EXPECT_EQ(internal::LoadU16(internal::Bytes(with) + 10), 2);
+  EXPECT_EQ(internal::LoadU32(internal::Bytes(with) + 12), 0u);  // no flag
+  MemorySource src(with);
+  auto r = ArchiveReader::Open(&src);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->header().format_minor, 2);
+  ASSERT_EQ((*r)->toc().size(), 1u);
+  EXPECT_EQ((*r)->toc()[0].index_sql, k.index_sql);
+  EXPECT_EQ((*r)->toc()[0].attach_sql, k.attach_sql);
 }
 
 TEST(CompatibilityTest, UnknownFlagsAreRefused) {

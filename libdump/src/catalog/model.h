@@ -174,6 +174,15 @@ struct Constraint {
   std::string index_name;        // for p/u/x: the index the constraint owns
   std::string index_tablespace;  // that index's tablespace; "" for the default
   OptionalText index_comment;    // a comment on that index
+  // For p/u: that index's storage parameters, "fillfactor=70\n..." (pg_get_constraintdef leaves
+  // them out; pg_dump writes them as WITH (...)).
+  OptionalText index_reloptions;
+  // For a primary key or unique constraint whose index a restore may build on its own (CREATE
+  // UNIQUE INDEX, then ADD CONSTRAINT ... USING INDEX): pg_get_indexdef of that index. Empty
+  // when the server would refuse that form or build something else: on a partitioned table or
+  // a partition, for a deferrable constraint, an index with INCLUDE columns or NULLS NOT
+  // DISTINCT, or an index whose name is not the constraint's.
+  std::string index_definition;
 };
 
 struct Index {

@@ -476,10 +476,18 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    "dk.description, ic.relname, "
                    "CASE WHEN co.contype <> 'f' THEN di.description END, co.conparentid, " +
                    TablespaceExpr("ic.reltablespace") +
+                   ", CASE WHEN co.contype IN ('p', 'u') AND c.relkind = 'r' AND "
+                   "NOT c.relispartition AND NOT co.condeferrable AND ic.relname = co.conname "
+                   "AND xi.indnatts = xi.indnkeyatts " +
+                   (conn.server_version() >= 150000 ? "AND NOT xi.indnullsnotdistinct " : "") +
+                   "THEN pg_catalog.pg_get_indexdef(co.conindid) END, "
+                   "CASE WHEN co.contype IN ('p', 'u') THEN "
+                   "pg_catalog.array_to_string(ic.reloptions, E'\\n') END"
                    " FROM pg_catalog.pg_constraint co "
                    "JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                    "LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid "
+                   "LEFT JOIN pg_catalog.pg_index xi ON xi.indexrelid = co.conindid "
                    "LEFT JOIN pg_catalog.pg_description dk ON dk.objoid = co.oid AND "
                    "dk.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND "
                    "dk.objsubid = 0 "
@@ -505,6 +513,9 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
         c.index_name = k.GetString(i, 10);
         c.index_comment = OptString(k, i, 11);
         c.index_tablespace = k.GetString(i, 13);
+        c.index_definition = k.GetString(i, 14);
+        c.index_reloptions = OptString(k, i, 15);
+        if (c.index_reloptions && c.index_reloptions->empty()) c.index_reloptions.reset();
       }
       cat->tables[it->second].constraints.push_back(std::move(c));
     }

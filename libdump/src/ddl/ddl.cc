@@ -317,10 +317,31 @@ std::string CreateBaseType(const catalog::BaseType& b) {
 }
 
 std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c) {
+  std::string definition = c.definition;
+  if (c.index_reloptions) {
+    // The index's storage parameters, where pg_dump writes them: before DEFERRABLE.
+    size_t at = definition.size();
+    for (std::string_view tail : {" DEFERRABLE INITIALLY DEFERRED", " DEFERRABLE"}) {
+      if (definition.ends_with(tail)) {
+        at -= tail.size();
+        break;
+      }
+    }
+    definition.insert(at, " WITH (" + FormatRelOptions(*c.index_reloptions) + ")");
+  }
   return InTablespace(c.type == 'f' ? std::string() : c.index_tablespace,
                       "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name) +
-                          "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition +
-                          ";\n");
+                          "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " + definition + ";\n");
+}
+
+std::string CreateConstraintIndex(const catalog::Constraint& c) {
+  return InTablespace(c.index_tablespace, c.index_definition + ";\n");
+}
+
+std::string AttachConstraintIndex(const catalog::Table& t, const catalog::Constraint& c) {
+  return "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name) + "\n    ADD CONSTRAINT " +
+         QuoteIdent(c.name) + (c.type == 'p' ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " +
+         QuoteIdent(c.name) + ";\n";
 }
 
 std::string Comment(std::string_view target, std::string_view text) {

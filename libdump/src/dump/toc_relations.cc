@@ -258,6 +258,10 @@ void TocBuilder::AddPostData() {
                                           : "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " +
                                                 QuoteIdent(c.name) + ";\n",
                             {Lookup(cls::kClass, t.oid)});
+    if (!c.index_definition.empty()) {
+      Entry(id).index_sql = ddl::CreateConstraintIndex(c);
+      Entry(id).attach_sql = ddl::AttachConstraintIndex(t, c);
+    }
     Register(cls::kConstraint, c.oid, id);
     // The index a primary key, unique or exclusion constraint creates is the constraint's.
     if (c.type != 'f') Register(cls::kClass, c.index_oid, id);

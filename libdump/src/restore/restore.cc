@@ -705,14 +705,16 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   RestoreSummary summary;
   // Runs an entry's statements. A failure goes through the error policy (counted and passed
   // over unless -e or -1); `ran`, when given, says whether the statements succeeded.
-  auto exec_entry = [&](pg::PgConn& conn, const TocEntry& e, bool* ran = nullptr) -> Status {
+  // `report` false: not reported as restored (the first half of a split entry).
+  auto exec_entry = [&](pg::PgConn& conn, const TocEntry& e, bool* ran = nullptr,
+                        bool report = true) -> Status {
     if (ran) *ran = false;
     std::string sql = restore::EntrySql(e, content);
     if (sql.empty()) return Status::Ok();
     Status st = conn.Command(sql);
     if (!st.ok()) return policy.Handle(st.WithObject(Describe(e)));
     if (ran) *ran = true;
-    events.Verbose("restored " + Describe(e));
+    if (report) events.Verbose("restored " + Describe(e));
     return Status::Ok();
   };
 
@@ -880,13 +882,33 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // Post-data entries and their dependencies among themselves. Phases: 0 for what concerns one
   // table (see TableLocal), 1 for other cross-table entries, 2 for foreign keys, 3 for event
   // triggers (they would fire for the other entries' DDL).
+  //
+  // With several connections, a primary key or unique constraint that has index_sql is two
+  // tasks: its index built as a plain unique index, which takes a SHARE lock and so builds beside
+  // the table's other indexes, and then the ALTER TABLE ... USING INDEX that makes it the
+  // constraint: that one takes an ACCESS EXCLUSIVE lock, so it waits for every other index build
+  // on the table (as a dependency, not on a lock that would hold a connection idle).
+  // ADD CONSTRAINT ... PRIMARY KEY would hold that lock for the whole build and keep the table's
+  // other index builds waiting.
   std::vector<const TocEntry*> post;
-  std::unordered_map<uint32_t, size_t> post_index;
+  std::unordered_map<uint32_t, size_t> post_index;  // dump id -> the (last) task of the entry
+  std::deque<TocEntry> halves;                      // the two halves of each split entry
+  std::unordered_map<size_t, size_t> build_of;      // attach task -> its build task
+  const bool split_constraints = workers > 1 && !content.single_transaction;
   for (const TocEntry* ep : plan.entries) {
-    if (ep->section == Section::kPostData) {
-      post_index[ep->dump_id] = post.size();
+    if (ep->section != Section::kPostData) continue;
+    if (split_constraints && ep->has_index_sql() && ep->kind == "CONSTRAINT") {
+      TocEntry& build = halves.emplace_back(*ep);
+      build.create_sql = ep->index_sql;
+      TocEntry& attach = halves.emplace_back(*ep);
+      attach.create_sql = ep->attach_sql;
+      build_of[post.size() + 1] = post.size();
+      post.push_back(&build);
+      post.push_back(&attach);
+    } else {
       post.push_back(ep);
     }
+    post_index[ep->dump_id] = post.size() - 1;
   }
   std::unordered_set<uint32_t> tables_without_data;
   for (const auto& e : toc) {
@@ -913,6 +935,28 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       if (tables_without_data.count(d) != 0) t.phase = std::max(t.phase, 1);
     }
   }
+  // An attach waits for its build and for every other index build on its table.
+  {
+    std::unordered_map<uint32_t, std::vector<size_t>> builds_on_table;  // table dump id -> tasks
+    std::vector<bool> builds_index(post.size(), false);
+    for (size_t i = 0; i < post.size(); ++i) builds_index[i] = post[i]->kind == "INDEX";
+    for (const auto& [attach, build] : build_of) builds_index[build] = true;
+    for (size_t i = 0; i < post.size(); ++i) {
+      if (!builds_index[i]) continue;
+      for (uint32_t d : post[i]->deps) builds_on_table[d].push_back(i);
+    }
+    for (const auto& [attach, build] : build_of) {
+      std::vector<size_t>& deps = post_tasks[attach].deps;
+      deps.push_back(build);
+      for (uint32_t d : post[attach]->deps) {
+        auto it = builds_on_table.find(d);
+        if (it == builds_on_table.end()) continue;
+        for (size_t b : it->second) {
+          if (std::find(deps.begin(), deps.end(), b) == deps.end()) deps.push_back(b);
+        }
+      }
+    }
+  }
   // Comments and ACLs follow their object's phase through their dependency (dependencies come
   // first in TOC order, so one forward sweep settles chains).
   for (size_t i = 0; i < post.size(); ++i) {
@@ -920,8 +964,19 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       post_tasks[i].phase = std::max(post_tasks[i].phase, post_tasks[d].phase);
     }
   }
+  // Whether a build task's statement succeeded: its attach is skipped otherwise (the failure was
+  // reported once, through the error policy). Each slot is written by one task and read by a
+  // task that the scheduler starts after it.
+  std::vector<char> built(post.size(), 0);
   auto run_post = [&](int w, size_t i) -> Status {
-    return exec_entry(*conns[static_cast<size_t>(w)], *post[i]);
+    pg::PgConn& conn = *conns[static_cast<size_t>(w)];
+    auto attach = build_of.find(i);
+    if (attach != build_of.end() && built[attach->second] == 0) return Status::Ok();
+    const bool is_build = i + 1 < post.size() && build_of.count(i + 1) != 0;
+    bool ran = false;
+    RETURN_IF_ERROR(exec_entry(conn, *post[i], &ran, !is_build));
+    built[i] = ran ? 1 : 0;
+    return Status::Ok();
   };
 
   if (streaming) {
@@ -1057,7 +1112,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     };
     RETURN_IF_ERROR(sched::RunTaskGraph(tasks, workers, run, cancel, on_stop));
   }
-  summary.entries += data.size() + post.size();
+  summary.entries += data.size() + post.size() - build_of.size();
 
   // Pass 4: sequence values and any other data-section entry without COPY data.
   for (const TocEntry* ep : plan.entries) {

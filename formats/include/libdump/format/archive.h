@@ -22,8 +22,9 @@ namespace libdump::format {
 
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
-// 1.1 added end-of-entry marks (archive_format.md §7.4); an archive written without them is 1.0.
-inline constexpr uint16_t kFormatMinor = 1;
+// 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
+// entries (§6.2). An archive claims the minor version of the newest feature it uses (§12).
+inline constexpr uint16_t kFormatMinor = 2;
 
 // pg_dump's three sections; kNone for entries that belong to none (unused for now).
 enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
@@ -48,8 +49,15 @@ struct TocEntry {
   // The object as `ALTER <owner_object> OWNER TO <owner>` names it, e.g. `TABLE "s"."t"` or
   // `FUNCTION "s"."f"(integer)`; empty when restoring the entry sets no owner.
   std::string owner_object;
+  // Since 1.2, for a PRIMARY KEY or UNIQUE constraint (kind "CONSTRAINT") whose index can be
+  // built apart: `index_sql` creates the constraint's index as a plain unique index under the
+  // constraint's name, `attach_sql` then makes it the constraint (ADD CONSTRAINT ... USING
+  // INDEX). Together they do what create_sql does; a restorer may run either. Both or neither.
+  std::string index_sql;
+  std::string attach_sql;
 
   bool has_data() const { return !copy_sql.empty(); }
+  bool has_index_sql() const { return !index_sql.empty(); }
 };
 
 struct ArchiveHeader {

@@ -1,0 +1,172 @@
+// Primary keys and unique constraints whose index a restore builds on its own (archive format
+// 1.2, TOC fields index_sql and attach_sql): which constraints ndump gives that form and its
+// exact statements, that a restore with one or two connections gives the source database back,
+// and that an index build that fails is one error, with no attempt to attach the index.
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "libdump/format/archive.h"
+#include "libdump/restore.h"
+#include "tools.h"
+
+namespace ndump_test {
+namespace {
+
+// One table per case: what the server accepts as CREATE UNIQUE INDEX + ADD CONSTRAINT ... USING
+// INDEX, and what it refuses or would build differently (deferrable, INCLUDE, NULLS NOT
+// DISTINCT, partitioned tables and their partitions, exclusion constraints).
+constexpr const char* kTablesSql =
+    "CREATE SCHEMA \"we ird\";"
+    "CREATE TABLE \"we ird\".\"Tab le\" (\"i d\" int, \"sel\"\"ect\" text NOT NULL, \"é\" date NOT "
+    "NULL,"
+    "  CONSTRAINT \"P k\" PRIMARY KEY (\"i d\"),"
+    "  CONSTRAINT \"ü nique\" UNIQUE (\"sel\"\"ect\", \"é\") WITH (fillfactor = 70));"
+    "INSERT INTO \"we ird\".\"Tab le\" SELECT g, 'v' || g, DATE '2026-01-01' + g "
+    "  FROM generate_series(1, 500) g;"
+    "CREATE INDEX \"Tab le_é\" ON \"we ird\".\"Tab le\" (\"é\");"
+    "CREATE TABLE deferred (a int, CONSTRAINT deferred_a UNIQUE (a) WITH (fillfactor = 80) "
+    "DEFERRABLE INITIALLY DEFERRED);"
+    "CREATE TABLE included (a int, b int, CONSTRAINT included_pk PRIMARY KEY (a) INCLUDE (b));"
+    "CREATE TABLE nnd (a int, CONSTRAINT nnd_a UNIQUE NULLS NOT DISTINCT (a));"
+    "CREATE TABLE parted (a int, CONSTRAINT parted_pk PRIMARY KEY (a)) PARTITION BY RANGE (a);"
+    "CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (100);"
+    "ALTER TABLE parted_1 ADD CONSTRAINT parted_1_u UNIQUE (a);"
+    "INSERT INTO parted SELECT g FROM generate_series(0, 99) g;"
+    "CREATE TABLE excl (r int4range, EXCLUDE USING gist (r WITH &&));"
+    "CREATE TABLE child (id int PRIMARY KEY,"
+    "  t int REFERENCES \"we ird\".\"Tab le\" (\"i d\"));"
+    "COMMENT ON INDEX \"we ird\".\"P k\" IS 'the key';"
+    "ALTER TABLE \"we ird\".\"Tab le\" CLUSTER ON \"P k\";"
+    "ALTER TABLE \"we ird\".\"Tab le\" REPLICA IDENTITY USING INDEX \"ü nique\";";
+
+// The CONSTRAINT entries of an archive by name ("table constraint"), and its header.
+std::map<std::string, libdump::format::TocEntry> Constraints(const std::string& archive,
+                                                             libdump::format::ArchiveHeader* h) {
+  std::map<std::string, libdump::format::TocEntry> out;
+  auto source = libdump::OpenFileSource(archive);
+  EXPECT_TRUE(source.ok()) << source.status().ToString();
+  if (!source.ok()) return out;
+  auto toc = libdump::ListArchive(source->get(), h);
+  EXPECT_TRUE(toc.ok()) << toc.status().ToString();
+  if (!toc.ok()) return out;
+  for (const auto& e : *toc) {
+    if (e.kind == "CONSTRAINT") out[e.name] = e;
+  }
+  return out;
+}
+
+TEST(ConstraintIndex, OnlyConstraintsTheServerCanAttachHaveTheTwoStatements) {
+  const std::string src = Cluster().CreateDatabase("conidx");
+  ASSERT_TRUE(Cluster().Psql(src, kTablesSql));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("conidx.ndump");
+  ASSERT_TRUE(DumpTo(src, archive));
+  libdump::format::ArchiveHeader h;
+  const auto cons = Constraints(archive, &h);
+  EXPECT_EQ(h.format_minor, 2);
+
+  ASSERT_EQ(cons.count("Tab le P k"), 1u);
+  const auto& pk = cons.at("Tab le P k");
+  EXPECT_EQ(pk.index_sql,
+            "CREATE UNIQUE INDEX \"P k\" ON \"we ird\".\"Tab le\" USING btree (\"i d\");\n");
+  EXPECT_EQ(pk.attach_sql,
+            "ALTER TABLE ONLY \"we ird\".\"Tab le\"\n"
+            "    ADD CONSTRAINT \"P k\" PRIMARY KEY USING INDEX \"P k\";\n");
+  // create_sql stays what pg_dump writes (and what a script gets).
+  EXPECT_EQ(pk.create_sql,
+            "ALTER TABLE ONLY \"we ird\".\"Tab le\"\n"
+            "    ADD CONSTRAINT \"P k\" PRIMARY KEY (\"i d\");\n");
+
+  ASSERT_EQ(cons.count("Tab le ü nique"), 1u);
+  const auto& uq = cons.at("Tab le ü nique");
+  EXPECT_EQ(uq.index_sql,
+            "CREATE UNIQUE INDEX \"ü nique\" ON \"we ird\".\"Tab le\" USING btree "
+            "(\"sel\"\"ect\", \"é\") WITH (fillfactor='70');\n");
+  EXPECT_EQ(uq.attach_sql,
+            "ALTER TABLE ONLY \"we ird\".\"Tab le\"\n"
+            "    ADD CONSTRAINT \"ü nique\" UNIQUE USING INDEX \"ü nique\";\n");
+  ASSERT_EQ(cons.count("child child_pkey"), 1u);
+  EXPECT_FALSE(cons.at("child child_pkey").index_sql.empty());
+
+  for (const char* name : {"deferred deferred_a", "included included_pk", "nnd nnd_a",
+                           "parted parted_pk", "parted_1 parted_1_u", "parted_1 parted_1_pkey"}) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(cons.count(name), 1u);
+    EXPECT_EQ(cons.at(name).index_sql, "");
+    EXPECT_EQ(cons.at(name).attach_sql, "");
+  }
+  for (const auto& [name, e] : cons) {
+    if (name.starts_with("excl ")) {
+      EXPECT_EQ(e.index_sql, "") << name;
+    }
+  }
+
+  // An archive without such a constraint stays a 1.1 archive.
+  const std::string plain = Cluster().CreateDatabase("conidxplain");
+  ASSERT_TRUE(Cluster().Psql(plain, "CREATE TABLE t (a int UNIQUE DEFERRABLE)"));
+  const std::string plain_archive = dir.File("plain.ndump");
+  ASSERT_TRUE(DumpTo(plain, plain_archive));
+  libdump::format::ArchiveHeader ph;
+  EXPECT_EQ(Constraints(plain_archive, &ph).size(), 1u);
+  EXPECT_EQ(ph.format_minor, 1);
+}
+
+TEST(ConstraintIndex, RestoreGivesTheSourceBackOnOneOrTwoConnections) {
+  const std::string src = Cluster().CreateDatabase("conidxrt");
+  ASSERT_TRUE(Cluster().Psql(src, kTablesSql));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("conidxrt.ndump");
+  ASSERT_TRUE(DumpTo(src, archive));
+  for (const char* jobs : {"1", "2"}) {
+    SCOPED_TRACE(jobs);
+    const std::string copy = Cluster().CreateDatabase(std::string("conidxrt") + jobs);
+    ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", jobs}));
+    EXPECT_SAME_DATABASE(src, copy);
+    // The key's index is the constraint's (dropping the constraint drops it).
+    EXPECT_EQ(Cluster().Query(copy,
+                              "SELECT i.indisprimary::text || ' ' || c.conname "
+                              "FROM pg_constraint c JOIN pg_index i ON i.indexrelid = c.conindid "
+                              "WHERE c.conname = 'P k'"),
+              "true P k");
+  }
+}
+
+TEST(ConstraintIndex, AFailedIndexBuildIsOneErrorAndIsNotAttached) {
+  const std::string src = Cluster().CreateDatabase("conidxfail");
+  ASSERT_TRUE(Cluster().Psql(src,
+                             "CREATE TABLE t (id int PRIMARY KEY, v text);"
+                             "CREATE INDEX t_v ON t (v);"
+                             "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g;"));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("conidxfail.ndump");
+  ASSERT_TRUE(DumpTo(src, archive));
+  std::map<std::string, std::string> errors;
+  for (const char* jobs : {"1", "2"}) {
+    SCOPED_TRACE(jobs);
+    // The table without its key, holding a row the data repeats: the key's build fails.
+    const std::string copy = Cluster().CreateDatabase(std::string("conidxfail") + jobs);
+    ASSERT_EQ(
+        Nrestore({"--section", "pre-data", "-d", Cluster().ConnInfo(copy), archive}).exit_code,
+        kExitOk);
+    ASSERT_TRUE(Cluster().Psql(copy, "INSERT INTO t VALUES (7, 'again')"));
+    const CommandResult r = Nrestore({"--section", "data", "--section", "post-data", "-j", jobs,
+                                      "-d", Cluster().ConnInfo(copy), archive});
+    EXPECT_EQ(r.exit_code, kExitError) << r.Describe();
+    EXPECT_NE(r.err.find("CONSTRAINT public.t t_pkey"), std::string::npos) << r.Describe();
+    EXPECT_NE(r.err.find("could not create unique index \"t_pkey\""), std::string::npos)
+        << r.Describe();
+    EXPECT_NE(r.err.find("errors ignored on restore: 1\n"), std::string::npos) << r.Describe();
+    EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.Describe();
+    // Everything else is there: the rows and the other index; no key and no index of its name.
+    EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM t"), "101");
+    EXPECT_EQ(Cluster().Query(copy,
+                              "SELECT string_agg(indexrelid::regclass::text, ',') "
+                              "FROM pg_index WHERE indrelid = 't'::regclass"),
+              "t_v");
+  }
+}
+
+}  // namespace
+}  // namespace ndump_test
