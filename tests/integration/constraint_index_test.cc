@@ -23,8 +23,9 @@ constexpr const char* kTablesSql =
     "NULL,"
     "  CONSTRAINT \"P k\" PRIMARY KEY (\"i d\"),"
     "  CONSTRAINT \"ü nique\" UNIQUE (\"sel\"\"ect\", \"é\") WITH (fillfactor = 70));"
-    "INSERT INTO \"we ird\".\"Tab le\" SELECT g, 'v' || g, DATE '2026-01-01' + g "
-    "  FROM generate_series(1, 500) g;"
+    // About 13 MB of COPY text: enough for a restore to build its keys apart.
+    "INSERT INTO \"we ird\".\"Tab le\" SELECT g, 'v' || g || repeat('x', 200), "
+    "  DATE '2000-01-01' + g FROM generate_series(1, 60000) g;"
     "CREATE INDEX \"Tab le_é\" ON \"we ird\".\"Tab le\" (\"é\");"
     "CREATE TABLE deferred (a int, CONSTRAINT deferred_a UNIQUE (a) WITH (fillfactor = 80) "
     "DEFERRABLE INITIALLY DEFERRED);"
@@ -113,6 +114,23 @@ TEST(ConstraintIndex, OnlyConstraintsTheServerCanAttachHaveTheTwoStatements) {
   EXPECT_EQ(ph.format_minor, 1);
 }
 
+// Records the DDL a restore runs in the target (tag and object), through an event trigger.
+constexpr const char* kAuditSql =
+    "CREATE SCHEMA audit; CREATE TABLE audit.log (tag text, ident text);"
+    "CREATE FUNCTION audit.f() RETURNS event_trigger LANGUAGE plpgsql AS $$"
+    "DECLARE r record; BEGIN FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP "
+    "INSERT INTO audit.log VALUES (r.command_tag, r.object_identity); END LOOP; END$$;"
+    "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE FUNCTION audit.f();";
+constexpr const char* kUnauditSql = "DROP EVENT TRIGGER audit_ddl; DROP SCHEMA audit CASCADE;";
+
+// Which of the key indexes the restore built with CREATE INDEX (the two-statement form).
+std::string KeysBuiltApart(const std::string& db) {
+  return Cluster().Query(db,
+                         "SELECT coalesce(string_agg(ident, ',' ORDER BY ident), '') "
+                         "FROM audit.log WHERE tag = 'CREATE INDEX' AND ident IN "
+                         "('\"we ird\".\"P k\"', '\"we ird\".\"ü nique\"', 'public.child_pkey')");
+}
+
 TEST(ConstraintIndex, RestoreGivesTheSourceBackOnOneOrTwoConnections) {
   const std::string src = Cluster().CreateDatabase("conidxrt");
   ASSERT_TRUE(Cluster().Psql(src, kTablesSql));
@@ -122,9 +140,17 @@ TEST(ConstraintIndex, RestoreGivesTheSourceBackOnOneOrTwoConnections) {
   for (const char* jobs : {"1", "2"}) {
     SCOPED_TRACE(jobs);
     const std::string copy = Cluster().CreateDatabase(std::string("conidxrt") + jobs);
-    ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", jobs}));
+    ASSERT_TRUE(RestoreFrom(copy, archive, {"--section", "pre-data"}));
+    ASSERT_TRUE(Cluster().Psql(copy, kAuditSql));
+    ASSERT_TRUE(
+        RestoreFrom(copy, archive, {"--section", "data", "--section", "post-data", "-j", jobs}));
+    // With two connections the keys of the big table are built apart, then attached; the small
+    // table's key (and everything on one connection) is added as pg_dump writes it.
+    EXPECT_EQ(KeysBuiltApart(copy),
+              std::string(jobs) == "2" ? "\"we ird\".\"P k\",\"we ird\".\"ü nique\"" : "");
+    ASSERT_TRUE(Cluster().Psql(copy, kUnauditSql));
     EXPECT_SAME_DATABASE(src, copy);
-    // The key's index is the constraint's (dropping the constraint drops it).
+    // The key's index is the constraint's.
     EXPECT_EQ(Cluster().Query(copy,
                               "SELECT i.indisprimary::text || ' ' || c.conname "
                               "FROM pg_constraint c JOIN pg_index i ON i.indexrelid = c.conindid "
@@ -138,7 +164,10 @@ TEST(ConstraintIndex, AFailedIndexBuildIsOneErrorAndIsNotAttached) {
   ASSERT_TRUE(Cluster().Psql(src,
                              "CREATE TABLE t (id int PRIMARY KEY, v text);"
                              "CREATE INDEX t_v ON t (v);"
-                             "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g;"));
+                             // Over 8 MB, and a second index: with two connections the key
+                             // is built apart (as RestoreGivesTheSourceBack... shows).
+                             "INSERT INTO t SELECT g, 'v' || g || repeat('y', 100) "
+                             "  FROM generate_series(1, 80000) g;"));
   ScopedTempDir dir;
   const std::string archive = dir.File("conidxfail.ndump");
   ASSERT_TRUE(DumpTo(src, archive));
@@ -160,7 +189,7 @@ TEST(ConstraintIndex, AFailedIndexBuildIsOneErrorAndIsNotAttached) {
     EXPECT_NE(r.err.find("errors ignored on restore: 1\n"), std::string::npos) << r.Describe();
     EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.Describe();
     // Everything else is there: the rows and the other index; no key and no index of its name.
-    EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM t"), "101");
+    EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM t"), "80001");
     EXPECT_EQ(Cluster().Query(copy,
                               "SELECT string_agg(indexrelid::regclass::text, ',') "
                               "FROM pg_index WHERE indrelid = 't'::regclass"),

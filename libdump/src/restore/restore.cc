@@ -616,6 +616,11 @@ bool TableLocal(const TocEntry& e) {
 // primary key build of a 200 MB table.
 constexpr uint64_t kFreezeMinBytes = 8ull << 20;
 
+// A primary key or unique constraint is built as CREATE UNIQUE INDEX then attached (index_sql,
+// attach_sql) only on a table with at least this much data: below it the builds are short and
+// the extra statement is not worth it.
+constexpr uint64_t kSplitKeyMinBytes = 8ull << 20;
+
 // The data statement of an unsplit table loaded in the transaction that truncated it: COPY ...
 // FREEZE writes its rows frozen and its pages all-visible, so the index builds that follow, and
 // the first VACUUM, need not visit every tuple's transaction status and rewrite the page with
@@ -889,15 +894,36 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // constraint: that one takes an ACCESS EXCLUSIVE lock, so it waits for every other index build
   // on the table (as a dependency, not on a lock that would hold a connection idle).
   // ADD CONSTRAINT ... PRIMARY KEY would hold that lock for the whole build and keep the table's
-  // other index builds waiting.
+  // other index builds waiting. Only where that wait would be long: on a table with another index
+  // and at least kSplitKeyMinBytes of data; on a small table the second statement costs more
+  // than the builds take.
+  std::unordered_map<uint32_t, uint64_t> data_bytes;  // table dump id -> its data, all chunks
+  for (const TocEntry* e : data) {
+    for (uint32_t d : e->deps) data_bytes[d] += streaming ? e->size_estimate : raw_size[e->dump_id];
+  }
+  std::unordered_map<uint32_t, int> index_builds;  // table dump id -> its post-data index builds
+  for (const TocEntry* ep : plan.entries) {
+    if (ep->section != Section::kPostData) continue;
+    if (ep->kind != "INDEX" && ep->kind != "CONSTRAINT") continue;
+    for (uint32_t d : ep->deps) ++index_builds[d];
+  }
+  auto split_key = [&](const TocEntry& e) {
+    if (workers < 2 || content.single_transaction || !e.has_index_sql()) return false;
+    if (e.kind != "CONSTRAINT") return false;
+    for (uint32_t d : e.deps) {
+      auto bytes = data_bytes.find(d);
+      if (bytes != data_bytes.end() && bytes->second >= kSplitKeyMinBytes && index_builds[d] > 1)
+        return true;
+    }
+    return false;
+  };
   std::vector<const TocEntry*> post;
   std::unordered_map<uint32_t, size_t> post_index;  // dump id -> the (last) task of the entry
   std::deque<TocEntry> halves;                      // the two halves of each split entry
   std::unordered_map<size_t, size_t> build_of;      // attach task -> its build task
-  const bool split_constraints = workers > 1 && !content.single_transaction;
   for (const TocEntry* ep : plan.entries) {
     if (ep->section != Section::kPostData) continue;
-    if (split_constraints && ep->has_index_sql() && ep->kind == "CONSTRAINT") {
+    if (split_key(*ep)) {
       TocEntry& build = halves.emplace_back(*ep);
       build.create_sql = ep->index_sql;
       TocEntry& attach = halves.emplace_back(*ep);
