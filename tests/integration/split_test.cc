@@ -1,10 +1,15 @@
 // Big tables dumped in chunks of heap pages (--split-size): every row lands exactly once, the
 // chunks are separate TABLE DATA entries, and an inheritance parent's chunks hold only its own
 // rows (SELECT ... FROM ONLY).
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "libdump/format/archive.h"
+#include "libdump/format/byte_io.h"
+#include "libdump/restore.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -39,6 +44,42 @@ TEST(SplitTables, ChunksCoverEveryRowOnce) {
   ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
   EXPECT_SAME_DATABASE(src, copy);
   EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM ONLY big"), "36924");
+}
+
+TEST(SplitTables, TheLastChunkIsCutInFourPieces) {
+  const std::string src = Cluster().CreateDatabase("tail");
+  ASSERT_TRUE(Cluster().Psql(src,
+                             "CREATE TABLE big (id int, s text);"
+                             "INSERT INTO big SELECT g, repeat('y', 200) "
+                             "  FROM generate_series(1, 20000) g;"));
+  const uint64_t size =
+      std::stoull(Cluster().Query(src, "SELECT pg_table_size('big') / (1024 * 1024)"));
+  ASSERT_GE(size, 3u);
+  ScopedTempDir dir;
+  const std::string archive = dir.File("tail.ndump");
+  ASSERT_TRUE(DumpTo(src, archive, {"--split-size", "1"}));
+  auto source = libdump::OpenFileSource(archive);
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  auto toc = libdump::ListArchive(source->get());
+  ASSERT_TRUE(toc.ok()) << toc.status().ToString();
+  std::vector<uint64_t> sizes;  // size estimates of big's TABLE DATA entries, in TOC order
+  for (const auto& e : *toc) {
+    if (e.kind == "TABLE DATA" && e.name == "big") sizes.push_back(e.size_estimate);
+  }
+  // Chunks of about 1 MB (a table of `size` whole MB needs size or size + 1 of them), the last
+  // one as four pieces of about a quarter of a chunk each.
+  ASSERT_GE(sizes.size(), size + 3);
+  ASSERT_LE(sizes.size(), size + 4);
+  const size_t whole = sizes.size() - 4;
+  for (size_t i = whole; i < sizes.size(); ++i) {
+    EXPECT_LT(sizes[i] * 3, sizes[0]) << "piece " << i;
+    EXPECT_GT(sizes[i] * 5, sizes[0]) << "piece " << i;
+  }
+  for (size_t i = 1; i < whole; ++i) EXPECT_GT(sizes[i] * 5, sizes[0] * 4) << "chunk " << i;
+
+  const std::string copy = Cluster().CreateDatabase("tailcopy");
+  ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
+  EXPECT_SAME_DATABASE(src, copy);
 }
 
 TEST(SplitTables, SplitSizeZeroNeverSplits) {

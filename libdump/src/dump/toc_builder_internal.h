@@ -99,6 +99,8 @@ class TocBuilder {
   // Tables bigger than options.chunk_bytes are dumped in chunks of about that size, at most
   // this many (toc_relations.cc).
   static constexpr uint64_t kMaxChunks = 64;
+  // The last chunk of a split table is dumped as this many smaller pieces.
+  static constexpr uint64_t kTailPieces = 4;
   void AddTableData(const catalog::Table& t, uint32_t table_id);
 
   // The SQL of an inheritance child (toc_relations.cc); sets `inherit_sql` when the child needs

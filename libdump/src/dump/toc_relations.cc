@@ -130,29 +130,47 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
   const std::string qname = QualifiedName(t.schema, t.name);
   // A big table is dumped as several chunks of heap pages, each its own TABLE DATA entry, so
   // that -j workers share one huge table on dump and on restore. Chunks need TID range scans
-  // (PostgreSQL 14+); older servers would read the whole table for every chunk. The last chunk
-  // has no upper bound: it also takes pages the table gained since its size was read.
+  // (PostgreSQL 14+); older servers would read the whole table for every chunk.
   uint64_t chunks = 1;
   const uint64_t chunk = options_.chunk_bytes;
   if (cat_.tid_range_scans && chunk > 0 && t.size_bytes > chunk && t.heap_pages > 1) {
     chunks = std::min<uint64_t>({(t.size_bytes + chunk - 1) / chunk, kMaxChunks, t.heap_pages});
   }
-  for (uint64_t i = 0; i < chunks; ++i) {
+  // First page of each piece. The last chunk is cut in kTailPieces smaller pieces: jobs take the
+  // biggest pieces first (on dump and on restore), so a table ends with small pieces that all
+  // jobs share, rather than with one job loading a whole last chunk while the others wait for
+  // it (its indexes need all of its data).
+  std::vector<uint64_t> starts;
+  for (uint64_t i = 0; i + 1 < chunks; ++i) starts.push_back(t.heap_pages * i / chunks);
+  if (chunks > 1) {
+    const uint64_t last = t.heap_pages * (chunks - 1) / chunks;
+    const uint64_t pieces = std::min<uint64_t>(kTailPieces, t.heap_pages - last);
+    for (uint64_t k = 0; k < pieces; ++k)
+      starts.push_back(last + (t.heap_pages - last) * k / pieces);
+  }
+  const size_t n = std::max<size_t>(1, starts.size());
+  for (size_t i = 0; i < n; ++i) {
     const uint32_t data_id =
         Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {table_id});
     format::TocEntry& de = Entry(data_id);
     de.copy_sql = ddl::CopyInSql(t);
     de.copy_sql.shrink_to_fit();  // as Add() does for the entry's other SQL
-    de.size_estimate = t.size_bytes / chunks;
     de.catalog_oid = t.oid;
     std::string copy_out;
     std::string label = qname;
-    if (chunks == 1) {
+    if (n == 1) {
       copy_out = ddl::CopyOutSql(t);
+      de.size_estimate = t.size_bytes;
     } else {
-      const uint64_t first = t.heap_pages * i / chunks;
-      const uint64_t end = i + 1 == chunks ? 0 : t.heap_pages * (i + 1) / chunks;
+      // The last piece has no upper bound: it also takes pages the table gained since its size
+      // was read.
+      const uint64_t first = starts[i];
+      const uint64_t end = i + 1 == n ? 0 : starts[i + 1];
       copy_out = ddl::CopyOutPagesSql(t, first, end);
+      const uint64_t pages = (end ? end : t.heap_pages) - first;
+      de.size_estimate =
+          static_cast<uint64_t>(static_cast<double>(t.size_bytes) * static_cast<double>(pages) /
+                                static_cast<double>(t.heap_pages));
       label +=
           " (pages " + std::to_string(first) + "-" + (end ? std::to_string(end - 1) : "") + ")";
     }
