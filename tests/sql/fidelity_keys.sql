@@ -1,6 +1,6 @@
 -- Fidelity fixture for constraint and index shapes and view options the other fixtures leave
 -- out: CHECK and FOREIGN KEY NOT VALID, MATCH FULL, exclusion constraints, UNIQUE NULLS NOT
--- DISTINCT, every built-in index access method, an operator class with options, views WITH
+-- DISTINCT, keys with storage parameters, every built-in index access method, an operator class with options, views WITH
 -- CHECK OPTION, security_barrier and security_invoker. Names are deliberately awkward.
 CREATE EXTENSION btree_gist;
 CREATE EXTENSION pg_trgm;
@@ -24,6 +24,13 @@ ALTER TABLE "Keys ""K"" Ü".child ADD CONSTRAINT "select" CHECK (id > 1) NOT VAL
 ALTER TABLE "Keys ""K"" Ü"."Parent" ADD CONSTRAINT "positive a" CHECK (a > 0) NOT VALID;
 COMMENT ON CONSTRAINT "fk not valid" ON "Keys ""K"" Ü".child IS 'never validated';
 COMMENT ON CONSTRAINT "positive a" ON "Keys ""K"" Ü"."Parent" IS 'check, not valid';
+
+-- Keys with storage parameters on their index (pg_get_constraintdef leaves them out).
+CREATE TABLE "Keys ""K"" Ü".stored (a integer, b text, r int4range,
+    CONSTRAINT "stored pk" PRIMARY KEY (a) WITH (fillfactor = 60),
+    CONSTRAINT "stored b" UNIQUE (b) WITH (fillfactor = 75, deduplicate_items = off) DEFERRABLE,
+    CONSTRAINT "stored r" EXCLUDE USING gist (r WITH &&) WITH (fillfactor = 80));
+INSERT INTO "Keys ""K"" Ü".stored VALUES (1, 'one', '[1,2)'), (2, 'two', '[2,3)');
 
 -- Exclusion constraints (btree_gist for the equality part).
 CREATE TABLE "Keys ""K"" Ü".booking (room integer, during tsrange, who text,
