@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/reader.h"
 #include "libdump/format/archive.h"
 #include "libdump/restore.h"
+#include "pg/pg.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -58,6 +60,39 @@ std::map<std::string, libdump::format::TocEntry> Constraints(const std::string& 
   return out;
 }
 
+TEST(ConstraintIndex, CatalogSaysWhichKeysTheServerCanAttach) {
+  const std::string db = Cluster().CreateDatabase("conidxcat");
+  ASSERT_TRUE(Cluster().Psql(db, kTablesSql));
+  libdump::ConnectionOptions options;
+  options.dbname = Cluster().ConnInfo(db);
+  auto conn = libdump::pg::PgConn::Connect(options, "");
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE((*conn)
+                  ->Command("BEGIN ISOLATION LEVEL REPEATABLE READ; "
+                            "SELECT pg_catalog.set_config('search_path', '', false);")
+                  .ok());
+  auto cat = libdump::catalog::ReadCatalog(**conn);
+  ASSERT_TRUE(cat.ok()) << cat.status().ToString();
+  std::map<std::string, bool> attachable;  // "table constraint" -> attachable
+  for (const auto& t : cat->tables) {
+    for (const auto& c : t.constraints) {
+      if (c.type == 'p' || c.type == 'u' || c.type == 'x') {
+        attachable[t.name + " " + c.name] = c.attachable;
+      }
+    }
+  }
+  EXPECT_EQ(attachable, (std::map<std::string, bool>{{"Tab le P k", true},
+                                                     {"Tab le ü nique", true},
+                                                     {"child child_pkey", true},
+                                                     {"deferred deferred_a", false},
+                                                     {"excl excl_r_excl", false},
+                                                     {"included included_pk", false},
+                                                     {"nnd nnd_a", false},
+                                                     {"parted parted_pk", false},
+                                                     {"parted_1 parted_1_pkey", false},
+                                                     {"parted_1 parted_1_u", false}}));
+}
+
 TEST(ConstraintIndex, OnlyConstraintsTheServerCanAttachHaveTheTwoStatements) {
   const std::string src = Cluster().CreateDatabase("conidx");
   ASSERT_TRUE(Cluster().Psql(src, kTablesSql));
@@ -88,11 +123,10 @@ TEST(ConstraintIndex, OnlyConstraintsTheServerCanAttachHaveTheTwoStatements) {
   EXPECT_EQ(uq.attach_sql,
             "ALTER TABLE ONLY \"we ird\".\"Tab le\"\n"
             "    ADD CONSTRAINT \"ü nique\" UNIQUE USING INDEX \"ü nique\";\n");
-  ASSERT_EQ(cons.count("child child_pkey"), 1u);
-  EXPECT_FALSE(cons.at("child child_pkey").index_sql.empty());
-
-  for (const char* name : {"deferred deferred_a", "included included_pk", "nnd nnd_a",
-                           "parted parted_pk", "parted_1 parted_1_u", "parted_1 parted_1_pkey"}) {
+  // Not on a small table (a restore would not use them), nor where the server refuses the form.
+  for (const char* name :
+       {"child child_pkey", "deferred deferred_a", "included included_pk", "nnd nnd_a",
+        "parted parted_pk", "parted_1 parted_1_u", "parted_1 parted_1_pkey"}) {
     SCOPED_TRACE(name);
     ASSERT_EQ(cons.count(name), 1u);
     EXPECT_EQ(cons.at(name).index_sql, "");

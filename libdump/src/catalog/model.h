@@ -177,12 +177,12 @@ struct Constraint {
   // For p/u: that index's storage parameters, "fillfactor=70\n..." (pg_get_constraintdef leaves
   // them out; pg_dump writes them as WITH (...)).
   OptionalText index_reloptions;
-  // For a primary key or unique constraint whose index a restore may build on its own (CREATE
-  // UNIQUE INDEX, then ADD CONSTRAINT ... USING INDEX): pg_get_indexdef of that index. Empty
-  // when the server would refuse that form or build something else: on a partitioned table or
-  // a partition, for a deferrable constraint, an index with INCLUDE columns or NULLS NOT
-  // DISTINCT, or an index whose name is not the constraint's.
-  std::string index_definition;
+  // For a primary key or unique constraint: whether a restore may build its index on its own
+  // (CREATE UNIQUE INDEX, then ADD CONSTRAINT ... USING INDEX) and get the same constraint and
+  // index. False where the server would refuse that form or build something else: on a
+  // partitioned table or a partition, for a deferrable constraint, an index with INCLUDE columns
+  // or NULLS NOT DISTINCT, or an index whose name is not the constraint's.
+  bool attachable = false;
 };
 
 struct Index {

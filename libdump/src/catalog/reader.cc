@@ -480,7 +480,7 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    "NOT c.relispartition AND NOT co.condeferrable AND ic.relname = co.conname "
                    "AND xi.indnatts = xi.indnkeyatts " +
                    (conn.server_version() >= 150000 ? "AND NOT xi.indnullsnotdistinct " : "") +
-                   "THEN pg_catalog.pg_get_indexdef(co.conindid) END, "
+                   "THEN true ELSE false END, "
                    "CASE WHEN co.contype IN ('p', 'u') THEN "
                    "pg_catalog.array_to_string(ic.reloptions, E'\\n') END"
                    " FROM pg_catalog.pg_constraint co "
@@ -513,7 +513,7 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
         c.index_name = k.GetString(i, 10);
         c.index_comment = OptString(k, i, 11);
         c.index_tablespace = k.GetString(i, 13);
-        c.index_definition = k.GetString(i, 14);
+        c.attachable = k.GetBool(i, 14);
         c.index_reloptions = OptString(k, i, 15);
         if (c.index_reloptions && c.index_reloptions->empty()) c.index_reloptions.reset();
       }

@@ -334,8 +334,21 @@ std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c)
                           "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " + definition + ";\n");
 }
 
-std::string CreateConstraintIndex(const catalog::Constraint& c) {
-  return InTablespace(c.index_tablespace, c.index_definition + ";\n");
+std::string CreateConstraintIndex(const catalog::Table& t, const catalog::Constraint& c) {
+  // An attachable key's definition is "PRIMARY KEY (columns)" or "UNIQUE (columns)" (no INCLUDE,
+  // NULLS NOT DISTINCT or DEFERRABLE), and its index has the default operator classes,
+  // collations and order: the same column list makes the same index.
+  std::string_view def = c.definition;
+  for (std::string_view kind : {"PRIMARY KEY (", "UNIQUE ("}) {
+    if (def.starts_with(kind) && def.ends_with(")")) {
+      def.remove_prefix(kind.size() - 1);
+      std::string sql = "CREATE UNIQUE INDEX " + QuoteIdent(c.name) + " ON " +
+                        QualifiedName(t.schema, t.name) + " USING btree " + std::string(def);
+      if (c.index_reloptions) sql += " WITH (" + FormatRelOptions(*c.index_reloptions) + ")";
+      return InTablespace(c.index_tablespace, sql + ";\n");
+    }
+  }
+  return "";
 }
 
 std::string AttachConstraintIndex(const catalog::Table& t, const catalog::Constraint& c) {

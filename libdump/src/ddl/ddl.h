@@ -48,10 +48,10 @@ std::string InTablespace(const std::string& tablespace, std::string sql);
 // (CREATE TYPE name;) and I/O functions must exist first.
 std::string CreateBaseType(const catalog::BaseType& b);
 std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c);
-// The two halves of AddConstraint for a primary key or unique constraint with an index_definition:
-// its index created as a plain unique index (in the index's tablespace), then made the
-// constraint.
-std::string CreateConstraintIndex(const catalog::Constraint& c);
+// The two halves of AddConstraint for a primary key or unique constraint that is attachable: its
+// index created as a plain unique index (with its storage parameters, in its tablespace), then
+// made the constraint. CreateConstraintIndex gives "" for a definition it does not know.
+std::string CreateConstraintIndex(const catalog::Table& t, const catalog::Constraint& c);
 std::string AttachConstraintIndex(const catalog::Table& t, const catalog::Constraint& c);
 
 // "COMMENT ON <target> IS '<text>';" with target like `TABLE "s"."t"`.

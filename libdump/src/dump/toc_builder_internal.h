@@ -101,6 +101,10 @@ class TocBuilder {
   static constexpr uint64_t kMaxChunks = 64;
   // The last chunk of a split table is dumped as this many smaller pieces.
   static constexpr uint64_t kTailPieces = 4;
+  // Keys of tables of at least this size (pg_table_size) get index_sql and attach_sql: a restore
+  // builds them apart only on a table with that much data (kSplitKeyMinBytes in restore.cc), and
+  // on many small tables the TOC would only grow.
+  static constexpr uint64_t kKeyApartMinBytes = 8ull << 20;
   void AddTableData(const catalog::Table& t, uint32_t table_id);
 
   // The SQL of an inheritance child (toc_relations.cc); sets `inherit_sql` when the child needs

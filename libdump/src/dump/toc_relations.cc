@@ -276,9 +276,13 @@ void TocBuilder::AddPostData() {
                                           : "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " +
                                                 QuoteIdent(c.name) + ";\n",
                             {Lookup(cls::kClass, t.oid)});
-    if (!c.index_definition.empty()) {
-      Entry(id).index_sql = ddl::CreateConstraintIndex(c);
-      Entry(id).attach_sql = ddl::AttachConstraintIndex(t, c);
+    // The two-statement form, for a restore to build a big table's key beside its other indexes.
+    if (c.attachable && t.size_bytes >= kKeyApartMinBytes) {
+      std::string index_sql = ddl::CreateConstraintIndex(t, c);
+      if (!index_sql.empty()) {
+        Entry(id).index_sql = std::move(index_sql);
+        Entry(id).attach_sql = ddl::AttachConstraintIndex(t, c);
+      }
     }
     Register(cls::kConstraint, c.oid, id);
     // The index a primary key, unique or exclusion constraint creates is the constraint's.
