@@ -352,9 +352,14 @@ Status PgConn::BeginCopyIn(std::string_view copy_sql) {
 }
 
 Status PgConn::PutCopyData(std::string_view data) {
-  // libpq accepts at most INT_MAX bytes per call; blocks are far smaller, but be exact.
+  // One CopyData message per 64 KiB. The server reads a whole message before it parses any of
+  // it, so a message of a whole block (1 MiB) leaves it waiting for the client while the block
+  // travels, and then makes it copy the block through a buffer larger than its CPU cache:
+  // measured, COPY of one 537 MB table took 7.16 s in 1 MiB messages, 6.26 s in 64 KiB ones
+  // (pg_restore: 6.30 s), and nrestore -j2 of the bench datasets 8-9% less time.
+  constexpr size_t kMessageBytes = 64 << 10;
   while (!data.empty()) {
-    size_t n = std::min<size_t>(data.size(), 1u << 30);
+    size_t n = std::min(data.size(), kMessageBytes);
     if (PQputCopyData(conn_, data.data(), static_cast<int>(n)) != 1) {
       return ConnectionError("sending COPY data");
     }
