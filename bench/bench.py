@@ -482,7 +482,11 @@ def run_rounds(server, workdir, ds, cmds, runs, results, verify_source=None):
                 remove(o)
             if c.before:
                 c.before()
+            # The previous command's writes reach the disk before this one starts: CHECKPOINT
+            # moves them to the kernel, sync to the disk (else the kernel writes them back
+            # during this command, which then pays for them).
             server.checkpoint()
+            os.sync()
             s = measure(server, workdir, f"{ds.key}: {c.label}", c.argv(), marks=c.marks)
             if outs:
                 s["size"] = sum(path_size(o) for o in outs)
