@@ -348,8 +348,7 @@ Status ReadColumns(pg::PgConn& conn, Catalog* cat, const std::unordered_map<Oid,
     col.stat_target = static_cast<int>(a.GetInt(i, 14));
     col.storage = a.Get(i, 15).empty() ? '\0' : a.Get(i, 15)[0];
     col.compression = a.Get(i, 16).empty() ? '\0' : a.Get(i, 16)[0];
-    col.options = OptString(a, i, 17);
-    if (col.options && col.options->empty()) col.options.reset();
+    col.options = OptNonEmpty(a, i, 17);
     col.fdw_options = OptString(a, i, 18);
     t.columns.push_back(std::move(col));
     return Status::Ok();
@@ -421,8 +420,7 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
     t.kind = r.Get(i, 3)[0];
     t.owner = r.GetString(i, 4);
     t.persistence = r.Get(i, 5).empty() ? 'p' : r.Get(i, 5)[0];
-    t.reloptions = OptString(r, i, 6);
-    if (t.reloptions && t.reloptions->empty()) t.reloptions.reset();
+    t.reloptions = OptNonEmpty(r, i, 6);
     t.comment = OptString(r, i, 7);
     t.size_bytes = r.GetUInt(i, 8);
     t.view_definition = r.GetString(i, 9);
@@ -514,8 +512,7 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
         c.index_comment = OptString(k, i, 11);
         c.index_tablespace = k.GetString(i, 13);
         c.attachable = k.GetBool(i, 14);
-        c.index_reloptions = OptString(k, i, 15);
-        if (c.index_reloptions && c.index_reloptions->empty()) c.index_reloptions.reset();
+        c.index_reloptions = OptNonEmpty(k, i, 15);
       }
       cat->tables[it->second].constraints.push_back(std::move(c));
     }

@@ -22,6 +22,14 @@ inline std::optional<std::string> OptString(const pg::PgResult& r, int row, int 
   return r.GetString(row, col);
 }
 
+// The same, with an empty string taken as no value (an option list that array_to_string made of
+// an empty or NULL array).
+inline std::optional<std::string> OptNonEmpty(const pg::PgResult& r, int row, int col) {
+  std::optional<std::string> s = OptString(r, row, col);
+  if (s && s->empty()) s.reset();
+  return s;
+}
+
 inline Oid GetOid(const pg::PgResult& r, int row, int col) {
   return static_cast<Oid>(r.GetUInt(row, col));
 }

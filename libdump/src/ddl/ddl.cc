@@ -30,6 +30,11 @@ std::string StripViewDefinition(std::string_view def) {
   return std::string(def);
 }
 
+// " WITH (...)" of a key's index storage parameters; "" when it has none.
+std::string KeyIndexWith(const catalog::Constraint& c) {
+  return c.index_reloptions ? " WITH (" + FormatRelOptions(*c.index_reloptions) + ")" : "";
+}
+
 }  // namespace
 
 std::string FormatRelOptions(std::string_view reloptions) {
@@ -327,7 +332,7 @@ std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c)
         break;
       }
     }
-    definition.insert(at, " WITH (" + FormatRelOptions(*c.index_reloptions) + ")");
+    definition.insert(at, KeyIndexWith(c));
   }
   return InTablespace(c.type == 'f' ? std::string() : c.index_tablespace,
                       "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name) +
@@ -342,10 +347,10 @@ std::string CreateConstraintIndex(const catalog::Table& t, const catalog::Constr
   for (std::string_view kind : {"PRIMARY KEY (", "UNIQUE ("}) {
     if (def.starts_with(kind) && def.ends_with(")")) {
       def.remove_prefix(kind.size() - 1);
-      std::string sql = "CREATE UNIQUE INDEX " + QuoteIdent(c.name) + " ON " +
-                        QualifiedName(t.schema, t.name) + " USING btree " + std::string(def);
-      if (c.index_reloptions) sql += " WITH (" + FormatRelOptions(*c.index_reloptions) + ")";
-      return InTablespace(c.index_tablespace, sql + ";\n");
+      return InTablespace(c.index_tablespace, "CREATE UNIQUE INDEX " + QuoteIdent(c.name) + " ON " +
+                                                  QualifiedName(t.schema, t.name) +
+                                                  " USING btree " + std::string(def) +
+                                                  KeyIndexWith(c) + ";\n");
     }
   }
   return "";

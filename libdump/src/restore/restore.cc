@@ -1021,10 +1021,6 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     // largest first: when a big table's data is in, its index builds go before the data of
     // smaller tables. Phase 1 and 2 tasks come last, so the scheduler's scan of ready tasks
     // meets a runnable one first.
-    std::unordered_map<uint32_t, uint64_t> table_bytes;
-    for (const TocEntry* e : data) {
-      for (uint32_t d : e->deps) table_bytes[d] += raw_size[e->dump_id];
-    }
     enum class NodeKind { kPre, kData, kPost };
     struct Node {
       int phase;
@@ -1049,8 +1045,8 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     std::vector<uint64_t> post_weight(post.size(), 0);
     for (size_t i = 0; i < post.size(); ++i) {
       for (uint32_t d : post[i]->deps) {
-        auto it = table_bytes.find(d);
-        if (it != table_bytes.end()) post_weight[i] = std::max(post_weight[i], it->second);
+        auto it = data_bytes.find(d);
+        if (it != data_bytes.end()) post_weight[i] = std::max(post_weight[i], it->second);
       }
       for (size_t d : post_tasks[i].deps) post_weight[i] = std::max(post_weight[i], post_weight[d]);
       nodes.push_back({post_tasks[i].phase, post_weight[i], NodeKind::kPost, i});
