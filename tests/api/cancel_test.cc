@@ -159,11 +159,8 @@ TEST_F(ApiCancel, MidRestoreReturnsPromptlyAndLeavesNothingBehind) {
 TEST(ApiCancelLock, DumpWaitingForALockStopsPromptly) {
   const std::string db = Cluster().CreateDatabase("locked");
   ASSERT_TRUE(Cluster().Psql(db, "CREATE TABLE t (a int); INSERT INTO t VALUES (1);"));
-  ndump_test::PgConnPtr holder = Cluster().Connect(db);
+  ndump_test::PgConnPtr holder = Cluster().LockTable(db, "t");
   ASSERT_TRUE(holder);
-  PGresult* res = PQexec(holder.get(), "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
-  ASSERT_EQ(PQresultStatus(res), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
-  PQclear(res);
 
   const std::string app = "ndump_api_cancel_lock";
   libdump::CancelToken token;

@@ -4,12 +4,13 @@
 // and that an index build that fails is one error, with no attempt to attach the index.
 #include <map>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
+#include "archive_toc.h"
 #include "catalog/reader.h"
 #include "libdump/format/archive.h"
-#include "libdump/restore.h"
 #include "pg/pg.h"
 #include "tools.h"
 
@@ -48,14 +49,8 @@ constexpr const char* kTablesSql =
 std::map<std::string, libdump::format::TocEntry> Constraints(const std::string& archive,
                                                              libdump::format::ArchiveHeader* h) {
   std::map<std::string, libdump::format::TocEntry> out;
-  auto source = libdump::OpenFileSource(archive);
-  EXPECT_TRUE(source.ok()) << source.status().ToString();
-  if (!source.ok()) return out;
-  auto toc = libdump::ListArchive(source->get(), h);
-  EXPECT_TRUE(toc.ok()) << toc.status().ToString();
-  if (!toc.ok()) return out;
-  for (const auto& e : *toc) {
-    if (e.kind == "CONSTRAINT") out[e.name] = e;
+  for (auto& e : ArchiveToc(archive, h)) {
+    if (e.kind == "CONSTRAINT") out[e.name] = std::move(e);
   }
   return out;
 }

@@ -7,8 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libdump/format/byte_io.h"
-#include "libdump/restore.h"
+#include "archive_toc.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -55,13 +54,7 @@ INSERT INTO "Bin ""Schema""".xmls VALUES (1, '<a>ü</a>');
 // counts once, and all its chunks must agree).
 std::map<std::string, bool> BinaryTables(const std::string& archive) {
   std::map<std::string, bool> out;
-  auto source = libdump::OpenFileSource(archive);
-  EXPECT_TRUE(source.ok()) << source.status().ToString();
-  if (!source.ok()) return out;
-  auto toc = libdump::ListArchive(source->get());
-  EXPECT_TRUE(toc.ok()) << toc.status().ToString();
-  if (!toc.ok()) return out;
-  for (const auto& e : *toc) {
+  for (const auto& e : ArchiveToc(archive)) {
     if (e.kind != "TABLE DATA") continue;
     const bool binary = e.copy_sql.ends_with(" WITH (FORMAT binary);");
     auto [it, inserted] = out.emplace(e.name, binary);

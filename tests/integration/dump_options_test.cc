@@ -541,11 +541,8 @@ TEST(DumpOptions, SnapshotOfAnotherSession) {
 
 TEST(DumpOptions, LockWaitTimeoutNamesTheTable) {
   const std::string src = SelectionDatabase();
-  PgConnPtr holder = Cluster().Connect(src);
+  PgConnPtr holder = Cluster().LockTable(src, "app.log");
   ASSERT_TRUE(holder);
-  PGresult* r = PQexec(holder.get(), "BEGIN; LOCK TABLE app.log IN ACCESS EXCLUSIVE MODE");
-  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
-  PQclear(r);
   ScopedTempDir dir;
   CommandResult res = Ndump(
       {"-d", Cluster().ConnInfo(src), "-f", dir.File("x.ndump"), "--lock-wait-timeout=300ms"});
@@ -571,11 +568,8 @@ TEST(DumpOptions, LockWaitTimeoutBoundsTheCatalogHelper) {
                              "CREATE TABLE kept (id int PRIMARY KEY); "
                              "CREATE TABLE busy (a int, b int GENERATED ALWAYS AS (a * 2) STORED); "
                              "INSERT INTO busy (a) VALUES (1); VACUUM busy;"));
-  PgConnPtr holder = Cluster().Connect(src);
+  PgConnPtr holder = Cluster().LockTable(src, "busy");
   ASSERT_TRUE(holder);
-  PGresult* r = PQexec(holder.get(), "BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
-  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(holder.get());
-  PQclear(r);
   ScopedTempDir dir;
   RunOptions limit;
   limit.timeout_seconds = 60;

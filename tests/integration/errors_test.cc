@@ -152,11 +152,8 @@ TEST(Errors, InterruptedDumpLeavesNothingBehind) {
   const std::string db = SmallDatabase();
   // Another session holds an ACCESS EXCLUSIVE lock on the only table, so the dump is certain to
   // be waiting (for its lock or its COPY) when SIGINT arrives.
-  PgConnPtr locker = Cluster().Connect(db);
+  PgConnPtr locker = Cluster().LockTable(db, "t");
   ASSERT_TRUE(locker);
-  PGresult* res = PQexec(locker.get(), "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE;");
-  ASSERT_EQ(PQresultStatus(res), PGRES_COMMAND_OK) << PQerrorMessage(locker.get());
-  PQclear(res);
   const int locker_pid = PQbackendPID(locker.get());
 
   ScopedTempDir dir;
@@ -184,8 +181,7 @@ TEST(Errors, InterruptedDumpLeavesNothingBehind) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(others, "0") << "ndump's sessions outlived it";
-  res = PQexec(locker.get(), "ROLLBACK");
-  PQclear(res);
+  PQclear(PQexec(locker.get(), "ROLLBACK"));
 }
 
 // --- ndump / nrestore: usage ------------------------------------------------------------------

@@ -7,9 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libdump/format/archive.h"
-#include "libdump/format/byte_io.h"
-#include "libdump/restore.h"
+#include "archive_toc.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -58,12 +56,8 @@ TEST(SplitTables, TheLastChunkIsCutInFourPieces) {
   ScopedTempDir dir;
   const std::string archive = dir.File("tail.ndump");
   ASSERT_TRUE(DumpTo(src, archive, {"--split-size", "1"}));
-  auto source = libdump::OpenFileSource(archive);
-  ASSERT_TRUE(source.ok()) << source.status().ToString();
-  auto toc = libdump::ListArchive(source->get());
-  ASSERT_TRUE(toc.ok()) << toc.status().ToString();
   std::vector<uint64_t> sizes;  // size estimates of big's TABLE DATA entries, in TOC order
-  for (const auto& e : *toc) {
+  for (const auto& e : ArchiveToc(archive)) {
     if (e.kind == "TABLE DATA" && e.name == "big") sizes.push_back(e.size_estimate);
   }
   // Chunks of about 1 MB (a table of `size` whole MB needs size or size + 1 of them), the last

@@ -437,6 +437,20 @@ PgConnPtr TestCluster::Connect(const std::string& db) const {
   return conn;
 }
 
+PgConnPtr TestCluster::LockTable(const std::string& db, const std::string& table) const {
+  PgConnPtr conn = Connect(db);
+  if (!conn) return nullptr;
+  const std::string sql = "BEGIN; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE";
+  PGresult* res = PQexec(conn.get(), sql.c_str());
+  const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+  PQclear(res);
+  if (!ok) {
+    ADD_FAILURE() << sql << " failed in database " << db << ": " << ErrorText(conn.get());
+    return nullptr;
+  }
+  return conn;
+}
+
 Rows TestCluster::QueryRows(const std::string& db, const std::string& sql) const {
   Rows rows;
   PgConnPtr conn = Connect(db);

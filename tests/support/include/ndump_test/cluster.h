@@ -103,6 +103,9 @@ class TestCluster {
   Rows QueryRows(const std::string& db, const std::string& sql) const;
   // A new libpq connection; nullptr (and a test failure) if it cannot connect.
   PgConnPtr Connect(const std::string& db) const;
+  // A new connection holding an ACCESS EXCLUSIVE lock on `table` (SQL, e.g. "app.log") in an
+  // open transaction, until it commits or closes; nullptr (and a test failure) on error.
+  PgConnPtr LockTable(const std::string& db, const std::string& table) const;
 
   // The last `lines` lines of the server log.
   std::string LogTail(int lines = 40) const;
