@@ -3,6 +3,7 @@
 // man pages covering every option of the parsers, --version.
 #include <cctype>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -443,18 +444,26 @@ std::string Quoted(const std::string& s) {
 
 TEST(CliProgress, OnATerminalTheDisplayIsRedrawnInPlaceAndTheSummaryPrinted) {
   const std::string src = NewLoadedDatabase("sample.sql", "tty_src");
-  // Enough data for the dump and the restore to last several redraws (5 a second).
   Cluster().Query(src,
                   "CREATE TABLE public.bulk AS SELECT g, md5(g::text) AS h, repeat('x', 100) AS r "
                   "FROM generate_series(1, 400000) AS g");
   ScopedTempDir dir;
   const std::string archive = dir.File("a.ndump");
-  const CommandResult d = OnTerminal(Quoted(NDUMP_BIN) + " -d " + Quoted(Cluster().ConnInfo(src)) +
-                                     " -f " + Quoted(archive) + " -j 2");
+  // Each command meets a pipe that stalls for two seconds in the middle of the table data, so
+  // the display (5 redraws a second) is drawn and redrawn with workers busy however fast the
+  // machine is. ndump writes to a reader that waits before it reads; nrestore reads an archive
+  // whose second half arrives late.
+  const CommandResult d =
+      OnTerminal("bash -c " + Quoted("set -o pipefail; " + Quoted(NDUMP_BIN) + " -d " +
+                                     Quoted(Cluster().ConnInfo(src)) +
+                                     " -j 2 -f - | { sleep 2; cat > " + Quoted(archive) + "; }"));
   ASSERT_EQ(d.exit_code, kExitOk) << d.Describe() << d.out;
+  const uint64_t half = std::filesystem::file_size(archive) / 2;
   const std::string copy = Cluster().CreateDatabase("tty_copy");
-  const CommandResult r = OnTerminal(Quoted(NRESTORE_BIN) + " -d " +
-                                     Quoted(Cluster().ConnInfo(copy)) + " -j 2 " + Quoted(archive));
+  const CommandResult r = OnTerminal(
+      "bash -c " + Quoted("set -o pipefail; { head -c " + std::to_string(half) +
+                          "; sleep 2; cat; } < " + Quoted(archive) + " | " + Quoted(NRESTORE_BIN) +
+                          " -d " + Quoted(Cluster().ConnInfo(copy)) + " -j 2 -"));
   ASSERT_EQ(r.exit_code, kExitOk) << r.Describe() << r.out;
   for (const auto& [tool, out] :
        {std::pair<std::string, std::string>{"ndump", d.out}, {"nrestore", r.out}}) {
