@@ -158,6 +158,9 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
       return Status::InvalidArgument(EntryLabel(e.dump_id) +
                                      ": index_sql and attach_sql go together");
     }
+    if (Status st = internal::CheckTrimmedColumns(e); !st.ok()) {
+      return Status::InvalidArgument(EntryLabel(e.dump_id) + ": " + st.message());
+    }
   }
 
   ArchiveHeader h = header;

@@ -100,3 +100,36 @@ GRANT SELECT (id, meta), UPDATE (meta) ON public.scratch TO "fid tables reader";
 REVOKE ALL ON public.full_ident FROM PUBLIC;
 GRANT USAGE ON SCHEMA "Part ""Land""" TO "fid tables reader";
 GRANT SELECT ON ALL TABLES IN SCHEMA "Part ""Land""" TO "fid tables reader";
+
+-- char(n): ndump stores its values without trailing spaces, which char(n) input adds back. Every
+-- kind of value, beside columns whose trailing spaces are data (bpchar without a length, varchar,
+-- text, arrays), a domain over char(n), a generated char(n) column (not copied), a dropped column,
+-- and an inheritance parent whose rows must not take in its child's (COPY reads ONLY the parent).
+CREATE DOMAIN public."code 5" AS char(5) CHECK (VALUE <> 'XXXXX');
+CREATE TABLE public."Padded ""chars""" (
+    id int PRIMARY KEY,
+    gone text,
+    one char,
+    ten char(10),
+    "Größe ""x""" character(6) COLLATE "C",
+    free bpchar,
+    vc varchar(10),
+    t text,
+    code public."code 5",
+    arr char(4)[],
+    shout char(12) GENERATED ALWAYS AS (upper(ten)) STORED
+);
+ALTER TABLE public."Padded ""chars""" DROP COLUMN gone;
+INSERT INTO public."Padded ""chars""" (id, one, ten, "Größe ""x""", free, vc, t, code, arr) VALUES
+    (1, 'a', 'abc', 'ü', 'x  ', 'x  ', 'x  ', 'ab', '{"a ","  b",NULL}'),
+    (2, ' ', '', '', '', '', '', '', '{}'),
+    (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+    (4, 'z', 'abcdefghij', 'éééééé', '   ', '   ', '   ', 'abcde', '{"    "}'),
+    (5, 'q', E'tab\there', E'a\\b', E'nl\n ', E'cr\r ', E'\\N', '\N', '{"\\\\"}'),
+    (6, 'é', '  lead', ' mid e', ' ', ' ', ' ', '  x', '{" x  "}'),
+    (7, 'r', 'trail    ', 'ü   ', 'ü   ', 'ü   ', 'ü   ', 'ü ', '{"ü "}');
+COMMENT ON COLUMN public."Padded ""chars"""."Größe ""x""" IS 'multibyte, fixed width';
+CREATE TABLE public.char_parent (k char(3), v int);
+CREATE TABLE public.char_child (w text) INHERITS (public.char_parent);
+INSERT INTO public.char_parent VALUES ('p', 1), ('pp ', 2);
+INSERT INTO public.char_child VALUES ('c', 3, 'x'), ('cc', 4, 'y');

@@ -62,7 +62,9 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
   TocEntry c = Ddl(5, "SCHEMA", "s\xc3\xa9");
   c.schema.clear();
   c.section = Section::kNone;
-  const std::vector<TocEntry> toc = {a, b, c};
+  TocEntry d = TableData(7);  // char(n) columns stored without their padding, hostile names
+  d.trimmed_columns = {"pad", "Gr\xc3\xb6\xc3\x9f\x65 \"x\"", "a,b\nc"};
+  const std::vector<TocEntry> toc = {a, b, c, d};
   const std::string bytes = WriteArchive(toc, {}, Options());
 
   MemorySource src(bytes);
@@ -71,7 +73,7 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
   const ArchiveHeader& h = (*r)->header();
   const ArchiveHeader want = TestHeader();
   EXPECT_EQ(h.format_major, kFormatMajor);
-  EXPECT_EQ(h.format_minor, kFormatMinor);  // 1.2: an entry has index_sql
+  EXPECT_EQ(h.format_minor, kFormatMinor);  // 1.3: an entry has trimmed_columns
   EXPECT_EQ(h.tool_version, want.tool_version);
   EXPECT_EQ(h.server_version, want.server_version);
   EXPECT_EQ(h.server_version_num, want.server_version_num);
@@ -98,6 +100,7 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
     EXPECT_EQ(got.catalog_oid, toc[i].catalog_oid);
     EXPECT_EQ(got.index_sql, toc[i].index_sql);
     EXPECT_EQ(got.attach_sql, toc[i].attach_sql);
+    EXPECT_EQ(got.trimmed_columns, toc[i].trimmed_columns);
   }
   ASSERT_NE((*r)->FindEntry(4), nullptr);
   EXPECT_EQ((*r)->FindEntry(4)->name, b.name);
@@ -443,6 +446,16 @@ TEST(WriterTest, RejectsBadOptionsAndToc) {
   half.index_sql = "CREATE UNIQUE INDEX k ON t (a);";
   EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {half}, WriterOptions()),
                StatusCode::kInvalidArgument, "index_sql and attach_sql go together");
+  TocEntry no_data = Ddl(5, "TABLE", "t");
+  no_data.trimmed_columns = {"c"};
+  EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {no_data}, WriterOptions()),
+               StatusCode::kInvalidArgument, "entry 5: trimmed_columns on an entry without data");
+  for (const std::string& name : {std::string(), std::string("a\0b", 3)}) {
+    TocEntry bad_name = TableData(6);
+    bad_name.trimmed_columns = {"c", name};
+    EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {bad_name}, WriterOptions()),
+                 StatusCode::kInvalidArgument, "an empty column name or one with a NUL");
+  }
   EXPECT_TRUE(sink.data().empty());
 }
 
@@ -561,6 +574,34 @@ TEST(CompatibilityTest, IndexSqlMakesAVersion12Archive) {
   ASSERT_EQ((*r)->toc().size(), 1u);
   EXPECT_EQ((*r)->toc()[0].index_sql, k.index_sql);
   EXPECT_EQ((*r)->toc()[0].attach_sql, k.attach_sql);
+}
+
+TEST(CompatibilityTest, TrimmedColumnsMakeAVersion13Archive) {
+  WriterOptions o;
+  o.mark_entry_ends = false;
+  o.compression = 0;  // the TOC's bytes as they are, to find the field in
+  TocEntry k = Ddl(3, "CONSTRAINT", "t k");
+  k.index_sql = "CREATE UNIQUE INDEX k ON s.t USING btree (a);\n";
+  k.attach_sql = "ALTER TABLE ONLY s.t\n    ADD CONSTRAINT k UNIQUE USING INDEX k;\n";
+  TocEntry d = TableData(4);
+  const std::string without = WriteArchive({k, d}, {}, o);
+  EXPECT_EQ(internal::LoadU16(internal::Bytes(without) + 10), 2);
+  d.trimmed_columns = {"c"};
+  const std::string with = WriteArchive({k, d}, {}, o);
+  EXPECT_EQ(internal::LoadU16(internal::Bytes(with) + 10), 3);
+  EXPECT_EQ(internal::LoadU32(internal::Bytes(with) + 12), 0u);  // no flag
+  // The field is the names with a NUL between each two, nothing else: one name, no NUL.
+  EXPECT_NE(with.find(std::string("\x10\x00\x01\x00\x00\x00"
+                                  "c",
+                                  7)),
+            std::string::npos);
+  MemorySource src(with);
+  auto r = ArchiveReader::Open(&src);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->header().format_minor, 3);
+  ASSERT_EQ((*r)->toc().size(), 2u);
+  EXPECT_EQ((*r)->toc()[1].trimmed_columns, std::vector<std::string>{"c"});
+  EXPECT_TRUE((*r)->toc()[0].trimmed_columns.empty());
 }
 
 TEST(CompatibilityTest, UnknownFlagsAreRefused) {

@@ -14,7 +14,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -633,6 +635,52 @@ std::string FreezeCopySql(const std::string& copy_sql) {
   return std::string(sql.substr(0, sql.size() - 1)) + " WITH (FREEZE);";
 }
 
+// The data entries that hold char(n) values without their trailing spaces (trimmed_columns) and
+// load into a table this restore does not create (a data-only restore into existing tables):
+// each such column must still be char(n) there (or a domain over char(n)), whose input pads the
+// values back; in a text or varchar column they would stay without their spaces. One query for
+// all of them; kInvalidArgument naming the first column that is not, before any data loads.
+Status CheckTrimmedColumnTargets(pg::PgConn& conn, const restore::Plan& plan) {
+  std::string values;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const TocEntry* e : plan.entries) {
+    if (e->trimmed_columns.empty()) continue;
+    if (e->deps.size() == 1 && plan.Has(e->deps[0])) continue;  // created by this restore
+    for (const std::string& col : e->trimmed_columns) {
+      if (!seen.emplace(e->schema, e->name, col).second) continue;
+      values += values.empty() ? "(" : ", (";
+      values += pg::QuoteLiteral(e->schema) + ", " + pg::QuoteLiteral(e->name) + ", " +
+                pg::QuoteLiteral(col) + ")";
+    }
+  }
+  if (values.empty()) return Status::Ok();
+  // A table or column that does not exist is left to the COPY, which names it.
+  ASSIGN_OR_RETURN(
+      pg::PgResult res,
+      conn.Query("SELECT v.s, v.t, v.c, pg_catalog.format_type(a.atttypid, a.atttypmod) "
+                 "FROM (VALUES " +
+                 values +
+                 ") AS v(s, t, c) "
+                 "JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) v.s "
+                 "JOIN pg_catalog.pg_class r ON r.relnamespace = n.oid "
+                 "AND r.relname OPERATOR(pg_catalog.=) v.t "
+                 "JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid "
+                 "AND a.attname OPERATOR(pg_catalog.=) v.c AND a.attnum > 0 AND NOT a.attisdropped "
+                 "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
+                 "WHERE NOT ((a.atttypid = 'pg_catalog.bpchar'::pg_catalog.regtype "
+                 "AND a.atttypmod > 0) OR (ty.typtype = 'd' "
+                 "AND ty.typbasetype = 'pg_catalog.bpchar'::pg_catalog.regtype "
+                 "AND ty.typtypmod > 0)) ORDER BY 1, 2, 3"));
+  if (res.rows() == 0) return Status::Ok();
+  const std::string table = pg::QualifiedName(res.GetString(0, 0), res.GetString(0, 1));
+  return Status::InvalidArgument(
+      "column " + pg::QuoteIdent(res.GetString(0, 2)) + " of table " + table + " is " +
+      res.GetString(0, 3) +
+      " in the target database, but the archive holds its char(n) values without their "
+      "trailing spaces, which only char(n) input adds back; restore it into a char(n) column, "
+      "or dump again with --keep-char-padding");
+}
+
 }  // namespace
 
 Result<std::vector<TocEntry>> ListArchive(ByteSource* source, format::ArchiveHeader* header) {
@@ -706,6 +754,8 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   ConnectionOptions worker_opts = conn_opts;
   worker_opts.password = leader->password();
   worker_opts.password_policy = PasswordPolicy::kNever;
+
+  RETURN_IF_ERROR(CheckTrimmedColumnTargets(*leader, plan));
 
   RestoreSummary summary;
   // Runs an entry's statements. A failure goes through the error policy (counted and passed

@@ -23,8 +23,9 @@ namespace libdump::format {
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
 // 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
-// entries (§6.2). An archive claims the minor version of the newest feature it uses (§12).
-inline constexpr uint16_t kFormatMinor = 2;
+// entries (§6.2), 1.3 their trimmed_columns. An archive claims the minor version of the newest
+// feature it uses (§12).
+inline constexpr uint16_t kFormatMinor = 3;
 
 // pg_dump's three sections; kNone for entries that belong to none (unused for now).
 enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
@@ -55,6 +56,11 @@ struct TocEntry {
   // INDEX). Together they do what create_sql does; a restorer may run either. Both or neither.
   std::string index_sql;
   std::string attach_sql;
+  // Since 1.3, for an entry with data: columns of type char(n) whose values the data holds
+  // without their trailing spaces (char(n) input pads a value back to n characters, so loading
+  // it into such a column stores the value the source had). Names as in copy_sql's column list,
+  // unquoted; never empty strings.
+  std::vector<std::string> trimmed_columns;
 
   bool has_data() const { return !copy_sql.empty(); }
   bool has_index_sql() const { return !index_sql.empty(); }
