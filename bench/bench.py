@@ -402,12 +402,6 @@ def dump_commands(server, ds, bins, out, copy_files, with_copy):
                             [bins / "ndump", "-v", "-j", "2", "--copy-format", "binary", "-d", db,
                              "-f", out / "j2bin.ndump"],
                             output=out / "j2bin.ndump", marks=ndump_marks))
-        # Not the default: char(n) values with their trailing spaces, as pg_dump stores them
-        # (what the default's trimming is worth, docs/ndump.md).
-        cmds.append(Command("ndump-pad-j2", "ndump -j2 --keep-char-padding",
-                            [bins / "ndump", "-v", "-j", "2", "--keep-char-padding", "-d", db,
-                             "-f", out / "j2pad.ndump"],
-                            output=out / "j2pad.ndump", marks=ndump_marks))
         cmds.append(Command("pg_dump-Fd-j2", "pg_dump -Fd -j2",
                             [server.tool("pg_dump"), "-Fd", "-j", "2", "-f", out / "pg.dir", db],
                             output=out / "pg.dir"))
@@ -449,9 +443,11 @@ def restore_commands(server, ds, bins, out):
         cmds.append(Command("nrestore-bin-j2", "nrestore -j2 (of the --copy-format binary archive)",
                             [bins / "nrestore", "-j", "2", "-d", target, out / "j2bin.ndump"],
                             before=fresh, after=drop, group="restore"))
-        cmds.append(Command("nrestore-pad-j2",
-                            "nrestore -j2 (of the --keep-char-padding archive)",
-                            [bins / "nrestore", "-j", "2", "-d", target, out / "j2pad.ndump"],
+        # Not the default: char(n) values sent with their padding (what leaving it out is
+        # worth, docs/nrestore.md).
+        cmds.append(Command("nrestore-pad-j2", "nrestore -j2 --keep-char-padding",
+                            [bins / "nrestore", "-j", "2", "--keep-char-padding", "-d", target,
+                             out / "j2.ndump"],
                             before=fresh, after=drop, group="restore"))
     for j in (1, 2):
         cmds.append(Command(f"pg_restore-j{j}", f"pg_restore -j{j} (from -Fc)",

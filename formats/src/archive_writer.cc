@@ -158,7 +158,7 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
       return Status::InvalidArgument(EntryLabel(e.dump_id) +
                                      ": index_sql and attach_sql go together");
     }
-    if (Status st = internal::CheckTrimmedColumns(e); !st.ok()) {
+    if (Status st = internal::CheckCharColumns(e); !st.ok()) {
       return Status::InvalidArgument(EntryLabel(e.dump_id) + ": " + st.message());
     }
   }

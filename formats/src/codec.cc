@@ -311,14 +311,7 @@ void AppendTocEntry(std::string* out, const TocEntry& e) {
   // 1.2 fields only when set, so an archive without them is the 1.1 archive it was.
   if (!e.index_sql.empty()) AppendStringField(out, layout::kTocIndexSql, e.index_sql);
   if (!e.attach_sql.empty()) AppendStringField(out, layout::kTocAttachSql, e.attach_sql);
-  if (!e.trimmed_columns.empty()) {
-    std::string names;
-    for (const std::string& n : e.trimmed_columns) {
-      if (!names.empty()) names.push_back('\0');
-      names += n;
-    }
-    AppendStringField(out, layout::kTocTrimmedColumns, names);
-  }
+  if (!e.char_columns.empty()) AppendU32ArrayField(out, layout::kTocCharColumns, e.char_columns);
   StoreU32(reinterpret_cast<uint8_t*>(out->data()) + length_at,
            static_cast<uint32_t>(out->size() - length_at - 4));
 }
@@ -326,18 +319,18 @@ void AppendTocEntry(std::string* out, const TocEntry& e) {
 uint16_t TocMinorVersion(const std::vector<TocEntry>& toc) {
   uint16_t minor = 0;
   for (const TocEntry& e : toc) {
-    if (!e.trimmed_columns.empty()) return 3;
+    if (!e.char_columns.empty()) return 3;
     if (e.has_index_sql()) minor = 2;
   }
   return minor;
 }
 
-Status CheckTrimmedColumns(const TocEntry& e) {
-  if (e.trimmed_columns.empty()) return Status::Ok();
-  if (!e.has_data()) return Status::InvalidArgument("trimmed_columns on an entry without data");
-  for (const std::string& n : e.trimmed_columns) {
-    if (n.empty() || n.find('\0') != std::string::npos) {
-      return Status::InvalidArgument("trimmed_columns: an empty column name or one with a NUL");
+Status CheckCharColumns(const TocEntry& e) {
+  if (e.char_columns.empty()) return Status::Ok();
+  if (!e.has_data()) return Status::InvalidArgument("char_columns on an entry without data");
+  for (size_t i = 1; i < e.char_columns.size(); ++i) {
+    if (e.char_columns[i] <= e.char_columns[i - 1]) {
+      return Status::InvalidArgument("char_columns not in increasing order");
     }
   }
   return Status::Ok();
@@ -423,15 +416,8 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc) {
         case layout::kTocAttachSql:
           e.attach_sql = f.value;
           break;
-        case layout::kTocTrimmedColumns:
-          // An empty value would be no names at all, which a writer leaves out; it fails below
-          // as an empty name.
-          for (size_t from = 0;;) {
-            const size_t nul = f.value.find('\0', from);
-            e.trimmed_columns.emplace_back(f.value.substr(from, nul - from));
-            if (nul == std::string_view::npos) break;
-            from = nul + 1;
-          }
+        case layout::kTocCharColumns:
+          RETURN_IF_ERROR(FieldU32Array(f, what, &e.char_columns));
           break;
         default:
           break;  // §12: a newer minor version's field
@@ -450,7 +436,7 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc) {
           what + " (dump id " + std::to_string(e.dump_id) + "): " +
           (e.index_sql.empty() ? "attach_sql without index_sql" : "index_sql without attach_sql"));
     }
-    if (Status st = CheckTrimmedColumns(e); !st.ok()) {
+    if (Status st = CheckCharColumns(e); !st.ok()) {
       return Status::Corruption(what + " (dump id " + std::to_string(e.dump_id) +
                                 "): " + st.message());
     }

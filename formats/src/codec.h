@@ -147,12 +147,12 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where);
 
 // The raw TOC payload.
 std::string EncodeToc(const std::vector<TocEntry>& toc);
-// The lowest minor version whose TOC fields `toc` uses: 3 when an entry has trimmed_columns, 2
+// The lowest minor version whose TOC fields `toc` uses: 3 when an entry has char_columns, 2
 // when one has index_sql (§6.2), else 0.
 uint16_t TocMinorVersion(const std::vector<TocEntry>& toc);
-// The §6.2 rules of trimmed_columns: only on an entry with data, no empty name, no NUL in a
-// name. kInvalidArgument; a reader reports it as corruption.
-Status CheckTrimmedColumns(const TocEntry& e);
+// The §6.2 rules of char_columns: only on an entry with data, strictly increasing.
+// kInvalidArgument; a reader reports it as corruption.
+Status CheckCharColumns(const TocEntry& e);
 // Appends one entry of the TOC payload (its entry_length, then its fields) to `out`: the
 // payload is the u32 entry count followed by this for each entry.
 void AppendTocEntry(std::string* out, const TocEntry& e);

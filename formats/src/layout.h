@@ -63,10 +63,9 @@ inline constexpr uint16_t kTocCopySql = 10;
 inline constexpr uint16_t kTocSizeEstimate = 11;
 inline constexpr uint16_t kTocCatalogOid = 12;
 inline constexpr uint16_t kTocOwnerObject = 13;
-inline constexpr uint16_t kTocIndexSql = 14;   // since 1.2
-inline constexpr uint16_t kTocAttachSql = 15;  // since 1.2
-// Since 1.3: column names separated by one NUL byte each (archive_format.md §6.2).
-inline constexpr uint16_t kTocTrimmedColumns = 16;
+inline constexpr uint16_t kTocIndexSql = 14;     // since 1.2
+inline constexpr uint16_t kTocAttachSql = 15;    // since 1.2
+inline constexpr uint16_t kTocCharColumns = 16;  // since 1.3
 
 // §8.1 index payload.
 inline constexpr size_t kIndexPreambleSize = 12;

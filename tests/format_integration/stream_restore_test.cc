@@ -125,12 +125,11 @@ std::string Interleaved(const std::string& archive, bool mark_entry_ends) {
   std::vector<libdump::format::TocEntry> toc = (*r)->toc();
   if (!mark_entry_ends) {
     // The archive a 1.0 writer would have written: without the TOC fields of 1.2 and 1.3
-    // either (char(n) data without its padding loads the same into the tables the restore
-    // creates, with or without the field that says so).
+    // either.
     for (auto& e : toc) {
       e.index_sql.clear();
       e.attach_sql.clear();
-      e.trimmed_columns.clear();
+      e.char_columns.clear();
     }
   }
   auto w = ArchiveWriter::Create(&sink, (*r)->header(), toc, options);

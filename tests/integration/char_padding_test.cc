@@ -1,8 +1,10 @@
-// char(n) values are dumped without their trailing spaces (DumpOptions::trim_char_padding, the
-// default) and char(n) input pads them back: what the archive holds, that the copy is the same
-// whole and in chunks, --keep-char-padding, and data-only restores into existing tables, which
-// nrestore refuses where a column is no longer char(n) and pg_restore would have loaded the
-// padding.
+// char(n) padding on restore: the archive holds the server's COPY text and names the char(n)
+// columns of each table (format 1.3, char_columns); a restore leaves their trailing spaces out of
+// what it sends into the tables it created (char(n) input pads them back), and sends the data as
+// stored into tables that existed. Counted by RestoreSummary::char_padding_bytes, which must be
+// exactly the padding of those columns, and the copy must be the same database either way.
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "archive_toc.h"
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
+#include "libdump/restore.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -20,16 +23,19 @@ constexpr const char* kTablesSql = R"sql(
 CREATE SCHEMA "Pad ""S""";
 CREATE DOMAIN "Pad ""S""".code AS char(6);
 CREATE TABLE "Pad ""S"""."Fixed Width" (
-  id integer PRIMARY KEY, one char, "Wide ""c""" char(20), free bpchar, vc varchar(20),
-  arr char(3)[], code "Pad ""S""".code);
+  id integer PRIMARY KEY, gone text, one char, "Wide ""c""" char(20), free bpchar,
+  vc varchar(20), arr char(3)[], code "Pad ""S""".code, "Ünï" character(7));
+ALTER TABLE "Pad ""S"""."Fixed Width" DROP COLUMN gone;
 INSERT INTO "Pad ""S"""."Fixed Width"
-SELECT g, chr(97 + g % 26), 'v' || g, 'f' || g || '  ', 'w' || g || ' ', ARRAY['a', 'b '],
-       'k' || g % 10
+SELECT g, chr(97 + g % 26), 'v' || g || E'\t', 'f' || g || '  ', 'w' || g || ' ', ARRAY['a', 'b '],
+       'k' || g % 10, CASE g % 3 WHEN 0 THEN 'é' WHEN 1 THEN ' ü ' ELSE 'x\y' END
 FROM generate_series(1, 5000) AS g;
-INSERT INTO "Pad ""S"""."Fixed Width" VALUES (0, NULL, '', '   ', '', NULL, '');
+INSERT INTO "Pad ""S"""."Fixed Width" VALUES (0, NULL, '', '   ', '', NULL, '', '       ');
 CREATE TABLE "Pad ""S""".plain (id integer, t text);
 INSERT INTO "Pad ""S""".plain SELECT g, 't' || g FROM generate_series(1, 100) AS g;
 )sql";
+
+const std::string kTable = "\"Pad \"\"S\"\"\".\"Fixed Width\"";
 
 std::string LoadedDatabase() {
   const std::string db = Cluster().CreateDatabase("charpad");
@@ -37,39 +43,55 @@ std::string LoadedDatabase() {
   return db;
 }
 
-// The COPY text of every data entry of table `name`, in dump id order.
-std::string EntryData(const std::string& archive, const std::string& name) {
-  auto source = libdump::OpenFileSource(archive);
-  EXPECT_TRUE(source.ok()) << source.status().ToString();
-  if (!source.ok()) return "";
-  auto reader = libdump::format::ArchiveReader::Open(source->get());
-  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
-  if (!reader.ok()) return "";
-  EXPECT_TRUE((*reader)->LoadIndex().ok());
-  std::string all, block;
-  for (const auto& e : (*reader)->toc()) {
-    if (e.kind != "TABLE DATA" || e.name != name) continue;
-    for (const auto& b : (*reader)->BlocksOf(e.dump_id)) {
-      EXPECT_TRUE((*reader)->ReadBlock(b, &block).ok());
-      all += block;
-    }
-  }
-  return all;
+// The trailing spaces of the table's char(n) values in `db`: what a restore leaves out.
+uint64_t PaddingBytes(const std::string& db) {
+  const std::string sum = Cluster().Query(
+      db,
+      "SELECT sum(COALESCE(octet_length(one) - octet_length(one::text), 0) + "
+      "COALESCE(octet_length(\"Wide \"\"c\"\"\") - octet_length(\"Wide \"\"c\"\"\"::text), 0) + "
+      "COALESCE(octet_length(\"Ünï\") - octet_length(\"Ünï\"::text), 0)) FROM " +
+          kTable);
+  return sum.empty() ? 0 : std::stoull(sum);
 }
 
-// The trimmed_columns of each data entry of `name` (one per chunk).
-std::vector<std::vector<std::string>> TrimmedColumns(const std::string& archive,
-                                                     const std::string& name) {
-  std::vector<std::vector<std::string>> out;
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// libdump::Restore of `archive` into `db`; from a pipe when `seekable` is false.
+libdump::RestoreSummary RestoreWith(const std::string& db, const std::string& archive,
+                                    bool seekable, bool trim, int jobs = 2,
+                                    libdump::RestoreContent content = {}) {
+  libdump::MemorySource source(ReadFile(archive));
+  source.set_seekable(seekable);
+  libdump::RestoreOptions options;
+  options.connection.dbname = Cluster().ConnInfo(db);
+  options.jobs = jobs;
+  options.content = content;
+  options.trim_char_padding = trim;
+  auto summary = libdump::Restore(options, &source);
+  EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+  return summary.ok() ? *summary : libdump::RestoreSummary{};
+}
+
+// The char_columns of each data entry of table `name` (one per chunk).
+std::vector<std::vector<uint32_t>> CharColumns(const std::string& archive,
+                                               const std::string& name) {
+  std::vector<std::vector<uint32_t>> out;
   for (const auto& e : ArchiveToc(archive)) {
-    if (e.kind == "TABLE DATA" && e.name == name) out.push_back(e.trimmed_columns);
+    if (e.kind == "TABLE DATA" && e.name == name) out.push_back(e.char_columns);
   }
   return out;
 }
 
-const std::vector<std::string> kFixed = {"one", "Wide \"c\""};
+// In the COPY list (id, one, "Wide c", free, vc, arr, code, Ünï): one, "Wide c", Ünï. Not plain
+// bpchar (its spaces are data), varchar, an array of char(n) or a domain over char(n).
+const std::vector<uint32_t> kPositions = {1, 2, 7};
 
-TEST(CharPadding, CharNValuesAreStoredWithoutTrailingSpacesAndComeBackPadded) {
+TEST(CharPadding, TheArchiveHoldsTheServersTextAndNamesTheCharNColumns) {
   const std::string src = LoadedDatabase();
   ScopedTempDir dir;
   const std::string archive = dir.File("a.ndump");
@@ -77,39 +99,42 @@ TEST(CharPadding, CharNValuesAreStoredWithoutTrailingSpacesAndComeBackPadded) {
   libdump::format::ArchiveHeader header;
   (void)ArchiveToc(archive, &header);
   EXPECT_EQ(header.format_minor, 3);
-  EXPECT_EQ(TrimmedColumns(archive, "Fixed Width"), std::vector<std::vector<std::string>>{kFixed});
-  EXPECT_EQ(TrimmedColumns(archive, "plain"), std::vector<std::vector<std::string>>{{}});
-  // Row 1: char and char(20) without their padding; bpchar without a length, varchar, arrays
-  // and the domain over char(6) as the server prints them.
-  const std::string data = EntryData(archive, "Fixed Width");
-  EXPECT_NE(data.find("1\tb\tv1\tf1  \tw1 \t{\"a  \",\"b  \"}\tk1    \n"), std::string::npos)
-      << data.substr(0, 300);
-  EXPECT_NE(data.find("0\t\\N\t\t   \t\t\\N\t      \n"), std::string::npos);
-  EXPECT_EQ(data.find("v1                  "), std::string::npos);
-  const std::string copy = Cluster().CreateDatabase("charpad_copy");
-  ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
-  EXPECT_SAME_DATABASE(src, copy);
-  EXPECT_EQ(Cluster().Query(copy,
-                            "SELECT octet_length(\"Wide \"\"c\"\"\"::bytea) FROM \"Pad "
-                            "\"\"S\"\"\".\"Fixed Width\" WHERE id = 1"),
-            "20");
+  EXPECT_EQ(CharColumns(archive, "Fixed Width"), std::vector<std::vector<uint32_t>>{kPositions});
+  EXPECT_EQ(CharColumns(archive, "plain"), std::vector<std::vector<uint32_t>>{{}});
+  // The script carries pg_dump's padded values.
+  const CommandResult script = Nrestore({"-f", "-", "-a", "-t", "Fixed Width", archive});
+  ASSERT_EQ(script.exit_code, kExitOk) << script.Describe();
+  EXPECT_NE(script.out.find("\n1\tb\tv1\\t" + std::string(17, ' ') + "\tf1  \tw1 \t"),
+            std::string::npos)
+      << script.out.substr(0, 600);
 }
 
-TEST(CharPadding, KeepCharPaddingStoresWhatTheServerPrints) {
+TEST(CharPadding, IntoTheTablesItCreatesARestoreSendsNoPadding) {
   const std::string src = LoadedDatabase();
+  const uint64_t padding = PaddingBytes(src);
+  ASSERT_GT(padding, 5000u * 10);
   ScopedTempDir dir;
   const std::string archive = dir.File("a.ndump");
-  ASSERT_TRUE(DumpTo(src, archive, {"--keep-char-padding"}));
-  libdump::format::ArchiveHeader header;
-  (void)ArchiveToc(archive, &header);
-  EXPECT_LT(header.format_minor, 3);
-  EXPECT_EQ(TrimmedColumns(archive, "Fixed Width"), std::vector<std::vector<std::string>>{{}});
-  const std::string data = EntryData(archive, "Fixed Width");
-  EXPECT_NE(data.find("1\tb\tv1                  \tf1  \t"), std::string::npos)
-      << data.substr(0, 300);
-  const std::string copy = Cluster().CreateDatabase("charpad_keep");
-  ASSERT_TRUE(RestoreFrom(copy, archive));
-  EXPECT_SAME_DATABASE(src, copy);
+  ASSERT_TRUE(DumpTo(src, archive, {"-j", "2"}));
+  for (const bool seekable : {true, false}) {
+    for (const int jobs : {1, 2}) {
+      SCOPED_TRACE(std::string(seekable ? "file" : "pipe") + ", jobs " + std::to_string(jobs));
+      const std::string copy = Cluster().CreateDatabase("charpad_copy");
+      const auto summary = RestoreWith(copy, archive, seekable, /*trim=*/true, jobs);
+      EXPECT_EQ(summary.char_padding_bytes, padding);
+      EXPECT_SAME_DATABASE(src, copy);
+    }
+  }
+  // Turned off: everything as stored, the same database.
+  const std::string kept = Cluster().CreateDatabase("charpad_kept");
+  EXPECT_EQ(RestoreWith(kept, archive, true, /*trim=*/false).char_padding_bytes, 0u);
+  EXPECT_SAME_DATABASE(src, kept);
+  // One transaction (-1): the table is created in it, and trimmed.
+  libdump::RestoreContent single;
+  single.single_transaction = true;
+  const std::string one = Cluster().CreateDatabase("charpad_one");
+  EXPECT_EQ(RestoreWith(one, archive, true, true, 1, single).char_padding_bytes, padding);
+  EXPECT_SAME_DATABASE(src, one);
 }
 
 TEST(CharPadding, EveryChunkOfASplitTableIsTrimmed) {
@@ -118,63 +143,61 @@ TEST(CharPadding, EveryChunkOfASplitTableIsTrimmed) {
   const std::string archive = dir.File("a.ndump");
   // 0.05 MB chunks: the table's few hundred kB come in several.
   ASSERT_TRUE(DumpTo(src, archive, {"-j", "2", "--split-size", "0.05"}));
-  const auto chunks = TrimmedColumns(archive, "Fixed Width");
+  const auto chunks = CharColumns(archive, "Fixed Width");
   ASSERT_GT(chunks.size(), 2u);
-  for (const auto& c : chunks) EXPECT_EQ(c, kFixed);
-  EXPECT_EQ(EntryData(archive, "Fixed Width").find("v1                  "), std::string::npos);
+  for (const auto& c : chunks) EXPECT_EQ(c, kPositions);
   const std::string copy = Cluster().CreateDatabase("charpad_split");
-  ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
+  EXPECT_EQ(RestoreWith(copy, archive, true, true).char_padding_bytes, PaddingBytes(src));
   EXPECT_SAME_DATABASE(src, copy);
 }
 
-// Data-only restores load into tables the restore does not create. Where a trimmed column is
-// no longer char(n) there, the values would load without their spaces: refused before any data
-// loads, naming the column. Into char(m) (any m) or a domain over char(n), the result is the one
-// pg_restore gives from pg_dump's padded values.
-TEST(CharPadding, DataOnlyRestoreChecksTheTargetColumns) {
+// A table the restore did not create may have other column types than the archive's: its data
+// goes as stored, so that a value lands as pg_restore lands it (here: with its spaces, in a
+// column changed to text). Both when only data is restored, and when the archive's CREATE TABLE
+// ran and failed because the table was there.
+TEST(CharPadding, IntoTablesThatExistedTheDataGoesAsStored) {
   const std::string src = LoadedDatabase();
   ScopedTempDir dir;
   const std::string archive = dir.File("a.ndump");
   ASSERT_TRUE(DumpTo(src, archive));
-  const std::string target = Cluster().CreateDatabase("charpad_target");
-  ASSERT_TRUE(RestoreFrom(target, archive, {"--schema-only"}));
-  const std::string table = "\"Pad \"\"S\"\"\".\"Fixed Width\"";
-  ASSERT_TRUE(Cluster().Psql(
-      target, "ALTER TABLE " + table + " ALTER COLUMN \"Wide \"\"c\"\"\" TYPE text"));
-  CommandResult r = Nrestore({"-d", Cluster().ConnInfo(target), "--data-only", archive});
-  EXPECT_TRUE(IsToolError(r, "nrestore", kExitUsage, {"--keep-char-padding"})) << r.Describe();
-  EXPECT_NE(r.err.find("column \"Wide \"\"c\"\"\" of table \"Pad \"\"S\"\"\".\"Fixed Width\" is "
-                       "text"),
-            std::string::npos)
-      << r.err;
-  // Nothing loaded, not even the table that has no char(n) column.
-  EXPECT_EQ(Cluster().Query(target, "SELECT count(*) FROM " + table), "0");
-  EXPECT_EQ(Cluster().Query(target, "SELECT count(*) FROM \"Pad \"\"S\"\"\".plain"), "0");
-
-  // char(24) and a domain over char(1): loaded, as pg_restore -a loads pg_dump's padded data.
-  ASSERT_TRUE(Cluster().Psql(target, "ALTER TABLE " + table +
-                                         " ALTER COLUMN \"Wide \"\"c\"\"\" TYPE char(24); " +
-                                         "CREATE DOMAIN public.c1 AS char(1); ALTER TABLE " +
-                                         table + " ALTER COLUMN one TYPE public.c1"));
-  const std::string oracle = Cluster().CreateDatabase("charpad_oracle");
-  ASSERT_TRUE(RestoreFrom(oracle, archive, {"--schema-only"}));
-  ASSERT_TRUE(Cluster().Psql(oracle, "ALTER TABLE " + table +
-                                         " ALTER COLUMN \"Wide \"\"c\"\"\" TYPE char(24); " +
-                                         "CREATE DOMAIN public.c1 AS char(1); ALTER TABLE " +
-                                         table + " ALTER COLUMN one TYPE public.c1"));
   const std::string pg_archive = dir.File("a.pgdump");
-  CommandResult d = RunCommand({Cluster().Bin("pg_dump"), "-Fc", "--data-only", "-f", pg_archive,
-                                "-d", Cluster().ConnInfo(src)});
+  const CommandResult d = RunCommand({Cluster().Bin("pg_dump"), "-Fc", "--data-only", "-f",
+                                      pg_archive, "-d", Cluster().ConnInfo(src)});
   ASSERT_EQ(d.exit_code, 0) << d.Describe();
-  CommandResult p = RunCommand(
+  const std::string alter = "ALTER TABLE " + kTable + " ALTER COLUMN \"Wide \"\"c\"\"\" TYPE text";
+  auto existing = [&](const std::string& hint) {
+    const std::string db = Cluster().CreateDatabase(hint);
+    EXPECT_TRUE(RestoreFrom(db, archive, {"--schema-only"}));
+    EXPECT_TRUE(Cluster().Psql(db, alter));
+    return db;
+  };
+  const std::string oracle = existing("charpad_oracle");
+  const CommandResult p = RunCommand(
       {Cluster().Bin("pg_restore"), "--data-only", "-d", Cluster().ConnInfo(oracle), pg_archive});
   ASSERT_EQ(p.exit_code, 0) << p.Describe();
-  r = Nrestore({"-d", Cluster().ConnInfo(target), "--data-only", archive});
-  ASSERT_EQ(r.exit_code, kExitOk) << r.Describe();
+  ASSERT_EQ(Cluster().Query(oracle, "SELECT \"Wide \"\"c\"\"\" FROM " + kTable + " WHERE id = 1"),
+            "v1\t" + std::string(17, ' '));
+
+  libdump::RestoreContent data_only;
+  data_only.data_only = true;
+  const std::string target = existing("charpad_data_only");
+  EXPECT_EQ(RestoreWith(target, archive, true, true, 2, data_only).char_padding_bytes, 0u);
   EXPECT_SAME_DATABASE(oracle, target);
-  EXPECT_EQ(Cluster().Query(target, "SELECT octet_length(\"Wide \"\"c\"\"\"::bytea) FROM " + table +
-                                        " WHERE id = 1"),
-            "24");
+
+  // Not data-only: the archive's CREATE TABLE fails (the error passed over, as pg_restore does),
+  // the data loads into the table that was there.
+  const std::string again = existing("charpad_again");
+  libdump::MemorySource source(ReadFile(archive));
+  libdump::RestoreOptions options;
+  options.connection.dbname = Cluster().ConnInfo(again);
+  options.jobs = 2;
+  auto summary = libdump::Restore(options, &source);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_GT(summary->errors, 0u);
+  EXPECT_EQ(summary->char_padding_bytes, 0u);
+  EXPECT_EQ(Cluster().Query(again, "SELECT count(*), max(octet_length(\"Wide \"\"c\"\"\")) FROM " +
+                                       kTable + " WHERE id = 1"),
+            "1|20");
 }
 
 }  // namespace

@@ -511,20 +511,20 @@ TEST(StructureTest, MalformedTocEntries) {
   EXPECT_ERROR(open_with_toc(toc_of({attach_only})), StatusCode::kCorruption,
                "(dump id 5): attach_sql without index_sql");
 
-  // trimmed_columns (1.3): names separated by single NULs, on an entry with data.
+  // char_columns (1.3): increasing positions, on an entry with data.
   std::string data_id = id;
   internal::AppendStringField(&data_id, layout::kTocCopySql, "COPY t (a) FROM stdin;");
-  for (const std::string& names :
-       {std::string(), std::string("a\0\0b", 4), std::string("a\0", 2), std::string("\0a", 2)}) {
-    std::string empty_name = data_id;
-    internal::AppendStringField(&empty_name, layout::kTocTrimmedColumns, names);
-    EXPECT_ERROR(open_with_toc(toc_of({empty_name})), StatusCode::kCorruption,
-                 "(dump id 5): trimmed_columns: an empty column name");
-  }
+  std::string unordered = data_id;
+  internal::AppendU32ArrayField(&unordered, layout::kTocCharColumns, {3, 3});
+  EXPECT_ERROR(open_with_toc(toc_of({unordered})), StatusCode::kCorruption,
+               "(dump id 5): char_columns not in increasing order");
+  std::string odd_length = data_id;
+  internal::AppendStringField(&odd_length, layout::kTocCharColumns, "abc");
+  EXPECT_ERROR(open_with_toc(toc_of({odd_length})), StatusCode::kCorruption, "not a multiple of 4");
   std::string without_data = id;
-  internal::AppendStringField(&without_data, layout::kTocTrimmedColumns, "a");
+  internal::AppendU32ArrayField(&without_data, layout::kTocCharColumns, {0});
   EXPECT_ERROR(open_with_toc(toc_of({without_data})), StatusCode::kCorruption,
-               "(dump id 5): trimmed_columns on an entry without data");
+               "(dump id 5): char_columns on an entry without data");
 
   std::string cut = toc_of({id});
   EXPECT_ERROR(open_with_toc(cut.substr(0, cut.size() - 1)), StatusCode::kCorruption,

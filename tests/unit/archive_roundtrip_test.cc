@@ -62,8 +62,8 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
   TocEntry c = Ddl(5, "SCHEMA", "s\xc3\xa9");
   c.schema.clear();
   c.section = Section::kNone;
-  TocEntry d = TableData(7);  // char(n) columns stored without their padding, hostile names
-  d.trimmed_columns = {"pad", "Gr\xc3\xb6\xc3\x9f\x65 \"x\"", "a,b\nc"};
+  TocEntry d = TableData(7);  // char(n) columns at positions 0, 3 and a large one
+  d.char_columns = {0, 3, 1599};
   const std::vector<TocEntry> toc = {a, b, c, d};
   const std::string bytes = WriteArchive(toc, {}, Options());
 
@@ -73,7 +73,7 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
   const ArchiveHeader& h = (*r)->header();
   const ArchiveHeader want = TestHeader();
   EXPECT_EQ(h.format_major, kFormatMajor);
-  EXPECT_EQ(h.format_minor, kFormatMinor);  // 1.3: an entry has trimmed_columns
+  EXPECT_EQ(h.format_minor, kFormatMinor);  // 1.3: an entry has char_columns
   EXPECT_EQ(h.tool_version, want.tool_version);
   EXPECT_EQ(h.server_version, want.server_version);
   EXPECT_EQ(h.server_version_num, want.server_version_num);
@@ -100,7 +100,7 @@ TEST_P(RoundTripTest, HeaderAndTocFieldsSurvive) {
     EXPECT_EQ(got.catalog_oid, toc[i].catalog_oid);
     EXPECT_EQ(got.index_sql, toc[i].index_sql);
     EXPECT_EQ(got.attach_sql, toc[i].attach_sql);
-    EXPECT_EQ(got.trimmed_columns, toc[i].trimmed_columns);
+    EXPECT_EQ(got.char_columns, toc[i].char_columns);
   }
   ASSERT_NE((*r)->FindEntry(4), nullptr);
   EXPECT_EQ((*r)->FindEntry(4)->name, b.name);
@@ -447,14 +447,14 @@ TEST(WriterTest, RejectsBadOptionsAndToc) {
   EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {half}, WriterOptions()),
                StatusCode::kInvalidArgument, "index_sql and attach_sql go together");
   TocEntry no_data = Ddl(5, "TABLE", "t");
-  no_data.trimmed_columns = {"c"};
+  no_data.char_columns = {1};
   EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {no_data}, WriterOptions()),
-               StatusCode::kInvalidArgument, "entry 5: trimmed_columns on an entry without data");
-  for (const std::string& name : {std::string(), std::string("a\0b", 3)}) {
-    TocEntry bad_name = TableData(6);
-    bad_name.trimmed_columns = {"c", name};
-    EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {bad_name}, WriterOptions()),
-                 StatusCode::kInvalidArgument, "an empty column name or one with a NUL");
+               StatusCode::kInvalidArgument, "entry 5: char_columns on an entry without data");
+  for (const std::vector<uint32_t>& bad : {std::vector<uint32_t>{2, 2}, {3, 1}}) {
+    TocEntry unordered = TableData(6);
+    unordered.char_columns = bad;
+    EXPECT_ERROR(ArchiveWriter::Create(&sink, TestHeader(), {unordered}, WriterOptions()),
+                 StatusCode::kInvalidArgument, "char_columns not in increasing order");
   }
   EXPECT_TRUE(sink.data().empty());
 }
@@ -576,7 +576,7 @@ TEST(CompatibilityTest, IndexSqlMakesAVersion12Archive) {
   EXPECT_EQ((*r)->toc()[0].attach_sql, k.attach_sql);
 }
 
-TEST(CompatibilityTest, TrimmedColumnsMakeAVersion13Archive) {
+TEST(CompatibilityTest, CharColumnsMakeAVersion13Archive) {
   WriterOptions o;
   o.mark_entry_ends = false;
   o.compression = 0;  // the TOC's bytes as they are, to find the field in
@@ -586,22 +586,20 @@ TEST(CompatibilityTest, TrimmedColumnsMakeAVersion13Archive) {
   TocEntry d = TableData(4);
   const std::string without = WriteArchive({k, d}, {}, o);
   EXPECT_EQ(internal::LoadU16(internal::Bytes(without) + 10), 2);
-  d.trimmed_columns = {"c"};
+  d.char_columns = {1, 4};
   const std::string with = WriteArchive({k, d}, {}, o);
   EXPECT_EQ(internal::LoadU16(internal::Bytes(with) + 10), 3);
   EXPECT_EQ(internal::LoadU32(internal::Bytes(with) + 12), 0u);  // no flag
-  // The field is the names with a NUL between each two, nothing else: one name, no NUL.
-  EXPECT_NE(with.find(std::string("\x10\x00\x01\x00\x00\x00"
-                                  "c",
-                                  7)),
+  // Tag 16, 8 bytes: two u32.
+  EXPECT_NE(with.find(std::string("\x10\x00\x08\x00\x00\x00\x01\x00\x00\x00\x04\x00\x00\x00", 14)),
             std::string::npos);
   MemorySource src(with);
   auto r = ArchiveReader::Open(&src);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*r)->header().format_minor, 3);
   ASSERT_EQ((*r)->toc().size(), 2u);
-  EXPECT_EQ((*r)->toc()[1].trimmed_columns, std::vector<std::string>{"c"});
-  EXPECT_TRUE((*r)->toc()[0].trimmed_columns.empty());
+  EXPECT_EQ((*r)->toc()[1].char_columns, (std::vector<uint32_t>{1, 4}));
+  EXPECT_TRUE((*r)->toc()[0].char_columns.empty());
 }
 
 TEST(CompatibilityTest, UnknownFlagsAreRefused) {

@@ -120,10 +120,6 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "binary"}))
       ->capture_default_str();
-  bool keep_char_padding = false;
-  app.add_flag("--keep-char-padding", keep_char_padding,
-               "store char(n) values with their trailing spaces, as the server prints them; by "
-               "default they are stored without (char(n) input adds them back on restore)");
   app.add_flag("-v,--verbose", verbose, "verbose mode");
   std::string progress_mode = "auto";
   AddProgressOption(app, &progress_mode);
@@ -200,9 +196,8 @@ int main(int argc, char** argv) {
       {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
        "--no-subscriptions", "--no-security-labels", "--large-objects", "--no-large-objects"});
   SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--split-size", "--copy-format", "--keep-char-padding", "--snapshot",
-                "--lock-wait-timeout", "--serializable-deferrable", "--verbose", "--progress",
-                "--help", "--version"});
+               {"--jobs", "--split-size", "--copy-format", "--snapshot", "--lock-wait-timeout",
+                "--serializable-deferrable", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -284,7 +279,6 @@ int main(int argc, char** argv) {
   options.compression_level = level;
   options.split_bytes = static_cast<uint64_t>(split_mb * 1024 * 1024);
   if (copy_format == "binary") options.copy_format = libdump::DumpOptions::CopyFormat::kBinary;
-  options.trim_char_padding = !keep_char_padding;
   ProgressReporter observer("ndump", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Dump(options, sink->get(), &observer, &cancel);
   if (!result.ok()) {

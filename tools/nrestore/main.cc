@@ -94,6 +94,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_flag("-v,--verbose", verbose, "verbose mode");
+  bool keep_char_padding = false;
+  app.add_flag("--keep-char-padding", keep_char_padding,
+               "send char(n) values with their trailing spaces; by default they go without "
+               "into the tables the restore creates, whose char(n) input adds them back");
   app.add_option("-f,--file", script,
                  "without -d: write the archive as a psql script to this file (- for standard "
                  "output)")
@@ -145,8 +149,8 @@ int main(int argc, char** argv) {
                {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
                 "--disable-triggers"});
   SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--single-transaction", "--exit-on-error", "--verbose", "--progress",
-                "--help", "--version"});
+               {"--jobs", "--single-transaction", "--exit-on-error", "--keep-char-padding",
+                "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -230,6 +234,7 @@ int main(int argc, char** argv) {
   options.connection = ToConnectionOptions(conn, "nrestore");
   options.jobs = jobs;
   options.content = content;
+  options.trim_char_padding = !keep_char_padding;
   ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Restore(options, source->get(), &observer, &cancel);
   if (!result.ok()) return observer.Fail(result.status());

@@ -58,14 +58,6 @@ struct DumpOptions {
   // (docs/benchmarks.md).
   enum class CopyFormat { kText, kBinary };
   CopyFormat copy_format = CopyFormat::kText;
-  // Values of char(n) columns (character(n), bpchar with a length) are dumped without their
-  // trailing spaces: char(n) input pads them back to n characters, so a restore stores the same
-  // values, and the server neither writes nor parses the padding (a table whose rows are mostly
-  // padding dumps and restores several times faster). Each TABLE DATA entry lists the columns so
-  // stored (archive format 1.3, trimmed_columns), and nrestore refuses to load them into an
-  // existing table whose column is no longer char(n). false keeps the padding, as pg_dump does
-  // (ndump --keep-char-padding).
-  bool trim_char_padding = true;
 
   // --- Dump options and filters: which objects, as pg_dump's options choose them -------------
   //

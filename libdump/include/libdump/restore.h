@@ -113,13 +113,22 @@ struct RestoreOptions {
   // kInvalidArgument). The first one is also the leader that runs the serial passes, so the server
   // sees exactly `jobs` connections.
   int jobs = 1;
+  // Send the values of char(n) columns without their trailing spaces, when they load into a
+  // table this restore created from the archive (archive format 1.3 names those columns):
+  // char(n) input pads them back, so the same values are stored, and the server neither
+  // receives nor parses the padding. Data loading into tables that existed goes as stored.
+  // false sends all data as stored (nrestore --keep-char-padding).
+  bool trim_char_padding = true;
 };
 
 struct RestoreSummary {
   uint64_t entries = 0;    // TOC entries executed
   uint64_t tables = 0;     // tables whose data was loaded
   uint64_t rows = 0;       // COPY rows loaded
-  uint64_t raw_bytes = 0;  // uncompressed COPY bytes sent to the server
+  uint64_t raw_bytes = 0;  // uncompressed COPY bytes of the archive loaded
+  // Of raw_bytes, the trailing spaces of char(n) values left out (RestoreOptions::
+  // trim_char_padding): the server received raw_bytes - char_padding_bytes.
+  uint64_t char_padding_bytes = 0;
   // The archive's stored (compressed) size of those bytes: the data blocks read and loaded.
   uint64_t stored_bytes = 0;
   double seconds = 0;  // wall-clock duration of the call

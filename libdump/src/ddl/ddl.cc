@@ -391,48 +391,39 @@ bool IsFixedChar(const catalog::Column& col) {
          col.type.ends_with(")");
 }
 
-std::vector<std::string> FixedCharColumns(const catalog::Table& t) {
-  std::vector<std::string> names;
-  for (const auto& col : t.columns) {
-    if (!col.dropped && col.generated != 's' && IsFixedChar(col)) names.push_back(col.name);
-  }
-  return names;
-}
-
-namespace {
-
-// COPY (SELECT <columns> FROM ONLY t [WHERE <where>]) TO STDOUT. ONLY: a SELECT on an
-// inheritance parent would also return its children's rows, which COPY of the table itself never
-// does.
-std::string CopyOutQuery(const catalog::Table& t, const std::string& where,
-                         bool trim_char_padding) {
-  std::string cols;
+std::vector<uint32_t> FixedCharPositions(const catalog::Table& t) {
+  std::vector<uint32_t> positions;
+  uint32_t i = 0;
   for (const auto& col : t.columns) {
     if (col.dropped || col.generated == 's') continue;
-    cols += cols.empty() ? "" : ", ";
-    cols += QuoteIdent(col.name);
-    if (trim_char_padding && IsFixedChar(col)) cols += "::pg_catalog.text";
+    if (IsFixedChar(col)) positions.push_back(i);
+    ++i;
   }
-  return "COPY (SELECT " + cols + " FROM ONLY " + QualifiedName(t.schema, t.name) +
-         (where.empty() ? "" : " WHERE " + where) + ") TO STDOUT";
+  return positions;
 }
 
-}  // namespace
-
-std::string CopyOutSql(const catalog::Table& t, bool trim_char_padding) {
-  if (trim_char_padding && !FixedCharColumns(t).empty()) return CopyOutQuery(t, "", true);
+std::string CopyOutSql(const catalog::Table& t) {
   std::string cols = CopyColumnList(t);
   return "COPY " + QualifiedName(t.schema, t.name) + (cols.empty() ? "" : " " + cols) +
          " TO STDOUT";
 }
 
-std::string CopyOutPagesSql(const catalog::Table& t, uint64_t first_page, uint64_t end_page,
-                            bool trim_char_padding) {
-  std::string where = "ctid >= '(" + std::to_string(first_page) + ",0)'::pg_catalog.tid";
-  if (end_page != 0) {
-    where += " AND ctid < '(" + std::to_string(end_page) + ",0)'::pg_catalog.tid";
+std::string CopyOutPagesSql(const catalog::Table& t, uint64_t first_page, uint64_t end_page) {
+  std::string cols;
+  for (const auto& col : t.columns) {
+    if (col.dropped || col.generated == 's') continue;
+    cols += cols.empty() ? "" : ", ";
+    cols += QuoteIdent(col.name);
   }
-  return CopyOutQuery(t, where, trim_char_padding);
+  // ONLY: a SELECT on an inheritance parent would also return its children's rows, which
+  // COPY of the table itself never does.
+  std::string sql = "COPY (SELECT " + (cols.empty() ? std::string() : cols) + " FROM ONLY " +
+                    QualifiedName(t.schema, t.name) + " WHERE ctid >= '(" +
+                    std::to_string(first_page) + ",0)'::pg_catalog.tid";
+  if (end_page != 0) {
+    sql += " AND ctid < '(" + std::to_string(end_page) + ",0)'::pg_catalog.tid";
+  }
+  return sql + ") TO STDOUT";
 }
 
 std::string CopyInSql(const catalog::Table& t) {

@@ -63,19 +63,14 @@ std::string SecurityLabel(std::string_view provider, std::string_view target,
 
 // The COPY statements of a table: which columns are copied (generated columns are not).
 std::string CopyColumnList(const catalog::Table& t);  // `("a", "b")` or "" for no columns
-// Whether a column is of type char(n) (bpchar with a length; not plain bpchar, whose values
-// keep their trailing spaces, nor a domain or an array): char(n) input pads a value to n
-// characters with spaces, so a value read without its trailing spaces loads as the value it was.
+// Whether a column is of type char(n): bpchar with a length, not plain bpchar (whose values
+// keep their trailing spaces), an array or a domain.
 bool IsFixedChar(const catalog::Column& col);
-// The copied columns that are char(n), by name, in column order.
-std::vector<std::string> FixedCharColumns(const catalog::Table& t);
-// `trim_char_padding`: the char(n) columns are read as text (`"c"::pg_catalog.text`, which drops
-// trailing spaces), so their padding is neither sent nor stored; the statement is then a query,
-// COPY (SELECT ... FROM ONLY t) TO STDOUT, for a table with such a column.
-std::string CopyOutSql(const catalog::Table& t, bool trim_char_padding = false);
+// The 0-based positions, in CopyColumnList, of the columns that are char(n).
+std::vector<uint32_t> FixedCharPositions(const catalog::Table& t);
+std::string CopyOutSql(const catalog::Table& t);
 // COPY of the rows in heap pages [first_page, end_page) only; end_page 0 means no upper bound.
-std::string CopyOutPagesSql(const catalog::Table& t, uint64_t first_page, uint64_t end_page,
-                            bool trim_char_padding = false);
+std::string CopyOutPagesSql(const catalog::Table& t, uint64_t first_page, uint64_t end_page);
 std::string CopyInSql(const catalog::Table& t);
 
 // Options from reloptions text ("k=v" lines) to "k='v', ..." for WITH ( ... ).

@@ -153,7 +153,6 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     }
     dump::BuildOptions build;
     build.chunk_bytes = options.split_bytes;
-    build.trim_char_padding = options.trim_char_padding;
     ASSIGN_OR_RETURN(toc, dump::BuildTocFreeingColumns(&cat, build));
     dump::FilterToc(selection, options, cat, &toc);
     if (options.copy_format == DumpOptions::CopyFormat::kBinary) {

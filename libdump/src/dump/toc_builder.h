@@ -27,8 +27,6 @@ struct BuiltToc {
 struct BuildOptions {
   // Tables bigger than this are dumped in chunks of about this size (0: never split).
   uint64_t chunk_bytes = 64ull << 20;
-  // char(n) values are dumped without their trailing spaces (DumpOptions::trim_char_padding).
-  bool trim_char_padding = true;
 };
 
 Result<BuiltToc> BuildToc(const catalog::Catalog& catalog, const BuildOptions& options = {});

@@ -156,18 +156,18 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
     de.copy_sql = ddl::CopyInSql(t);
     de.copy_sql.shrink_to_fit();  // as Add() does for the entry's other SQL
     de.catalog_oid = t.oid;
-    if (options_.trim_char_padding) de.trimmed_columns = ddl::FixedCharColumns(t);
+    de.char_columns = ddl::FixedCharPositions(t);
     std::string copy_out;
     std::string label = qname;
     if (n == 1) {
-      copy_out = ddl::CopyOutSql(t, options_.trim_char_padding);
+      copy_out = ddl::CopyOutSql(t);
       de.size_estimate = t.size_bytes;
     } else {
       // The last piece has no upper bound: it also takes pages the table gained since its size
       // was read.
       const uint64_t first = starts[i];
       const uint64_t end = i + 1 == n ? 0 : starts[i + 1];
-      copy_out = ddl::CopyOutPagesSql(t, first, end, options_.trim_char_padding);
+      copy_out = ddl::CopyOutPagesSql(t, first, end);
       const uint64_t pages = (end ? end : t.heap_pages) - first;
       de.size_estimate =
           static_cast<uint64_t>(static_cast<double>(t.size_bytes) * static_cast<double>(pages) /

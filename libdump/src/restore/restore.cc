@@ -12,17 +12,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
+#include <optional>
 #include <thread>
-#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "common/events.h"
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
+#include "restore/char_trim.h"
 #include "restore/entry_sql.h"
 #include "restore/selection.h"
 #include "sched/task_graph.h"
@@ -140,10 +141,16 @@ class StreamLoader {
   static constexpr int kQueueBlocks = 4;
 
   // Loads the entries in `plan` (borrowed, outlives the loader); the blocks of others are read
-  // and passed over.
+  // and passed over. `trims`: whether an entry's data goes without its char(n) padding.
   StreamLoader(format::ArchiveReader* reader, const std::vector<pg::PgConn*>& conns, Events* events,
-               const CancelToken* cancel, const restore::Plan* plan, const RestoreContent* content)
-      : reader_(reader), events_(events), cancel_(cancel), plan_(plan), content_(content) {
+               const CancelToken* cancel, const restore::Plan* plan, const RestoreContent* content,
+               std::function<bool(const TocEntry&)> trims)
+      : reader_(reader),
+        events_(events),
+        cancel_(cancel),
+        plan_(plan),
+        content_(content),
+        trims_(std::move(trims)) {
     for (pg::PgConn* c : conns) {
       workers_.push_back(std::make_unique<Worker>());
       workers_.back()->conn = c;
@@ -197,6 +204,7 @@ class StreamLoader {
   uint64_t tables() const { return tables_.load(); }
   uint64_t rows() const { return rows_.load(); }
   uint64_t raw_bytes() const { return raw_.load(); }
+  uint64_t padding_bytes() const { return padding_.load(); }
 
  private:
   struct EntryState {
@@ -230,6 +238,9 @@ class StreamLoader {
     bool busy = false;      // an item is being processed
     // The dispatcher's own: the entry whose blocks it is receiving as they are read.
     EntryState* live = nullptr;
+    // The worker's own: the open entry's char(n) trimming, when it has any, and its output.
+    std::optional<restore::CharPaddingTrimmer> trimmer;
+    std::string trimmed;
   };
 
   // --- dispatcher ------------------------------------------------------------------------------
@@ -510,7 +521,12 @@ class StreamLoader {
 
   Status Send(Worker& w, std::string_view data, uint32_t rows, uint32_t stored) {
     if (cancel_ && cancel_->cancelled()) return Status::Cancelled("restore cancelled");
-    RETURN_IF_ERROR(w.conn->PutCopyData(data));
+    if (w.trimmer) {
+      padding_ += w.trimmer->Trim(data, &w.trimmed);
+      if (!w.trimmed.empty()) RETURN_IF_ERROR(w.conn->PutCopyData(w.trimmed));
+    } else {
+      RETURN_IF_ERROR(w.conn->PutCopyData(data));
+    }
     rows_ += rows;
     raw_ += data.size();
     events_->AddProgress(rows, data.size(), stored, false);
@@ -524,6 +540,8 @@ class StreamLoader {
         const std::string disable = restore::DisableTriggersSql(e, *content_);
         if (!disable.empty()) RETURN_IF_ERROR(w.conn->Command(disable));
         events_->StartEntry(Describe(e));
+        w.trimmer.reset();
+        if (trims_(e)) w.trimmer.emplace(e.char_columns);
         RETURN_IF_ERROR(w.conn->BeginCopyIn(e.copy_sql));
         *open = item.entry;
         return Status::Ok();
@@ -545,6 +563,11 @@ class StreamLoader {
         return Status::Ok();
       case Item::Kind::kEnd: {
         *open = nullptr;
+        if (w.trimmer) {
+          const std::string rest = w.trimmer->TakeRest();
+          w.trimmer.reset();
+          if (!rest.empty()) RETURN_IF_ERROR(w.conn->PutCopyData(rest));
+        }
         RETURN_IF_ERROR(w.conn->EndCopy());
         const std::string enable = restore::EnableTriggersSql(e, *content_);
         if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
@@ -562,6 +585,7 @@ class StreamLoader {
   const CancelToken* cancel_;
   const restore::Plan* plan_;
   const RestoreContent* content_;
+  const std::function<bool(const TocEntry&)> trims_;
   std::vector<std::unique_ptr<Worker>> workers_;
   SpillFile spill_;
   // The dispatcher's own:
@@ -577,6 +601,7 @@ class StreamLoader {
   std::atomic<uint64_t> tables_{0};
   std::atomic<uint64_t> rows_{0};
   std::atomic<uint64_t> raw_{0};
+  std::atomic<uint64_t> padding_{0};
 };
 
 double SecondsSince(std::chrono::steady_clock::time_point t0) {
@@ -633,52 +658,6 @@ std::string FreezeCopySql(const std::string& copy_sql) {
   if (IsBinaryCopy(copy_sql)) return std::string(sql.substr(0, sql.size() - 2)) + ", FREEZE);";
   if (!sql.ends_with(kTail)) return "";
   return std::string(sql.substr(0, sql.size() - 1)) + " WITH (FREEZE);";
-}
-
-// The data entries that hold char(n) values without their trailing spaces (trimmed_columns) and
-// load into a table this restore does not create (a data-only restore into existing tables):
-// each such column must still be char(n) there (or a domain over char(n)), whose input pads the
-// values back; in a text or varchar column they would stay without their spaces. One query for
-// all of them; kInvalidArgument naming the first column that is not, before any data loads.
-Status CheckTrimmedColumnTargets(pg::PgConn& conn, const restore::Plan& plan) {
-  std::string values;
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
-  for (const TocEntry* e : plan.entries) {
-    if (e->trimmed_columns.empty()) continue;
-    if (e->deps.size() == 1 && plan.Has(e->deps[0])) continue;  // created by this restore
-    for (const std::string& col : e->trimmed_columns) {
-      if (!seen.emplace(e->schema, e->name, col).second) continue;
-      values += values.empty() ? "(" : ", (";
-      values += pg::QuoteLiteral(e->schema) + ", " + pg::QuoteLiteral(e->name) + ", " +
-                pg::QuoteLiteral(col) + ")";
-    }
-  }
-  if (values.empty()) return Status::Ok();
-  // A table or column that does not exist is left to the COPY, which names it.
-  ASSIGN_OR_RETURN(
-      pg::PgResult res,
-      conn.Query("SELECT v.s, v.t, v.c, pg_catalog.format_type(a.atttypid, a.atttypmod) "
-                 "FROM (VALUES " +
-                 values +
-                 ") AS v(s, t, c) "
-                 "JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) v.s "
-                 "JOIN pg_catalog.pg_class r ON r.relnamespace = n.oid "
-                 "AND r.relname OPERATOR(pg_catalog.=) v.t "
-                 "JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid "
-                 "AND a.attname OPERATOR(pg_catalog.=) v.c AND a.attnum > 0 AND NOT a.attisdropped "
-                 "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
-                 "WHERE NOT ((a.atttypid = 'pg_catalog.bpchar'::pg_catalog.regtype "
-                 "AND a.atttypmod > 0) OR (ty.typtype = 'd' "
-                 "AND ty.typbasetype = 'pg_catalog.bpchar'::pg_catalog.regtype "
-                 "AND ty.typtypmod > 0)) ORDER BY 1, 2, 3"));
-  if (res.rows() == 0) return Status::Ok();
-  const std::string table = pg::QualifiedName(res.GetString(0, 0), res.GetString(0, 1));
-  return Status::InvalidArgument(
-      "column " + pg::QuoteIdent(res.GetString(0, 2)) + " of table " + table + " is " +
-      res.GetString(0, 3) +
-      " in the target database, but the archive holds its char(n) values without their "
-      "trailing spaces, which only char(n) input adds back; restore it into a char(n) column, "
-      "or dump again with --keep-char-padding");
 }
 
 }  // namespace
@@ -754,8 +733,6 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   ConnectionOptions worker_opts = conn_opts;
   worker_opts.password = leader->password();
   worker_opts.password_policy = PasswordPolicy::kNever;
-
-  RETURN_IF_ERROR(CheckTrimmedColumnTargets(*leader, plan));
 
   RestoreSummary summary;
   // Runs an entry's statements. A failure goes through the error policy (counted and passed
@@ -867,6 +844,15 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   std::atomic<uint64_t> rows{0};
   std::atomic<uint64_t> raw{0};
   std::atomic<uint64_t> tables{0};
+  std::atomic<uint64_t> padding{0};
+  // char(n) values go without their trailing spaces (CharPaddingTrimmer) into a table this
+  // restore created from the archive, whose char(n) columns pad them back. Into any other table
+  // (one that existed, even if the archive's CREATE TABLE was also run and failed) the data goes
+  // as stored, as pg_restore sends it.
+  auto trims = [&](const TocEntry& e) {
+    return options.trim_char_padding && !e.char_columns.empty() && !IsBinaryCopy(e.copy_sql) &&
+           e.deps.size() == 1 && was_created(e.deps[0]);
+  };
   auto load = [&](int w, size_t i) -> Status {
     const TocEntry& e = *data[i];
     pg::PgConn& conn = *conns[static_cast<size_t>(w)];
@@ -899,7 +885,9 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       if (in_transaction) (void)conn.Command("ROLLBACK");
       return policy.Handle(begin);
     }
-    std::string block;
+    std::string block, trimmed;
+    std::optional<restore::CharPaddingTrimmer> trimmer;
+    if (trims(e)) trimmer.emplace(e.char_columns);
     Status st;
     for (const auto& b : reader->BlocksOf(e.dump_id)) {
       if (cancel && cancel->cancelled()) {
@@ -909,11 +897,20 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       // Checked against its checksum before a byte of it is sent.
       st = reader->ReadBlock(b, &block);
       if (!st.ok()) break;
-      st = conn.PutCopyData(block);
+      if (trimmer) {
+        padding += trimmer->Trim(block, &trimmed);
+        if (!trimmed.empty()) st = conn.PutCopyData(trimmed);
+      } else {
+        st = conn.PutCopyData(block);
+      }
       if (!st.ok()) break;
       rows += b.rows;
       raw += block.size();
       events.AddProgress(b.rows, block.size(), b.stored_len, false);
+    }
+    if (st.ok() && trimmer) {
+      const std::string rest = trimmer->TakeRest();
+      if (!rest.empty()) st = conn.PutCopyData(rest);
     }
     Status end = conn.EndCopy(st.ok() ? "" : "nrestore: " + st.message());
     if (in_transaction) {
@@ -1058,11 +1055,12 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   if (streaming) {
     std::vector<pg::PgConn*> worker_conns;
     for (auto& c : conns) worker_conns.push_back(c.get());
-    StreamLoader loader(reader.get(), worker_conns, &events, cancel, &plan, &content);
+    StreamLoader loader(reader.get(), worker_conns, &events, cancel, &plan, &content, trims);
     RETURN_IF_ERROR(loader.Run());
     tables += loader.tables();
     rows += loader.rows();
     raw += loader.raw_bytes();
+    padding += loader.padding_bytes();
     RETURN_IF_ERROR(sched::RunTaskGraph(post_tasks, workers, run_post, cancel, on_stop));
   } else {
     // One graph: data tasks first, then post-data tasks; a post-data entry of phase 0 also waits
@@ -1201,6 +1199,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   summary.tables = tables.load();
   summary.rows = rows.load();
   summary.raw_bytes = raw.load();
+  summary.char_padding_bytes = padding.load();
   summary.stored_bytes = events.progress().stored_bytes_done;
   summary.seconds = SecondsSince(t0);
   return summary;

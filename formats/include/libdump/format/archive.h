@@ -23,7 +23,7 @@ namespace libdump::format {
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
 // 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
-// entries (§6.2), 1.3 their trimmed_columns. An archive claims the minor version of the newest
+// entries (§6.2), 1.3 their char_columns. An archive claims the minor version of the newest
 // feature it uses (§12).
 inline constexpr uint16_t kFormatMinor = 3;
 
@@ -56,11 +56,12 @@ struct TocEntry {
   // INDEX). Together they do what create_sql does; a restorer may run either. Both or neither.
   std::string index_sql;
   std::string attach_sql;
-  // Since 1.3, for an entry with data: columns of type char(n) whose values the data holds
-  // without their trailing spaces (char(n) input pads a value back to n characters, so loading
-  // it into such a column stores the value the source had). Names as in copy_sql's column list,
-  // unquoted; never empty strings.
-  std::vector<std::string> trimmed_columns;
+  // Since 1.3, for an entry with data: the 0-based positions, in copy_sql's column list and so
+  // in each row of the data, of the columns of type char(n), strictly increasing. char(n) input
+  // pads a value to n characters with spaces, so a restorer that loads the data into the table
+  // it created from this archive may leave out the values' trailing spaces: the server then
+  // neither receives nor parses them, and stores the same values.
+  std::vector<uint32_t> char_columns;
 
   bool has_data() const { return !copy_sql.empty(); }
   bool has_index_sql() const { return !index_sql.empty(); }
