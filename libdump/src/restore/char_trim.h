@@ -18,8 +18,9 @@ namespace libdump::restore {
 // COPY text format: rows end with '\n', fields are separated by '\t'; a tab, newline or
 // backslash inside a value is escaped (`\t`, `\n`, `\\`), and a space never is, so a run of
 // spaces just before a field's delimiter is that value's trailing spaces. These bytes mean the
-// same in every encoding an archive can be in (no multibyte character has a byte below 0x40
-// after its first). NULL (`\N`) ends in no space.
+// same in every encoding an archive can be in (in each encoding PostgreSQL knows, a byte after a
+// multibyte character's first is 0x30 or more). NULL (`\N`) ends in no space. Only for COPY's
+// default text format: not binary, not CSV.
 class CharPaddingTrimmer {
  public:
   // `columns`: 0-based field positions, strictly increasing (TocEntry::char_columns).

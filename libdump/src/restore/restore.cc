@@ -850,8 +850,9 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // (one that existed, even if the archive's CREATE TABLE was also run and failed) the data goes
   // as stored, as pg_restore sends it.
   auto trims = [&](const TocEntry& e) {
-    return options.trim_char_padding && !e.char_columns.empty() && !IsBinaryCopy(e.copy_sql) &&
-           e.deps.size() == 1 && was_created(e.deps[0]);
+    // Only COPY's default text format, as ndump writes it: not binary, nor any other options.
+    return options.trim_char_padding && !e.char_columns.empty() &&
+           e.copy_sql.ends_with(") FROM stdin;") && e.deps.size() == 1 && was_created(e.deps[0]);
   };
   auto load = [&](int w, size_t i) -> Status {
     const TocEntry& e = *data[i];
