@@ -200,5 +200,42 @@ TEST(CharPadding, IntoTablesThatExistedTheDataGoesAsStored) {
             "1|20");
 }
 
+// Columns whose type a target database may already decide: an inheritance child's inherited
+// columns (CREATE TABLE ... INHERITS takes them from the parent there) and a typed table's (its
+// type there). The archive does not name them, so they go as stored, as pg_restore sends them,
+// while the child's own char(n) column is trimmed.
+TEST(CharPadding, InheritedAndTypedColumnsAreNotTrimmed) {
+  const std::string src = Cluster().CreateDatabase("charpad_inh");
+  ASSERT_TRUE(Cluster().Psql(src, R"sql(
+    CREATE SCHEMA "Pad ""S""";
+    CREATE TABLE "Pad ""S""".p (c char(5));
+    CREATE TABLE "Pad ""S""".ch (d char(4)) INHERITS ("Pad ""S""".p);
+    INSERT INTO "Pad ""S""".ch VALUES ('ab', 'x');
+    CREATE TYPE "Pad ""S""".ct AS (c char(5));
+    CREATE TABLE "Pad ""S""".typed OF "Pad ""S""".ct;
+    INSERT INTO "Pad ""S""".typed VALUES ('ab');
+  )sql"));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("a.ndump");
+  ASSERT_TRUE(
+      DumpTo(src, archive, {"-t", "\"Pad \"\"S\"\"\".ch", "-t", "\"Pad \"\"S\"\"\".typed"}));
+  EXPECT_EQ(CharColumns(archive, "ch"), std::vector<std::vector<uint32_t>>{{1}});  // (c, d)
+  EXPECT_EQ(CharColumns(archive, "typed"), std::vector<std::vector<uint32_t>>{{}});
+  // The target already has the parent and the type, with text where the source had char(5).
+  const std::string target = Cluster().CreateDatabase("charpad_inh_target");
+  ASSERT_TRUE(Cluster().Psql(target, R"sql(
+    CREATE SCHEMA "Pad ""S""";
+    CREATE TABLE "Pad ""S""".p (c text);
+    CREATE TYPE "Pad ""S""".ct AS (c text);
+  )sql"));
+  const auto summary = RestoreWith(target, archive, true, true);
+  EXPECT_EQ(summary.char_padding_bytes, 3u);  // d's 'x   '
+  // c is text there and keeps its spaces; d is char(4) and was padded back (|| would trim it).
+  EXPECT_EQ(
+      Cluster().Query(target, "SELECT c || '|' || octet_length(d) FROM ONLY \"Pad \"\"S\"\"\".ch"),
+      "ab   |4");
+  EXPECT_EQ(Cluster().Query(target, "SELECT c || '|' FROM \"Pad \"\"S\"\"\".typed"), "ab   |");
+}
+
 }  // namespace
 }  // namespace ndump_test

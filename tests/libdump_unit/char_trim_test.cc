@@ -78,6 +78,13 @@ TEST(CharPaddingTrimmer, InputCutAnywhereGivesTheSameBytes) {
   }
 }
 
+TEST(CharPaddingTrimmer, PositionsBeyondTheColumnLimitAreIgnored) {
+  uint64_t dropped = 0;
+  EXPECT_EQ(TrimAll({1, 1599, 1600, 0xFFFFFFFFu}, "a  \tb  \n", &dropped), "a  \tb\n");
+  EXPECT_EQ(dropped, 2u);
+  EXPECT_EQ(TrimAll({0xFFFFFFFFu}, "a  \n"), "a  \n");
+}
+
 TEST(CharPaddingTrimmer, AnUnfinishedRowIsHeldThenGivenBackAsItCame) {
   CharPaddingTrimmer t({0});
   std::string out;

@@ -122,6 +122,14 @@ TEST(Copy, CharNPositionsCountOnlyCopiedColumns) {
   add("c1", "character(1)", 1042);
   EXPECT_EQ(CopyColumnList(t), "(\"id\", \"Name\", \"c8\", \"free\", \"arr\", \"dom\", \"c1\")");
   EXPECT_EQ(FixedCharPositions(t), (std::vector<uint32_t>{2, 6}));
+  // An inheritance child: only its own (local) columns; a partition: all; a typed table: none.
+  t.parents = {4242};
+  t.columns.back().local = false;
+  EXPECT_EQ(FixedCharPositions(t), (std::vector<uint32_t>{2}));
+  t.is_partition = true;
+  EXPECT_EQ(FixedCharPositions(t), (std::vector<uint32_t>{2, 6}));
+  t.of_type = "\"s\".\"ct\"";
+  EXPECT_TRUE(FixedCharPositions(t).empty());
 }
 
 TEST(Sequence, AllOptionsSpelledOut) {

@@ -393,10 +393,16 @@ bool IsFixedChar(const catalog::Column& col) {
 
 std::vector<uint32_t> FixedCharPositions(const catalog::Table& t) {
   std::vector<uint32_t> positions;
+  // A typed table's columns get their types from its type, which may already exist in a target
+  // with other attribute types; an inheritance child's inherited columns may come from its
+  // parent there. Only columns the table's own CREATE TABLE declares are sure to be the
+  // archive's char(n). (A partition is created with every column, then attached.)
+  if (!t.of_type.empty()) return positions;
+  const bool child = !t.parents.empty() && !t.is_partition;
   uint32_t i = 0;
   for (const auto& col : t.columns) {
     if (col.dropped || col.generated == 's') continue;
-    if (IsFixedChar(col)) positions.push_back(i);
+    if (IsFixedChar(col) && !(child && !col.local)) positions.push_back(i);
     ++i;
   }
   return positions;

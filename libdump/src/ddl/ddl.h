@@ -66,7 +66,9 @@ std::string CopyColumnList(const catalog::Table& t);  // `("a", "b")` or "" for 
 // Whether a column is of type char(n): bpchar with a length, not plain bpchar (whose values
 // keep their trailing spaces), an array or a domain.
 bool IsFixedChar(const catalog::Column& col);
-// The 0-based positions, in CopyColumnList, of the columns that are char(n).
+// The 0-based positions, in CopyColumnList, of the columns that are char(n) and that the
+// table's own CREATE TABLE declares: none for a typed table, and not the inherited columns of an
+// inheritance child (a target database may already hold its type or parent, with other types).
 std::vector<uint32_t> FixedCharPositions(const catalog::Table& t);
 std::string CopyOutSql(const catalog::Table& t);
 // COPY of the rows in heap pages [first_page, end_page) only; end_page 0 means no upper bound.

@@ -23,8 +23,14 @@ const char* SkipSpacesBack(const char* begin, const char* end) {
 }  // namespace
 
 CharPaddingTrimmer::CharPaddingTrimmer(const std::vector<uint32_t>& columns) {
-  if (!columns.empty()) trim_.assign(static_cast<size_t>(columns.back()) + 1, false);
-  for (const uint32_t c : columns) trim_[c] = true;
+  // A row has at most 1,600 fields (PostgreSQL's column limit): a larger position never
+  // matches, and must not size the table (a damaged or hostile TOC may hold 2^32 - 1).
+  constexpr uint32_t kMaxFields = 1600;
+  for (const uint32_t c : columns) {
+    if (c >= kMaxFields) continue;
+    if (trim_.size() <= c) trim_.resize(static_cast<size_t>(c) + 1, false);
+    trim_[c] = true;
+  }
 }
 
 uint64_t CharPaddingTrimmer::TrimRows(std::string_view rows, std::string* out) const {

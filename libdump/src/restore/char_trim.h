@@ -23,7 +23,8 @@ namespace libdump::restore {
 // default text format: not binary, not CSV.
 class CharPaddingTrimmer {
  public:
-  // `columns`: 0-based field positions, strictly increasing (TocEntry::char_columns).
+  // `columns`: 0-based field positions (TocEntry::char_columns); positions of 1,600 and more
+  // are ignored.
   explicit CharPaddingTrimmer(const std::vector<uint32_t>& columns);
 
   // Appends `in` to `out` (cleared first) without the trailing spaces of the chosen fields.
