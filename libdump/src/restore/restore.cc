@@ -135,6 +135,23 @@ class SpillFile {
   std::string path_;
 };
 
+// Sends a piece of an entry's COPY data: as it is, or through the entry's CharPaddingTrimmer
+// when it has one (the trimmed copy in `scratch`, the spaces left out added to `padding`).
+Status PutRows(pg::PgConn& conn, restore::CharPaddingTrimmer* trimmer, std::string_view data,
+               std::string* scratch, std::atomic<uint64_t>* padding) {
+  if (trimmer == nullptr) return conn.PutCopyData(data);
+  *padding += trimmer->Trim(data, scratch);
+  return scratch->empty() ? Status::Ok() : conn.PutCopyData(*scratch);
+}
+
+// At the end of an entry's data: sends what its trimmer still holds (a last row without its
+// newline, which COPY text never has), as it came.
+Status PutRest(pg::PgConn& conn, restore::CharPaddingTrimmer* trimmer) {
+  if (trimmer == nullptr) return Status::Ok();
+  const std::string rest = trimmer->TakeRest();
+  return rest.empty() ? Status::Ok() : conn.PutCopyData(rest);
+}
+
 class StreamLoader {
  public:
   // Blocks a worker may have queued; with ~1 MiB blocks, a few MiB per connection.
@@ -521,12 +538,8 @@ class StreamLoader {
 
   Status Send(Worker& w, std::string_view data, uint32_t rows, uint32_t stored) {
     if (cancel_ && cancel_->cancelled()) return Status::Cancelled("restore cancelled");
-    if (w.trimmer) {
-      padding_ += w.trimmer->Trim(data, &w.trimmed);
-      if (!w.trimmed.empty()) RETURN_IF_ERROR(w.conn->PutCopyData(w.trimmed));
-    } else {
-      RETURN_IF_ERROR(w.conn->PutCopyData(data));
-    }
+    RETURN_IF_ERROR(
+        PutRows(*w.conn, w.trimmer ? &*w.trimmer : nullptr, data, &w.trimmed, &padding_));
     rows_ += rows;
     raw_ += data.size();
     events_->AddProgress(rows, data.size(), stored, false);
@@ -563,11 +576,9 @@ class StreamLoader {
         return Status::Ok();
       case Item::Kind::kEnd: {
         *open = nullptr;
-        if (w.trimmer) {
-          const std::string rest = w.trimmer->TakeRest();
-          w.trimmer.reset();
-          if (!rest.empty()) RETURN_IF_ERROR(w.conn->PutCopyData(rest));
-        }
+        const Status rest = PutRest(*w.conn, w.trimmer ? &*w.trimmer : nullptr);
+        w.trimmer.reset();
+        RETURN_IF_ERROR(rest);
         RETURN_IF_ERROR(w.conn->EndCopy());
         const std::string enable = restore::EnableTriggersSql(e, *content_);
         if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
@@ -898,21 +909,13 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       // Checked against its checksum before a byte of it is sent.
       st = reader->ReadBlock(b, &block);
       if (!st.ok()) break;
-      if (trimmer) {
-        padding += trimmer->Trim(block, &trimmed);
-        if (!trimmed.empty()) st = conn.PutCopyData(trimmed);
-      } else {
-        st = conn.PutCopyData(block);
-      }
+      st = PutRows(conn, trimmer ? &*trimmer : nullptr, block, &trimmed, &padding);
       if (!st.ok()) break;
       rows += b.rows;
       raw += block.size();
       events.AddProgress(b.rows, block.size(), b.stored_len, false);
     }
-    if (st.ok() && trimmer) {
-      const std::string rest = trimmer->TakeRest();
-      if (!rest.empty()) st = conn.PutCopyData(rest);
-    }
+    if (st.ok()) st = PutRest(conn, trimmer ? &*trimmer : nullptr);
     Status end = conn.EndCopy(st.ok() ? "" : "nrestore: " + st.message());
     if (in_transaction) {
       if (st.ok() && end.ok()) {
