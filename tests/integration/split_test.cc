@@ -44,12 +44,14 @@ TEST(SplitTables, ChunksCoverEveryRowOnce) {
   EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM ONLY big"), "36924");
 }
 
+// A table of a few MB (20,000 rows of about 200 bytes) with no key, index or generated column.
+constexpr const char* kPlainBigTableSql =
+    "CREATE TABLE big (id int, s text);"
+    "INSERT INTO big SELECT g, repeat('y', 200) FROM generate_series(1, 20000) g;";
+
 TEST(SplitTables, TheLastChunkIsCutInFourPieces) {
   const std::string src = Cluster().CreateDatabase("tail");
-  ASSERT_TRUE(Cluster().Psql(src,
-                             "CREATE TABLE big (id int, s text);"
-                             "INSERT INTO big SELECT g, repeat('y', 200) "
-                             "  FROM generate_series(1, 20000) g;"));
+  ASSERT_TRUE(Cluster().Psql(src, kPlainBigTableSql));
   const uint64_t size =
       std::stoull(Cluster().Query(src, "SELECT pg_table_size('big') / (1024 * 1024)"));
   ASSERT_GE(size, 3u);
@@ -78,10 +80,7 @@ TEST(SplitTables, TheLastChunkIsCutInFourPieces) {
 
 TEST(SplitTables, SplitSizeZeroNeverSplits) {
   const std::string src = Cluster().CreateDatabase("nosplit");
-  ASSERT_TRUE(Cluster().Psql(src,
-                             "CREATE TABLE big (id int, s text);"
-                             "INSERT INTO big SELECT g, repeat('y', 200) "
-                             "  FROM generate_series(1, 20000) g;"));
+  ASSERT_TRUE(Cluster().Psql(src, kPlainBigTableSql));
   ScopedTempDir dir;
   const std::string archive = dir.File("whole.ndump");
   ASSERT_TRUE(DumpTo(src, archive, {"-j", "2", "--split-size", "0"}));
