@@ -44,5 +44,13 @@ if ((${#missing[@]} > 0)); then
     "${missing[@]}"
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNDUMP_WERROR=ON
+# With --with-pg18 (scripts/test.sh): PostgreSQL 18 from scripts/pg18.sh's cache (built there
+# once per machine), so that the server suites also run against it (ctest -L pg18).
+pg18=()
+if [ "${1:-}" = "--with-pg18" ]; then
+  pg18_bindir=$(bash scripts/pg18.sh)
+  pg18=(-DNDUMP_PG18_BINDIR="$pg18_bindir")
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNDUMP_WERROR=ON "${pg18[@]}"
 cmake --build build -j2

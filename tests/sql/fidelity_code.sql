@@ -15,9 +15,10 @@ CREATE SCHEMA "select";
 CREATE EXTENSION hstore WITH SCHEMA public;
 CREATE EXTENSION pg_trgm WITH SCHEMA "Code Ü";
 COMMENT ON EXTENSION pg_trgm IS 'trigram matching, in a schema of its own';
--- An extension that requires another one.
-CREATE SCHEMA "ext ""deps""";
-CREATE EXTENSION earthdistance WITH SCHEMA "ext ""deps""" CASCADE;
+-- An extension that requires another one. (PostgreSQL 18 refuses quotes, $, ' and \ in the schema
+-- of an extension whose script names @extschema@: cube's.)
+CREATE SCHEMA "Ext Deps.select";
+CREATE EXTENSION earthdistance WITH SCHEMA "Ext Deps.select" CASCADE;
 
 -- Privileges changed on extension members after CREATE EXTENSION.
 REVOKE ALL ON FUNCTION public.hstore_to_array(public.hstore) FROM PUBLIC;

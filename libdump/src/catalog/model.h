@@ -158,7 +158,7 @@ struct Column {
   OptionalText fdw_options;  // attfdwoptions of a foreign table's column, as SQL
   // PostgreSQL 18+: the column's NOT NULL constraint (pg_constraint, contype 'n'), if any.
   // Before 18 only `not_null` is set and these keep their defaults.
-  OptionalText notnull_name;  // its name; unset on servers before 18
+  OptionalText notnull_name;         // its name; unset on servers before 18
   bool notnull_default_name = true;  // the name is the server's default, <table>_<column>_not_null
   bool notnull_valid = true;         // convalidated: false for NOT VALID
   bool notnull_noinherit = false;    // connoinherit: NO INHERIT

@@ -68,14 +68,18 @@ struct ExtensionMember {
   uint32_t extension = 0;
 };
 
-// A member of an extension whose privileges differ from those its extension script gave it
-// (pg_init_privs): the dump restores them after CREATE EXTENSION.
+// An object the dump does not create whose privileges differ from its initial ones: a member of
+// an extension (against what its extension script gave it, pg_init_privs) or an object of
+// pg_catalog (against initdb's, or the kind's default). The dump restores the difference, after
+// CREATE EXTENSION for a member.
 struct ExtensionMemberAcl {
-  uint32_t extension = 0;
-  std::string kind;    // as GRANT spells it: FUNCTION, PROCEDURE, TABLE, SEQUENCE
-  std::string object;  // its SQL name, with argument types for functions
+  uint32_t extension = 0;  // 0 for an object of pg_catalog
+  std::string kind;        // as GRANT spells it: FUNCTION, PROCEDURE, TABLE, SEQUENCE, TYPE, ...
+  std::string object;      // its SQL name, with argument types for functions
   std::string schema, tag, owner;
-  std::string acl;  // aclitem[] text
+  std::string acl;       // aclitem[] text
+  std::string base_acl;  // the initial privileges, aclitem[] text
+  std::string column;    // for column privileges, the column; else empty
 };
 
 // The rows of an extension configuration table (pg_extension.extconfig) that the dump must carry:

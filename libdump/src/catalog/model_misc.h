@@ -168,7 +168,8 @@ struct Subscription {
   std::string synchronous_commit = "off";
   std::string origin = "any";     // 16+
   bool password_required = true;  // 16+
-  bool run_as_owner = false;      // 16+
+  bool run_as_owner = false;      // 16+; true before 16, where it was the only behaviour
+  bool failover = false;          // 17+
   std::optional<std::string> comment;
 };
 

@@ -529,6 +529,10 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    (pg::Has(conn.server_version(), pg::Feature::kNullsNotDistinct)
                         ? "AND NOT xi.indnullsnotdistinct "
                         : "") +
+                   // A key WITHOUT OVERLAPS has no CREATE UNIQUE INDEX form.
+                   (pg::Has(conn.server_version(), pg::Feature::kTemporalKeys)
+                        ? "AND NOT co.conperiod "
+                        : "") +
                    "THEN true ELSE false END, "
                    "CASE WHEN co.contype IN ('p', 'u') THEN "
                    "pg_catalog.array_to_string(ic.reloptions, E'\\n') END"

@@ -205,46 +205,6 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
     cat->code.extension_members.push_back({GetOid(m, i, 0), GetOid(m, i, 1), GetOid(m, i, 2)});
   }
 
-  // Members whose privileges were changed after CREATE EXTENSION (functions and relations, the
-  // kinds extensions grant on). A member never changed has no pg_init_privs row and the default
-  // (NULL) privileges, or privileges equal to its pg_init_privs row.
-  ASSIGN_OR_RETURN(
-      pg::PgResult a,
-      conn.Query(
-          "SELECT d.refobjid, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, "
-          "p.oid::pg_catalog.regprocedure::pg_catalog.text, n.nspname, "
-          "p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
-          "pg_catalog.pg_get_userbyid(p.proowner), p.proacl "
-          "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid "
-          "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-          "LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = p.oid AND "
-          "ip.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ip.objsubid = 0 "
-          "WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND "
-          "d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e' "
-          "AND p.proacl IS NOT NULL AND p.proacl IS DISTINCT FROM ip.initprivs "
-          "UNION ALL SELECT d.refobjid, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, "
-          "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-          "n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), c.relacl "
-          "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid = d.objid "
-          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-          "LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = c.oid AND "
-          "ip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ip.objsubid = 0 "
-          "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
-          "d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e' "
-          "AND c.relacl IS NOT NULL AND c.relacl IS DISTINCT FROM ip.initprivs "
-          "ORDER BY 4, 5"));
-  for (int i = 0; i < a.rows(); ++i) {
-    ExtensionMemberAcl ma;
-    ma.extension = GetOid(a, i, 0);
-    ma.kind = a.GetString(i, 1);
-    ma.object = a.GetString(i, 2);
-    ma.schema = a.GetString(i, 3);
-    ma.tag = a.GetString(i, 4);
-    ma.owner = a.GetString(i, 5);
-    ma.acl = a.GetString(i, 6);
-    cat->code.extension_member_acls.push_back(std::move(ma));
-  }
-
   // Configuration tables (pg_extension_config_dump): their rows matching the filter are data.
   ASSIGN_OR_RETURN(
       pg::PgResult c,
@@ -306,6 +266,110 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
       seqs[idx].last_value = v.GetInt(i, 1);
       seqs[idx].is_called = v.GetBool(i, 2);
     }
+  }
+  return Status::Ok();
+}
+
+// One branch of ReadInitialPrivilegeAcls' query: objects of `catalog` (alias o, with `oid`,
+// `owner`, `acl`) that are extension members or in pg_catalog, whose ACL differs from the initial
+// one. `subid` is the column number for column privileges, 0 otherwise.
+std::string InitialPrivilegeBranch(const std::string& catalog, const std::string& from,
+                                   const std::string& kind, const std::string& object,
+                                   const std::string& schema, const std::string& tag,
+                                   const std::string& owner, const std::string& acl,
+                                   const std::string& default_acl, const std::string& oid,
+                                   const std::string& subid, const std::string& column) {
+  const std::string base = "COALESCE(ip.initprivs, " + default_acl + ")";
+  return "SELECT COALESCE(xd.refobjid, 0) AS extension, " + kind + " AS kind, " + object +
+         " AS object, " + schema + " AS schema, " + tag + " AS tag, " + owner + " AS owner, " +
+         acl + "::pg_catalog.text AS acl, " + base + "::pg_catalog.text AS base, " + column +
+         " AS column_name FROM " + from +
+         " LEFT JOIN pg_catalog.pg_depend xd ON xd.classid = 'pg_catalog." + catalog +
+         "'::pg_catalog.regclass AND xd.objid = " + oid +
+         " AND xd.objsubid = 0 AND xd.deptype = 'e' "
+         "LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = " +
+         oid + " AND ip.classoid = 'pg_catalog." + catalog +
+         "'::pg_catalog.regclass AND ip.objsubid = " + subid + " WHERE " + acl +
+         " IS NOT NULL AND (xd.refobjid IS NOT NULL OR " + schema + " = 'pg_catalog') AND " + acl +
+         " IS DISTINCT FROM " + base;
+}
+
+Status ReadInitialPrivilegeAcls(pg::PgConn& conn, Catalog* cat) {
+  const std::string ns = "(SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE n.oid = ";
+  const std::string sql =
+      InitialPrivilegeBranch(
+          "pg_proc", "pg_catalog.pg_proc p",
+          "CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END",
+          "pg_catalog.quote_ident(" + ns +
+              "p.pronamespace)) || '.' || "
+              "pg_catalog.quote_ident(p.proname) || '(' || "
+              "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'",
+          ns + "p.pronamespace)",
+          "p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'",
+          "pg_catalog.pg_get_userbyid(p.proowner)", "p.proacl",
+          "pg_catalog.acldefault('f'::pg_catalog.\"char\", p.proowner)", "p.oid", "0",
+          "NULL::pg_catalog.text") +
+      " UNION ALL " +
+      InitialPrivilegeBranch("pg_class", "pg_catalog.pg_class c",
+                             "CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END",
+                             "pg_catalog.quote_ident(" + ns +
+                                 "c.relnamespace)) || '.' || "
+                                 "pg_catalog.quote_ident(c.relname)",
+                             ns + "c.relnamespace)", "c.relname",
+                             "pg_catalog.pg_get_userbyid(c.relowner)", "c.relacl",
+                             "pg_catalog.acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' "
+                             "END)::pg_catalog.\"char\", "
+                             "c.relowner)",
+                             "c.oid", "0", "NULL::pg_catalog.text") +
+      " UNION ALL " +
+      InitialPrivilegeBranch(
+          "pg_class", "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid",
+          "'TABLE'",
+          "pg_catalog.quote_ident(" + ns +
+              "c.relnamespace)) || '.' || "
+              "pg_catalog.quote_ident(c.relname)",
+          ns + "c.relnamespace)", "c.relname || '.' || a.attname",
+          "pg_catalog.pg_get_userbyid(c.relowner)", "a.attacl", "'{}'::pg_catalog.aclitem[]",
+          "c.oid", "a.attnum", "a.attname::pg_catalog.text") +
+      " UNION ALL " +
+      InitialPrivilegeBranch("pg_language", "pg_catalog.pg_language l", "'LANGUAGE'",
+                             "pg_catalog.quote_ident(l.lanname)", "''", "l.lanname",
+                             "pg_catalog.pg_get_userbyid(l.lanowner)", "l.lanacl",
+                             "pg_catalog.acldefault('l'::pg_catalog.\"char\", l.lanowner)", "l.oid",
+                             "0", "NULL::pg_catalog.text") +
+      " UNION ALL " +
+      InitialPrivilegeBranch("pg_type", "pg_catalog.pg_type t", "'TYPE'",
+                             "pg_catalog.format_type(t.oid, NULL)", ns + "t.typnamespace)",
+                             "t.typname", "pg_catalog.pg_get_userbyid(t.typowner)", "t.typacl",
+                             "pg_catalog.acldefault('T'::pg_catalog.\"char\", t.typowner)", "t.oid",
+                             "0", "NULL::pg_catalog.text") +
+      " UNION ALL " +
+      InitialPrivilegeBranch("pg_foreign_data_wrapper", "pg_catalog.pg_foreign_data_wrapper w",
+                             "'FOREIGN DATA WRAPPER'", "pg_catalog.quote_ident(w.fdwname)", "''",
+                             "w.fdwname", "pg_catalog.pg_get_userbyid(w.fdwowner)", "w.fdwacl",
+                             "pg_catalog.acldefault('F'::pg_catalog.\"char\", w.fdwowner)", "w.oid",
+                             "0", "NULL::pg_catalog.text") +
+      " UNION ALL " +
+      InitialPrivilegeBranch("pg_foreign_server", "pg_catalog.pg_foreign_server s",
+                             "'FOREIGN SERVER'", "pg_catalog.quote_ident(s.srvname)", "''",
+                             "s.srvname", "pg_catalog.pg_get_userbyid(s.srvowner)", "s.srvacl",
+                             "pg_catalog.acldefault('S'::pg_catalog.\"char\", s.srvowner)", "s.oid",
+                             "0", "NULL::pg_catalog.text") +
+      " ORDER BY schema, tag, column_name NULLS FIRST";
+  ASSIGN_OR_RETURN(pg::PgResult a, conn.Query(sql));
+  for (int i = 0; i < a.rows(); ++i) {
+    const pg::Row row(a, i);
+    ExtensionMemberAcl ma;
+    ma.extension = row.GetOid("extension");
+    ma.kind = row.GetString("kind");
+    ma.object = row.GetString("object");
+    ma.schema = row.GetString("schema");
+    ma.tag = row.GetString("tag");
+    ma.owner = row.GetString("owner");
+    ma.acl = row.GetString("acl");
+    ma.base_acl = row.GetString("base");
+    ma.column = row.GetString("column_name");
+    cat->code.extension_member_acls.push_back(std::move(ma));
   }
   return Status::Ok();
 }
@@ -473,6 +537,13 @@ Status ReadCodeObjects(pg::PgConn& conn, Catalog* catalog) {
   RETURN_IF_ERROR(ReadTriggers(conn, catalog));
   RETURN_IF_ERROR(ReadEventTriggers(conn, catalog));
   RETURN_IF_ERROR(ReadRules(conn, catalog));
+  // Objects the dump does not create whose privileges changed since they were made: members of
+  // extensions (against what the extension script gave them, pg_init_privs 'e') and the system's
+  // objects in pg_catalog (against initdb's, pg_init_privs 'i', or the kind's default when
+  // initdb gave none), as pg_dump dumps them. Functions, relations and their columns,
+  // languages, types, foreign-data wrappers and servers: the kinds with privileges that
+  // extensions and initdb make.
+  RETURN_IF_ERROR(ReadInitialPrivilegeAcls(conn, catalog));
   return Status::Ok();
 }
 

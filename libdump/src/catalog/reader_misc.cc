@@ -502,15 +502,19 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
   const char* streaming = pg::Has(v, pg::Feature::kSubscriptionOrigin) ? "s.substream"
                           : pg::Has(v, pg::Feature::kSubscriptionBinary)
                               ? "CASE WHEN s.substream THEN 't' ELSE 'f' END"
-                              : "'f'";
+                              : "NULL::pg_catalog.\"char\"";  // no streaming option before 14
   const char* binary = pg::Has(v, pg::Feature::kSubscriptionBinary) ? "s.subbinary" : "false";
   const char* two_phase =
       pg::Has(v, pg::Feature::kSubscriptionTwoPhase) ? "s.subtwophasestate" : "'d'";
   const char* disable =
       pg::Has(v, pg::Feature::kSubscriptionTwoPhase) ? "s.subdisableonerr" : "false";
+  // Before 16 a subscription applies changes as its owner, which 16 calls run_as_owner = true;
+  // the option does not exist there, so nrestore adds it when such an archive goes into 16+
+  // (restore/adapt.cc).
   const char* v16 = pg::Has(v, pg::Feature::kSubscriptionOrigin)
                         ? "s.suborigin, s.subpasswordrequired, s.subrunasowner"
                         : "'any', true, false";
+  const char* failover = pg::Has(v, pg::Feature::kSubscriptionFailover) ? "s.subfailover" : "false";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner), "
@@ -519,7 +523,8 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
                              "ORDER BY o) FROM pg_catalog.unnest(s.subpublications) WITH "
                              "ORDINALITY u(p, o)), ") +
                  binary + ", " + streaming + ", " + two_phase + ", " + disable +
-                 ", s.subsynccommit, " + v16 + ", " + Comment("s.oid", "pg_subscription") +
+                 ", s.subsynccommit, " + v16 + ", " + Comment("s.oid", "pg_subscription") + ", " +
+                 failover + " AS failover" +
                  " FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
                  "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) "
                  "ORDER BY s.subname"));
@@ -540,6 +545,7 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
     s.password_required = r.GetBool(i, 12);
     s.run_as_owner = r.GetBool(i, 13);
     s.comment = OptString(r, i, 14);
+    s.failover = pg::Row(r, i).GetBool("failover");
     m->subscriptions.push_back(std::move(s));
   }
   return Status::Ok();

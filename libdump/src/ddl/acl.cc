@@ -1,6 +1,9 @@
 #include "ddl/acl.h"
 
+#include <algorithm>
+
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 
 namespace libdump::ddl {
 
@@ -126,33 +129,171 @@ Result<std::vector<AclItem>> ParseAcl(std::string_view text) {
   return items;
 }
 
-Result<std::string> AclSql(std::string_view object_kind, std::string_view object,
-                           std::string_view owner, std::string_view acl, std::string_view column) {
-  ASSIGN_OR_RETURN(std::vector<AclItem> items, ParseAcl(acl));
-  const std::string on = " ON " + std::string(object_kind) + " " + std::string(object);
-  const std::string cols = column.empty() ? "" : " (" + pg::QuoteIdent(column) + ")";
-  std::string sql;
-  if (column.empty()) {
-    sql += "REVOKE ALL" + on + " FROM PUBLIC;\n";
-    if (!owner.empty()) sql += "REVOKE ALL" + on + " FROM " + pg::QuoteIdent(owner) + ";\n";
+std::string KindPrivileges(std::string_view object_kind, bool column, int server_version) {
+  if (column) return "arwx";
+  if (object_kind == "TABLE") {
+    return pg::Has(server_version, pg::Feature::kMaintainPrivilege) ? "arwdDxtm" : "arwdDxt";
   }
+  if (object_kind == "SEQUENCE") return "rwU";
+  if (object_kind == "FUNCTION" || object_kind == "PROCEDURE") return "X";
+  if (object_kind == "LARGE OBJECT") return "rw";
+  if (object_kind == "SCHEMA") return "UC";
+  if (object_kind == "DATABASE") return "CTc";
+  if (object_kind == "TABLESPACE") return "C";
+  if (object_kind == "PARAMETER") return "sA";
+  if (object_kind == "LANGUAGE" || object_kind == "TYPE" || object_kind == "DOMAIN" ||
+      object_kind == "FOREIGN DATA WRAPPER" || object_kind == "FOREIGN SERVER") {
+    return "U";
+  }
+  return "";
+}
+
+std::vector<AclItem> DefaultAcl(std::string_view object_kind, std::string_view owner, bool column,
+                                int server_version) {
+  std::vector<AclItem> items;
+  if (column || object_kind == "PARAMETER") return items;
+  const std::string all = KindPrivileges(object_kind, false, server_version);
+  if (all.empty()) return items;
+  // acldefault lists PUBLIC's item first where there is one.
+  const char* to_public = nullptr;
+  if (object_kind == "FUNCTION" || object_kind == "PROCEDURE") to_public = "X";
+  if (object_kind == "LANGUAGE" || object_kind == "TYPE" || object_kind == "DOMAIN") {
+    to_public = "U";
+  }
+  if (object_kind == "DATABASE") to_public = "Tc";
+  if (to_public != nullptr) items.push_back({"", std::string(owner), to_public, ""});
+  items.push_back({std::string(owner), std::string(owner), all, ""});
+  return items;
+}
+
+std::vector<AclItem> PublicSchemaAcl(std::string_view owner) {
+  return {{std::string(owner), std::string(owner), "UC", ""}, {"", std::string(owner), "U", ""}};
+}
+
+namespace {
+
+bool SameItem(const AclItem& a, const AclItem& b) {
+  return a.grantee == b.grantee && a.grantor == b.grantor && a.privileges == b.privileges &&
+         a.grant_options == b.grant_options;
+}
+
+bool Contains(const std::vector<AclItem>& items, const AclItem& item) {
+  for (const AclItem& i : items) {
+    if (SameItem(i, item)) return true;
+  }
+  return false;
+}
+
+// "SELECT, INSERT" (with " (col)" after each for a column), or "ALL" (" (col)") when `letters`
+// holds every privilege of the kind.
+std::string PrivilegeList(std::string_view letters, std::string_view all, const std::string& cols) {
+  if (!all.empty() && letters.size() == all.size() &&
+      std::all_of(all.begin(), all.end(),
+                  [&](char c) { return letters.find(c) != std::string_view::npos; })) {
+    return "ALL" + cols;
+  }
+  std::string list;
+  for (char c : letters) {
+    if (!list.empty()) list += ", ";
+    list += PrivilegeName(c) + cols;
+  }
+  return list;
+}
+
+std::string Grantee(const AclItem& item) {
+  return item.grantee.empty() ? std::string("PUBLIC") : pg::QuoteIdent(item.grantee);
+}
+
+}  // namespace
+
+namespace {
+
+// The statements that turn `base` into `items`: `prefix` goes before each REVOKE/GRANT (ALTER
+// DEFAULT PRIVILEGES ... for default privileges), `on` names the object (" ON TABLE x"), `cols`
+// follows each privilege for column privileges. A grantor other than `owner` grants through
+// SET ROLE (never for default privileges, where the role is every item's grantor).
+std::string DiffSql(const std::vector<AclItem>& items, const std::vector<AclItem>& base_items,
+                    std::string_view all, const std::string& prefix, const std::string& on,
+                    const std::string& cols, std::string_view owner) {
+  std::string revokes;
+  for (const AclItem& item : base_items) {
+    if (Contains(items, item) || item.privileges.empty()) continue;
+    revokes += prefix + "REVOKE " + PrivilegeList(item.privileges, all, cols) + on + " FROM " +
+               Grantee(item) + ";\n";
+  }
+  std::string owner_grants, other_grants;
   for (const AclItem& item : items) {
-    const std::string to =
-        " TO " + (item.grantee.empty() ? std::string("PUBLIC") : pg::QuoteIdent(item.grantee));
+    if (Contains(base_items, item)) continue;
     std::string plain, with_option;
     for (char c : item.privileges) {
-      std::string& list = item.grant_options.find(c) == std::string::npos ? plain : with_option;
-      if (!list.empty()) list += ", ";
-      list += PrivilegeName(c) + cols;
+      (item.grant_options.find(c) == std::string::npos ? plain : with_option).push_back(c);
     }
+    const bool owners_own = item.grantee == owner && item.grantor == owner;
+    std::string& sql = owners_own ? owner_grants : other_grants;
     // A superuser's GRANT counts as the owner's; other grantors must grant as themselves.
     const bool as_grantor = item.grantor != owner;
     if (as_grantor) sql += "SET ROLE " + pg::QuoteIdent(item.grantor) + ";\n";
-    if (!plain.empty()) sql += "GRANT " + plain + on + to + ";\n";
-    if (!with_option.empty()) sql += "GRANT " + with_option + on + to + " WITH GRANT OPTION;\n";
+    if (!plain.empty()) {
+      sql +=
+          prefix + "GRANT " + PrivilegeList(plain, all, cols) + on + " TO " + Grantee(item) + ";\n";
+    }
+    if (!with_option.empty()) {
+      sql += prefix + "GRANT " + PrivilegeList(with_option, all, cols) + on + " TO " +
+             Grantee(item) + " WITH GRANT OPTION;\n";
+    }
     if (as_grantor) sql += "RESET ROLE;\n";
   }
-  return sql;
+  return revokes + owner_grants + other_grants;
+}
+
+// ALL only where the list holds every privilege of the kind as the newest server knows it: a
+// table of 15 whose owner lost some is given the rest by name, so that a 17+ target keeps the
+// owner's MAINTAIN (as pg_dump 18 writes it).
+std::string NewestPrivileges(std::string_view object_kind, bool column) {
+  return KindPrivileges(object_kind, column, pg::kNewestServerMajor * 10000);
+}
+
+}  // namespace
+
+Result<std::string> AclSql(std::string_view object_kind, std::string_view object,
+                           std::string_view owner, std::string_view acl,
+                           const std::optional<std::vector<AclItem>>& base, int server_version,
+                           std::string_view column) {
+  ASSIGN_OR_RETURN(std::vector<AclItem> items, ParseAcl(acl));
+  const std::vector<AclItem> base_items =
+      base ? *base : DefaultAcl(object_kind, owner, !column.empty(), server_version);
+  const std::string on = " ON " + std::string(object_kind) + " " + std::string(object);
+  const std::string cols = column.empty() ? "" : " (" + pg::QuoteIdent(column) + ")";
+  return DiffSql(items, base_items, NewestPrivileges(object_kind, !column.empty()), "", on, cols,
+                 owner);
+}
+
+Result<std::string> DefaultPrivilegesSql(char object_type, std::string_view role,
+                                         std::string_view schema, std::string_view acl,
+                                         int server_version) {
+  const char* kind = object_type == 'r'   ? "TABLE"
+                     : object_type == 'S' ? "SEQUENCE"
+                     : object_type == 'f' ? "FUNCTION"
+                     : object_type == 'T' ? "TYPE"
+                     : object_type == 'n' ? "SCHEMA"
+                                          : nullptr;
+  const char* objects = object_type == 'r'   ? "TABLES"
+                        : object_type == 'S' ? "SEQUENCES"
+                        : object_type == 'f' ? "FUNCTIONS"
+                        : object_type == 'T' ? "TYPES"
+                                             : "SCHEMAS";
+  if (kind == nullptr) {
+    return Status::InvalidArgument("unknown default ACL object type '" +
+                                   std::string(1, object_type) + "'");
+  }
+  ASSIGN_OR_RETURN(std::vector<AclItem> items, ParseAcl(acl));
+  // A database-wide entry replaces the built-in defaults (acldefault); one IN SCHEMA adds to them.
+  const std::vector<AclItem> base_items =
+      schema.empty() ? DefaultAcl(kind, role, false, server_version) : std::vector<AclItem>{};
+  std::string prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + pg::QuoteIdent(role);
+  if (!schema.empty()) prefix += " IN SCHEMA " + pg::QuoteIdent(schema);
+  return DiffSql(items, base_items, NewestPrivileges(kind, false), prefix + " ",
+                 " ON " + std::string(objects), "", role);
 }
 
 }  // namespace libdump::ddl

@@ -143,46 +143,6 @@ std::string_view DefaultAclObjects(char object_type) {
   }
 }
 
-Result<std::string> DefaultPrivileges(const catalog::DefaultAcl& d) {
-  const std::string_view objects = DefaultAclObjects(d.object_type);
-  if (objects.empty()) {
-    return Status::InvalidArgument("unknown default ACL object type '" +
-                                   std::string(1, d.object_type) + "'");
-  }
-  ASSIGN_OR_RETURN(std::vector<AclItem> items, ParseAcl(d.acl));
-  std::string prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + QuoteIdent(d.role);
-  if (!d.schema.empty()) prefix += " IN SCHEMA " + QuoteIdent(d.schema);
-  const std::string on = " ON " + std::string(objects);
-  std::string sql;
-  // Database-wide defaults start from acldefault (the owner's privileges, and PUBLIC's for
-  // functions and types): clear it so that the grants below rebuild the list in its stored order,
-  // which is the order pg_dump prints them in. Per-schema defaults only ever add to it.
-  if (d.schema.empty()) {
-    sql += prefix + " REVOKE ALL" + on + " FROM PUBLIC;\n";
-    sql += prefix + " REVOKE ALL" + on + " FROM " + QuoteIdent(d.role) + ";\n";
-  }
-  for (const AclItem& item : items) {
-    const std::string to =
-        " TO " + (item.grantee.empty() ? std::string("PUBLIC") : QuoteIdent(item.grantee));
-    std::string plain, with_option;
-    for (char c : item.privileges) {
-      const char* word = PrivilegeName(c);
-      if (word == nullptr) {
-        return Status::InvalidArgument("unknown privilege '" + std::string(1, c) +
-                                       "' in default ACL " + d.acl);
-      }
-      std::string& list = item.grant_options.find(c) == std::string::npos ? plain : with_option;
-      if (!list.empty()) list += ", ";
-      list += word;
-    }
-    if (!plain.empty()) sql += prefix + " GRANT " + plain + on + to + ";\n";
-    if (!with_option.empty()) {
-      sql += prefix + " GRANT " + with_option + on + to + " WITH GRANT OPTION;\n";
-    }
-  }
-  return sql;
-}
-
 std::string CreateForeignDataWrapper(const catalog::ForeignDataWrapper& w) {
   std::string sql = "CREATE FOREIGN DATA WRAPPER " + QuoteIdent(w.name);
   if (w.handler) sql += " HANDLER " + *w.handler;
@@ -245,8 +205,10 @@ std::string CreateSubscription(const catalog::Subscription& s) {
                     " WITH (connect = false, slot_name = ";
   sql += s.slot_name ? QuoteLiteral(*s.slot_name) : std::string("NONE");
   if (s.binary) sql += ", binary = true";
-  if (s.streaming == 't') sql += ", streaming = on";
-  if (s.streaming == 'p') sql += ", streaming = parallel";
+  // Always said: the default is off up to 17 and parallel from 18.
+  sql += s.streaming == 't'   ? ", streaming = on"
+         : s.streaming == 'p' ? ", streaming = parallel"
+                              : ", streaming = off";
   if (s.two_phase != 'd') sql += ", two_phase = on";
   if (s.disable_on_error) sql += ", disable_on_error = true";
   if (s.synchronous_commit != "off") {
@@ -255,6 +217,7 @@ std::string CreateSubscription(const catalog::Subscription& s) {
   if (s.origin != "any") sql += ", origin = " + QuoteLiteral(s.origin);
   if (!s.password_required) sql += ", password_required = false";
   if (s.run_as_owner) sql += ", run_as_owner = true";
+  if (s.failover) sql += ", failover = true";
   return sql + ");\n";
 }
 

@@ -24,11 +24,6 @@ std::string CreateTsConfig(const catalog::TsConfig& c);
 // CREATE STATISTICS, and ALTER STATISTICS ... SET STATISTICS when the target is not the default.
 std::string CreateStatistics(const catalog::ExtStatistics& s);
 
-// ALTER DEFAULT PRIVILEGES statements that leave the role's defaults for this object type (and
-// schema) exactly as `d.acl` lists them. For the whole database the starting point is the
-// built-in default (acldefault), which is revoked first; in a schema it is nothing. Fails on an
-// aclitem the parser does not know.
-Result<std::string> DefaultPrivileges(const catalog::DefaultAcl& d);
 // "TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "SCHEMAS" for defaclobjtype; "" if unknown.
 std::string_view DefaultAclObjects(char object_type);
 

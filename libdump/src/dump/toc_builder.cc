@@ -98,13 +98,16 @@ void TocBuilder::AddComment(const std::optional<std::string>& text, uint32_t tar
 
 void TocBuilder::AddAcl(const std::optional<std::string>& acl, uint32_t target_id,
                         const std::string& object_kind, const std::string& object,
-                        const std::string& tag, const std::string& column) {
+                        const std::string& tag, const std::string& column,
+                        const std::optional<std::vector<ddl::AclItem>>& base,
+                        const std::string& owner) {
   if (!acl) return;
   const format::TocEntry& t = Entry(target_id);
-  auto sql = ddl::AclSql(object_kind, object, t.owner, *acl, column);
+  auto sql = ddl::AclSql(object_kind, object, owner.empty() ? t.owner : owner, *acl, base,
+                         cat_.server_version, column);
   // An aclitem the parser does not know (a privilege newer than this code) would be restored
   // wrongly; keep the object and leave its privileges out rather than fail the whole dump.
-  if (!sql.ok()) return;
+  if (!sql.ok() || sql->empty()) return;
   Add("ACL", t.section, t.schema, tag, t.owner, std::move(*sql), "", {target_id});
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catalog/model.h"
+#include "ddl/acl.h"
 #include "dump/toc_builder.h"
 #include "libdump/format/archive.h"
 
@@ -69,13 +70,16 @@ class TocBuilder {
   // --list shows, such as "TABLE t". Nothing when `text` is empty.
   void AddComment(const std::optional<std::string>& text, uint32_t target_id,
                   const std::string& target, const std::string& tag);
-  // An ACL entry that gives the object exactly the privileges `acl` (aclitem[] text) lists; none
-  // when `acl` is empty (the object has its default privileges). `object_kind` as GRANT spells
-  // it (TABLE, SEQUENCE, FUNCTION, SCHEMA, TYPE, ...), `object` its SQL name; `column` names a
-  // column for column privileges.
+  // An ACL entry that turns the object's initial privileges into `acl` (aclitem[] text; see
+  // ddl::AclSql); none when `acl` is absent (the object has its default privileges) or equal to
+  // them. `object_kind` as GRANT spells it (TABLE, SEQUENCE, FUNCTION, SCHEMA, TYPE, ...),
+  // `object` its SQL name; `column` names a column for column privileges. The initial privileges
+  // are `base`, else the kind's defaults for the owner: `owner`, else the target entry's.
   void AddAcl(const std::optional<std::string>& acl, uint32_t target_id,
               const std::string& object_kind, const std::string& object, const std::string& tag,
-              const std::string& column = "");
+              const std::string& column = "",
+              const std::optional<std::vector<ddl::AclItem>>& base = std::nullopt,
+              const std::string& owner = "");
 
   // Records which entry creates the catalog object (classid, oid); catalog dependencies
   // (pg_depend) between registered objects become TOC dependencies.

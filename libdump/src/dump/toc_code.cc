@@ -16,6 +16,11 @@ using format::Section;
 using pg::QualifiedName;
 using pg::QuoteIdent;
 
+namespace {
+// The first OID of objects made after initdb (FirstNormalObjectId).
+constexpr catalog::Oid kFirstNormalOid = 16384;
+}  // namespace
+
 void TocBuilder::AddCodeObjects() {
   const catalog::CodeObjects& code = cat_.code;
 
@@ -43,15 +48,22 @@ void TocBuilder::AddCodeObjects() {
   for (const auto& m : code.extension_members) {
     Register(m.classid, m.objid, Lookup(cls::kExtension, m.extension));
   }
-  // Privileges changed on members: the ACL entry of the member, made here rather than by AddAcl
-  // because the member has no entry of its own (its owner is not the extension entry's).
+  // Privileges changed on members and on pg_catalog's objects: the ACL entry of the object,
+  // made here rather than by AddAcl because it has no entry of its own (a member's owner is not
+  // its extension entry's). A member's follows CREATE EXTENSION.
   for (const auto& m : code.extension_member_acls) {
-    const uint32_t ext_id = Lookup(cls::kExtension, m.extension);
-    if (ext_id == 0) continue;
-    auto sql = ddl::AclSql(m.kind, m.object, m.owner, m.acl);
-    if (!sql.ok()) continue;  // a privilege this code does not know: as AddAcl, leave it out
-    Add("ACL", Section::kPreData, m.schema, m.kind + " " + m.tag, m.owner, std::move(*sql), "",
-        {ext_id});
+    // A member of an extension the dump leaves out (plpgsql's, which initdb made; one outside
+    // the selection has no row here) has no entry to follow.
+    const uint32_t ext_id = m.extension == 0 ? 0 : Lookup(cls::kExtension, m.extension);
+    if (m.extension >= kFirstNormalOid && ext_id == 0) continue;
+    auto base = ddl::ParseAcl(m.base_acl);
+    if (!base.ok()) continue;
+    auto sql = ddl::AclSql(m.kind, m.object, m.owner, m.acl, *base, cat_.server_version, m.column);
+    // A privilege this code does not know: as AddAcl, leave it out.
+    if (!sql.ok() || sql->empty()) continue;
+    const std::string tag = m.column.empty() ? m.kind + " " + m.tag : "COLUMN " + m.tag;
+    Add("ACL", Section::kPreData, m.schema, tag, m.owner, std::move(*sql), "",
+        ext_id == 0 ? std::vector<uint32_t>{} : std::vector<uint32_t>{ext_id});
   }
   // Configuration rows follow their extension's entry; when the selection (-n / -t) left the
   // extension out, they are restored into a database that has it already.

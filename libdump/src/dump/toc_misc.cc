@@ -3,6 +3,7 @@
 // mappings (pre-data); large objects (pre-data, contents in the data section); extended
 // statistics, publications, subscriptions and default privileges (post-data, as pg_dump has
 // them).
+#include "ddl/acl.h"
 #include "ddl/ddl_misc.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
@@ -210,9 +211,10 @@ void TocBuilder::AddMiscObjects() {
   }
   // Default privileges come last, so that they never apply to objects the restore creates.
   for (const auto& d : m.default_acls) {
-    auto sql = ddl::DefaultPrivileges(d);
+    auto sql =
+        ddl::DefaultPrivilegesSql(d.object_type, d.role, d.schema, d.acl, cat_.server_version);
     // As for ACLs: an item this code cannot spell is left out rather than failing the dump.
-    if (!sql.ok()) continue;
+    if (!sql.ok() || sql->empty()) continue;
     const uint32_t id =
         Add("DEFAULT ACL", Section::kPostData, d.schema,
             "DEFAULT PRIVILEGES FOR " + std::string(ddl::DefaultAclObjects(d.object_type)), d.role,

@@ -214,7 +214,33 @@ std::string TocBuilder::InheritanceChildSql(
       expected.push_back(name);
     }
   }
-  if (expected == actual) return ddl::CreateTable(t, identity, parents);
+  if (expected == actual) {
+    // CREATE TABLE ... INHERITS writes only the child's own columns. What the child holds of its
+    // own on an inherited one comes after: a default other than its parents', and (before 18,
+    // where it is no constraint of its own) a NOT NULL none of its parents has.
+    std::string own;
+    const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
+    for (const auto& c : t.columns) {
+      if (c.dropped || c.local) continue;
+      bool parent_not_null = false, parent_default = false;
+      for (Oid p : t.parents) {
+        auto it = by_oid.find(p);
+        if (it == by_oid.end()) continue;
+        for (const auto& pc : it->second->columns) {
+          if (pc.dropped || pc.name != c.name) continue;
+          parent_not_null = parent_not_null || pc.not_null;
+          parent_default = parent_default || (pc.default_expr && c.default_expr &&
+                                              *pc.default_expr == *c.default_expr);
+        }
+      }
+      const std::string column = alter + " ALTER COLUMN " + QuoteIdent(c.name);
+      if (c.default_expr && c.generated == '\0' && c.identity == '\0' && !parent_default) {
+        own += column + " SET DEFAULT " + *c.default_expr + ";\n";
+      }
+      if (c.not_null && !c.notnull_name && !parent_not_null) own += column + " SET NOT NULL;\n";
+    }
+    return ddl::CreateTable(t, identity, parents) + own;
+  }
   // pg_dump would lose this column order. Keep it: create the table with every column in its
   // own order, then INHERIT, then mark the inherited columns and constraints as not local, as
   // the source has them (a catalog update, which needs a superuser, as pg_dump's binary-upgrade

@@ -1,4 +1,5 @@
 // Schemas and types: enums, domains, stand-alone composite types.
+#include "ddl/acl.h"
 #include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
@@ -33,13 +34,14 @@ void TocBuilder::AddSchemas() {
     if (!(s.name == "public" && s.comment && *s.comment == kPublicSchemaComment)) {
       AddComment(s.comment, id, "SCHEMA " + QuoteIdent(s.name), "SCHEMA " + s.name);
     }
-    // The public schema's owner is pg_database_owner in a new database; its default privileges
-    // are then the ones below, which need no statement.
-    if (s.name == "public" && s.acl &&
-        *s.acl == "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}") {
-      continue;
+    // The public schema's initial privileges are those of a new database's (pg_init_privs is
+    // not asked: a public schema dropped and made again has none there), for its owner.
+    if (s.name == "public") {
+      AddAcl(s.acl, id, "SCHEMA", QuoteIdent(s.name), "SCHEMA " + s.name, "",
+             ddl::PublicSchemaAcl(s.owner), s.owner);
+    } else {
+      AddAcl(s.acl, id, "SCHEMA", QuoteIdent(s.name), "SCHEMA " + s.name);
     }
-    AddAcl(s.acl, id, "SCHEMA", QuoteIdent(s.name), "SCHEMA " + s.name);
   }
 }
 

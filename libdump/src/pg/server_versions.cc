@@ -46,6 +46,8 @@ constexpr std::array<FeatureInfo, static_cast<size_t>(Feature::kFeatureCount)> k
     {Feature::kVirtualGenerated, 180000, "virtual generated columns",
      "pg_attribute.attgenerated 'v'"},
     {Feature::kNotEnforced, 180000, "NOT ENFORCED constraints", "pg_constraint.conenforced"},
+    {Feature::kTemporalKeys, 180000, "temporal keys (WITHOUT OVERLAPS, PERIOD)",
+     "pg_constraint.conperiod"},
 }};
 
 // The table is in enum order, so InfoOf can index it; checked when the library is built.

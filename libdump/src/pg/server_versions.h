@@ -47,6 +47,7 @@ enum class Feature {
   kNotNullConstraints,      // 18: NOT NULL as pg_constraint rows (contype 'n') for tables
   kVirtualGenerated,        // 18: attgenerated 'v', virtual generated columns
   kNotEnforced,             // 18: pg_constraint.conenforced
+  kTemporalKeys,            // 18: pg_constraint.conperiod (WITHOUT OVERLAPS, PERIOD)
   kFeatureCount,
 };
 

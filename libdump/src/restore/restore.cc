@@ -752,7 +752,9 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   auto exec_entry = [&](pg::PgConn& conn, const TocEntry& e, bool* ran = nullptr,
                         bool report = true) -> Status {
     if (ran) *ran = false;
-    std::string sql = restore::EntrySql(e, content);
+    std::string sql = restore::AdaptToServer(e, restore::EntrySql(e, content),
+                                             static_cast<int>(reader->header().server_version_num),
+                                             conn.server_version());
     if (sql.empty()) return Status::Ok();
     Status st = conn.Command(sql);
     if (!st.ok()) return policy.Handle(st.WithObject(Describe(e)));

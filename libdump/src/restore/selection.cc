@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 #include "restore/entry_sql.h"
 
 namespace libdump {
@@ -223,6 +224,23 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
 
 std::string EntrySql(const TocEntry& e, const RestoreContent& c) {
   return c.no_owner ? e.create_sql : e.create_sql + OwnerSql(e);
+}
+
+std::string AdaptToServer(const TocEntry& e, std::string sql, int source_version,
+                          int target_version) {
+  const bool run_as_owner = pg::Has(target_version, pg::Feature::kSubscriptionOrigin) &&
+                            source_version != 0 &&
+                            !pg::Has(source_version, pg::Feature::kSubscriptionOrigin);
+  if (run_as_owner && e.kind == "SUBSCRIPTION" && sql.find("run_as_owner") == std::string::npos) {
+    // CREATE SUBSCRIPTION ... WITH (...); : the option goes before the end of the list, the
+    // last ");" of the entry's own statement (its connection string may hold one too), which
+    // `sql` begins with.
+    const size_t end = e.create_sql.rfind(");");
+    if (end != std::string::npos && sql.starts_with(e.create_sql)) {
+      sql.insert(end, ", run_as_owner = true");
+    }
+  }
+  return sql;
 }
 
 std::string DropSql(const TocEntry& e, bool if_exists) {

@@ -50,6 +50,13 @@ Result<Plan> Select(const std::vector<format::TocEntry>& toc, const RestoreConte
 // What running an entry sends: its create_sql and, unless --no-owner, its owner statement.
 std::string EntrySql(const format::TocEntry& e, const RestoreContent& c);
 
+// An entry's statements `sql` as a server of `target_version` must get them, for an archive
+// of a `source_version` server: what changed meaning between the two is said explicitly
+// (docs/versions.md, "Across versions"). Today: a subscription of a server before 16, which
+// applied changes as its owner, gets run_as_owner = true on 16 and later. Otherwise `sql`.
+std::string AdaptToServer(const format::TocEntry& e, std::string sql, int source_version,
+                          int target_version);
+
 // The entry's drop statement; with `if_exists`, rewritten as pg_restore --if-exists does
 // (DROP <kind> IF EXISTS ..., ALTER TABLE IF EXISTS ... DROP CONSTRAINT IF EXISTS ...).
 std::string DropSql(const format::TocEntry& e, bool if_exists);
