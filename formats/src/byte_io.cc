@@ -266,12 +266,6 @@ Result<std::unique_ptr<ByteSink>> OpenAtomic(const std::string& path, const std:
                          ": every name tried exists");
 }
 
-// Opens an existing non-regular file for writing; -1 with errno on failure. O_NOFOLLOW: the
-// links were followed already, and a link put in its place since is not followed blindly.
-int OpenDirect(const std::string& target) {
-  return ::open(target.c_str(), O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
-}
-
 }  // namespace
 
 Status ReadFully(ByteSource* src, void* buf, size_t n, std::string_view what) {
@@ -306,33 +300,38 @@ Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
 Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path, bool sync) {
   if (path == "-") return FdSink(STDOUT_FILENO, "stdout");
   if (path.empty()) return Status::InvalidArgument("empty output file name");
-  ASSIGN_OR_RETURN(const std::string target, FollowLinks(path));
+  // What the path finally names decides, every link followed by the kernel: that also follows
+  // /proc's fd links (/dev/stdout, /dev/fd/N), whose text is no path ("pipe:[1234]").
   struct stat st;
-  if (::lstat(target.c_str(), &st) != 0) {
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::IoError("cannot write " + path + ": it is a directory");
+    if (!S_ISREG(st.st_mode)) {
+      // A device, a FIFO or a socket: what is there must stay. Renaming over it would put a
+      // regular file in its place (a /dev/null that is a file breaks every program on the
+      // machine; a FIFO's reader would wait for bytes that go elsewhere), so the bytes go in.
+      const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+      if (fd < 0) {
+        const int err = errno;
+        if (err == EINTR) {
+          // A FIFO blocks open() until it has a reader; a signal is the only way out of that.
+          return Status::Cancelled("interrupted while opening " + path + " (waiting for a reader)");
+        }
+        return ErrnoStatus(err, "cannot open " + path);
+      }
+      if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        return std::unique_ptr<ByteSink>(new DirectSink(path, fd, sync));
+      }
+      // Replaced by a regular file since the stat: that one gets the temporary and the rename.
+      ::close(fd);
+    }
+  } else {
     const int err = errno;
     if (err != ENOENT) return ErrnoStatus(err, "cannot write " + path);
-    return OpenAtomic(path, target, sync);
   }
-  if (S_ISREG(st.st_mode)) return OpenAtomic(path, target, sync);
-  if (S_ISDIR(st.st_mode)) return Status::IoError("cannot write " + path + ": it is a directory");
-  // A device, a FIFO or a socket: what is there must stay. Renaming over it would put a
-  // regular file in its place (a /dev/null that is a file breaks every program on the
-  // machine; a FIFO's reader would wait for bytes that go elsewhere), so the bytes go into it.
-  const int fd = OpenDirect(target);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == EINTR) {
-      // A FIFO blocks open() until it has a reader; a signal is the only way out of that wait.
-      return Status::Cancelled("interrupted while opening " + path + " (waiting for a reader)");
-    }
-    return ErrnoStatus(err, "cannot open " + path);
-  }
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    // Replaced by a regular file since the lstat: that one gets the temporary and the rename.
-    ::close(fd);
-    return OpenAtomic(path, target, sync);
-  }
-  return std::unique_ptr<ByteSink>(new DirectSink(path, fd, sync));
+  // A regular file, or nothing yet (a dangling link: its target is created). The temporary goes
+  // beside the file the links lead to, and the rename replaces that file, not the links.
+  ASSIGN_OR_RETURN(const std::string target, FollowLinks(path));
+  return OpenAtomic(path, target, sync);
 }
 
 std::unique_ptr<ByteSink> FdSink(int fd, std::string name) {

@@ -337,6 +337,30 @@ TEST_F(OutputKindTest, SymlinkToACharDeviceKeepsBoth) {
   EXPECT_EQ(after, (std::vector<std::string>{"link.ndump", "null"}));
 }
 
+// A link to one of /proc's fd links (what /dev/stdout is) names no path by its text
+// ("pipe:[1234]"): the kernel must follow it. The link lives in the test's directory and leads to
+// the test's own pipe.
+TEST_F(OutputKindTest, LinkToAProcFdLinkWritesIntoThatDescriptor) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string link = dir_ + "/stdout-like";
+  ASSERT_EQ(::symlink(("/proc/self/fd/" + std::to_string(fds[1])).c_str(), link.c_str()), 0);
+  {
+    auto sink = OpenFileSink(link);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    ASSERT_TRUE((*sink)->Write("hello", 5).ok());
+    EXPECT_TRUE((*sink)->Commit().ok());
+  }
+  ::close(fds[1]);
+  char buf[16];
+  std::string got;
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    got.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  EXPECT_EQ(got, "hello");
+  EXPECT_EQ(List(), std::vector<std::string>{"stdout-like"});
+}
+
 TEST_F(OutputKindTest, DirectoriesAndLinkLoopsAreRefused) {
   const std::string sub = dir_ + "/sub";
   ASSERT_EQ(::mkdir(sub.c_str(), 0700), 0);

@@ -68,7 +68,8 @@ Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
 //   removes the temporary, so the file never holds a partial archive. With `sync` (the default),
 //   Commit() fsyncs the file before the rename and its directory after it, so that a reported
 //   success survives a crash; `sync` false skips both (ndump --no-sync).
-// - A character or block device, or a FIFO: opened and written directly (never replaced);
+// - A character or block device, or a FIFO, whatever links lead to it (/dev/stdout and
+//   /dev/fd/N included): opened and written directly (never replaced);
 //   Commit() fsyncs with `sync`, where the file supports it. Opening a FIFO waits for a reader;
 //   a signal that interrupts that wait gives kCancelled. Destroying the sink uncommitted leaves
 //   what was written (a FIFO's reader sees the stream end early; an archive without its footer
