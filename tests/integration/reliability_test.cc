@@ -380,6 +380,27 @@ TEST(CheckFirst, DamageInATableNotSelectedDoesNotStopTheRestore) {
   EXPECT_EQ(CatalogCounts(whole), before);
 }
 
+TEST(CheckFirst, ScriptOfADamagedFileWritesNothing) {
+  const std::string db = SourceDatabase();
+  ScopedTempDir dir;
+  const std::string archive = dir.File("good.ndump");
+  ASSERT_TRUE(DumpTo(db, archive));
+  const std::string bytes = ArchiveBytes(archive);
+  const std::vector<BlockInfo> blocks = DataBlocks(bytes);
+  ASSERT_FALSE(blocks.empty());
+  const std::string bad = dir.File("bad.ndump");
+  ASSERT_TRUE(
+      WriteFile(bad, Flip(bytes, blocks.back().offset + 40 + blocks.back().stored_len / 2)));
+  // To standard output, as `nrestore -f - FILE | psql` reads it: not one line of the script.
+  CommandResult r = Nrestore({"-f", "-", bad});
+  EXPECT_TRUE(IsToolError(r, "nrestore", kExitBadArchive, {"payload checksum mismatch"}));
+  EXPECT_TRUE(r.out.empty()) << r.out.substr(0, 500);
+  // -s leaves the data out, so the damage does not matter to it.
+  r = Nrestore({"-s", "-f", "-", bad});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.Describe();
+  EXPECT_NE(r.out.find("CREATE TABLE"), std::string::npos);
+}
+
 // --- 3. --list checks footer and index ---------------------------------------------------------
 
 TEST(ListChecks, TruncatedFileIsRefused) {
