@@ -385,11 +385,30 @@ std::vector<BlockInfo> ArchiveReader::BlocksOf(uint32_t dump_id) const {
 }
 
 Status ArchiveReader::ReadBlock(const BlockInfo& block, std::string* raw) const {
-  if (!source_->Seekable()) {
-    return Status::Unsupported("ReadBlock needs a seekable source; " + source_->Describe() +
-                               " is not");
-  }
   const std::string name = BlockName(block.dump_id, block.seq);
+  // A compressed payload goes through a per-thread buffer so repeated calls do not allocate; an
+  // uncompressed one could go straight into `raw`, but which it is shows only in the header.
+  thread_local std::string scratch;
+  bool compressed = false;
+  RETURN_IF_ERROR(ReadCheckedPayload(block, name, &scratch, &compressed));
+  if (!compressed) {
+    raw->swap(scratch);
+    return Status::Ok();
+  }
+  return internal::Decompress(scratch, block.raw_len, name + At(block.offset), raw);
+}
+
+Status ArchiveReader::CheckBlock(const BlockInfo& block, std::string* scratch) const {
+  bool compressed = false;
+  return ReadCheckedPayload(block, BlockName(block.dump_id, block.seq), scratch, &compressed);
+}
+
+Status ArchiveReader::ReadCheckedPayload(const BlockInfo& block, const std::string& name,
+                                         std::string* stored, bool* compressed) const {
+  if (!source_->Seekable()) {
+    return Status::Unsupported("reading a block by its offset needs a seekable source; " +
+                               source_->Describe() + " is not");
+  }
   if (block.raw_len == 0 || block.raw_len > kMaxBlockRaw || block.stored_len > block.raw_len) {
     return Status::InvalidArgument(name + ": block lengths out of range");
   }
@@ -420,18 +439,14 @@ Status ArchiveReader::ReadBlock(const BlockInfo& block, std::string* raw) const 
                                 " does not match the index");
     }
   }
-  // An uncompressed payload is read straight into `raw`; a compressed one goes through a
-  // per-thread buffer so repeated calls do not allocate.
-  thread_local std::string scratch;
-  std::string* stored = (h.flags & layout::kBlockFlagZstd) != 0 ? &scratch : raw;
   stored->resize(h.stored_len);
   RETURN_IF_ERROR(ReadFullyAt(source_, block.offset + layout::kBlockHeaderSize, stored->data(),
                               stored->size(), name + " payload" + At(block.offset)));
   if (internal::Checksum(*stored) != h.payload_checksum) {
     return Status::Corruption(name + ": payload checksum mismatch" + At(block.offset));
   }
-  if (stored == raw) return Status::Ok();
-  return internal::Decompress(*stored, h.raw_len, name + At(block.offset), raw);
+  *compressed = (h.flags & layout::kBlockFlagZstd) != 0;
+  return Status::Ok();
 }
 
 // --- §11.2 sequential reading ----------------------------------------------------------------

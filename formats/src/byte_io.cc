@@ -71,12 +71,17 @@ class FdSinkImpl final : public ByteSink {
   std::string name_;
 };
 
-// Writes to `<path>.partial.<random>` and renames it to `path` on Commit, so that a reader never
-// sees a half-written archive under the final name.
+// Writes to `<target>.partial.<random>` and renames it to `target` on Commit, so that a reader
+// never sees a half-written archive under the final name. `path` is the name the caller gave
+// (for messages): `target` itself, or a symbolic link to it, which the rename leaves in place.
 class AtomicFileSink final : public ByteSink {
  public:
-  AtomicFileSink(std::string path, std::string temp, int fd, bool sync)
-      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd), sync_(sync) {}
+  AtomicFileSink(std::string path, std::string target, std::string temp, int fd, bool sync)
+      : path_(std::move(path)),
+        target_(std::move(target)),
+        temp_(std::move(temp)),
+        fd_(fd),
+        sync_(sync) {}
   ~AtomicFileSink() override {
     if (fd_ >= 0) ::close(fd_);
     if (!committed_) ::unlink(temp_.c_str());
@@ -104,16 +109,16 @@ class AtomicFileSink final : public ByteSink {
       const int err = errno;
       return ErrnoStatus(err, "closing " + temp_ + " failed");
     }
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
       const int err = errno;
-      return ErrnoStatus(err, "renaming " + temp_ + " to " + path_ + " failed");
+      return ErrnoStatus(err, "renaming " + temp_ + " to " + target_ + " failed");
     }
     committed_ = true;
     if (!sync_) return Status::Ok();
     // Best effort: make the rename itself durable. The archive is complete either way.
-    const size_t slash = path_.rfind('/');
+    const size_t slash = target_.rfind('/');
     const std::string dir =
-        slash == std::string::npos ? std::string(".") : path_.substr(0, slash == 0 ? 1 : slash);
+        slash == std::string::npos ? std::string(".") : target_.substr(0, slash == 0 ? 1 : slash);
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
       (void)::fsync(dfd);
@@ -126,6 +131,7 @@ class AtomicFileSink final : public ByteSink {
 
  private:
   std::string path_;
+  std::string target_;
   std::string temp_;
   int fd_;
   bool sync_;
@@ -189,6 +195,77 @@ class FdSourceImpl final : public ByteSource {
   bool seekable_ = false;
 };
 
+// Writes straight into something that is not a regular file (a device, a FIFO): no temporary,
+// no rename, and nothing to remove when the output is abandoned. Commit() only syncs, which
+// such files may not support (SyncFd).
+class DirectSink final : public ByteSink {
+ public:
+  DirectSink(std::string name, int fd, bool sync) : name_(std::move(name)), fd_(fd), sync_(sync) {}
+  ~DirectSink() override { ::close(fd_); }
+  DirectSink(const DirectSink&) = delete;
+  DirectSink& operator=(const DirectSink&) = delete;
+
+  Status Write(const void* data, size_t n) override { return WriteAll(fd_, data, n, name_); }
+  Status Flush() override { return SyncFd(fd_, name_); }
+  Status Commit() override { return sync_ ? SyncFd(fd_, name_) : Status::Ok(); }
+  std::string Describe() const override { return name_; }
+
+ private:
+  std::string name_;
+  int fd_;
+  bool sync_;
+};
+
+// The path `path` finally names once every symbolic link in its last component is followed, as
+// open() would follow them; `path` itself when it is not a link. A link whose target does not
+// exist gives that target (open() with O_CREAT creates it). Links in the directories along the
+// way need no resolving: rename() and open() follow those.
+Result<std::string> FollowLinks(const std::string& path) {
+  std::string p = path;
+  // Linux's own limit on links followed in one lookup (MAXSYMLINKS); more is ELOOP there too.
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
+    std::string link(static_cast<size_t>(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
+    const ssize_t n = ::readlink(p.c_str(), link.data(), link.size());
+    if (n < 0) {
+      const int err = errno;
+      return ErrnoStatus(err, "cannot read the symbolic link " + p);
+    }
+    if (static_cast<size_t>(n) >= link.size()) {
+      return Status::IoError("cannot read the symbolic link " + p + ": it changed while read");
+    }
+    link.resize(static_cast<size_t>(n));
+    if (link.empty()) return Status::IoError("the symbolic link " + p + " is empty");
+    if (link[0] == '/') {
+      p = std::move(link);
+    } else {
+      const size_t slash = p.rfind('/');
+      p = slash == std::string::npos ? link : p.substr(0, slash + 1) + link;
+    }
+  }
+  return ErrnoStatus(ELOOP, "cannot write " + path);
+}
+
+// `target` is a regular file or nothing yet: write `<target>.partial.<random>` beside it and
+// rename it over `target` on Commit, so that `target` is never a half-written archive.
+// `path` (what the caller named, maybe a link to `target`) is the name in messages.
+Result<std::unique_ptr<ByteSink>> OpenAtomic(const std::string& path, const std::string& target,
+                                             bool sync) {
+  // A clash with a leftover temporary file is possible but unlikely; a few fresh names settle it.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string temp = target + ".partial." + RandomSuffix();
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      return std::unique_ptr<ByteSink>(new AtomicFileSink(path, target, std::move(temp), fd, sync));
+    }
+    const int err = errno;
+    if (err != EEXIST) return ErrnoStatus(err, "cannot create " + temp);
+  }
+  return Status::IoError("cannot create a temporary file next to " + target +
+                         ": every name tried exists");
+}
+
 }  // namespace
 
 Status ReadFully(ByteSource* src, void* buf, size_t n, std::string_view what) {
@@ -223,18 +300,38 @@ Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
 Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path, bool sync) {
   if (path == "-") return FdSink(STDOUT_FILENO, "stdout");
   if (path.empty()) return Status::InvalidArgument("empty output file name");
-  // A clash with a leftover temporary file is possible but unlikely; a few fresh names settle it.
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    std::string temp = path + ".partial." + RandomSuffix();
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) {
-      return std::unique_ptr<ByteSink>(new AtomicFileSink(path, std::move(temp), fd, sync));
+  // What the path finally names decides, every link followed by the kernel: that also follows
+  // /proc's fd links (/dev/stdout, /dev/fd/N), whose text is no path ("pipe:[1234]").
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::IoError("cannot write " + path + ": it is a directory");
+    if (!S_ISREG(st.st_mode)) {
+      // A device, a FIFO or a socket: what is there must stay. Renaming over it would put a
+      // regular file in its place (a /dev/null that is a file breaks every program on the
+      // machine; a FIFO's reader would wait for bytes that go elsewhere), so the bytes go in.
+      const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+      if (fd < 0) {
+        const int err = errno;
+        if (err == EINTR) {
+          // A FIFO blocks open() until it has a reader; a signal is the only way out of that.
+          return Status::Cancelled("interrupted while opening " + path + " (waiting for a reader)");
+        }
+        return ErrnoStatus(err, "cannot open " + path);
+      }
+      if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        return std::unique_ptr<ByteSink>(new DirectSink(path, fd, sync));
+      }
+      // Replaced by a regular file since the stat: that one gets the temporary and the rename.
+      ::close(fd);
     }
+  } else {
     const int err = errno;
-    if (err != EEXIST) return ErrnoStatus(err, "cannot create " + temp);
+    if (err != ENOENT) return ErrnoStatus(err, "cannot write " + path);
   }
-  return Status::IoError("cannot create a temporary file next to " + path +
-                         ": every name tried exists");
+  // A regular file, or nothing yet (a dangling link: its target is created). The temporary goes
+  // beside the file the links lead to, and the rename replaces that file, not the links.
+  ASSIGN_OR_RETURN(const std::string target, FollowLinks(path));
+  return OpenAtomic(path, target, sync);
 }
 
 std::unique_ptr<ByteSink> FdSink(int fd, std::string name) {

@@ -339,17 +339,30 @@ TEST(TruncatedStream, LoadsExactlyTheEntriesThatEndedBeforeTheCut) {
     RunOptions feed;
     feed.stdin_data = archive.substr(0, cut.at);
     CommandResult r = Tool(NRESTORE_BIN, {"-j", "3", "-d", Cluster().ConnInfo(copy), "-"}, feed);
+    // One warning naming the entries loaded completely, then the error.
+    std::vector<std::string> lines = Lines(r.err);
+    ASSERT_EQ(lines.size(), 2u) << r.Describe();
+    const std::string warning = lines[0];
+    EXPECT_EQ(warning.rfind("nrestore: warning: the archive failed part-way: ", 0), 0u) << warning;
+    r.err = lines[1] + "\n";
     EXPECT_TRUE(IsError(r, kExitDamaged, {cut.message}));
     // The database is left partially restored (documented): a table whose data ended before the
-    // cut is loaded whole, whatever the timing of the workers; any other is empty.
+    // cut is loaded whole, whatever the timing of the workers; any other is empty. The warning
+    // names exactly the loaded ones.
     ExpectNoHalfLoadedTable(src, copy);
     const auto got = TableFingerprints(copy);
     for (const auto& [name, end] : ends) {
       ASSERT_EQ(got.count(name), 1u) << name;
+      const std::string entry = "TABLE DATA " + name;
+      const size_t at = warning.find(entry);
+      const bool named = at != std::string::npos &&
+                         (at + entry.size() == warning.size() || warning[at + entry.size()] == ',');
       if (end <= cut.at) {
         EXPECT_EQ(got.at(name), want.at(name)) << name << " ended before the cut";
+        EXPECT_TRUE(named) << name << " is not named complete: " << warning;
       } else {
         EXPECT_EQ(got.at(name).rows, 0) << name << " did not end before the cut";
+        EXPECT_FALSE(named) << name << " is named complete: " << warning;
       }
     }
   }
@@ -448,6 +461,13 @@ TEST(Verify, DamagedBlockIsNamed) {
   const std::string copy = Cluster().CreateDatabase("copy");
   CommandResult restore =
       Tool(NRESTORE_BIN, {"-j", "2", "-d", Cluster().ConnInfo(copy), "-"}, feed);
+  // The error comes after one warning naming the entries loaded before the damage; big.a is
+  // not among them.
+  const std::vector<std::string> lines = Lines(restore.err);
+  ASSERT_EQ(lines.size(), 2u) << restore.Describe();
+  EXPECT_EQ(lines[0].rfind("nrestore: warning: the archive failed part-way: ", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[0].find("TABLE DATA big.a"), std::string::npos) << lines[0];
+  restore.err = lines[1] + "\n";
   EXPECT_TRUE(IsError(restore, kExitDamaged, {block_name}));
   ExpectNoHalfLoadedTable(src, copy);
 }

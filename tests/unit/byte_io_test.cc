@@ -2,11 +2,17 @@
 // sink's temporary-name-then-rename contract.
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -49,6 +55,12 @@ class TempDirTest : public ::testing::Test {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+  }
+
+  static bool WriteFileForTest(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+    return static_cast<bool>(out.flush());
   }
 
   std::string dir_;
@@ -99,6 +111,269 @@ TEST_F(FileSinkTest, MissingDirectoryIsNotFound) {
   const std::string path = dir_ + "/no/such/dir/x.ndump";
   EXPECT_ERROR(OpenFileSink(path), StatusCode::kNotFound, dir_ + "/no/such/dir/x.ndump.partial.");
   EXPECT_ERROR(OpenFileSink(path), StatusCode::kNotFound, "No such file or directory");
+}
+
+// --- Outputs that are not regular files (issue 15.1) -------------------------------------------
+// A device, a FIFO or a link must stay what it is and receive the bytes: renaming a temporary
+// over it would put a regular file in its place. Every node is made in the test's own directory;
+// no test touches a system path.
+
+// Reads a FIFO from a thread until its writer closes it. Opened without blocking, so a writer
+// that never comes (one that renamed a file over the FIFO) makes the read time out instead of
+// hanging the test.
+class FifoReader {
+ public:
+  explicit FifoReader(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd_ >= 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~FifoReader() { Join(); }
+  bool opened() const { return fd_ >= 0; }
+  // What arrived; false when no writer came, or it did not close, within the time limit.
+  bool Join() {
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    return complete_;
+  }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  void Run() {
+    // Linux reports POLLHUP on a FIFO only once a writer has come and gone, so the poll waits
+    // for the first writer rather than ending at once.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    char buf[65536];
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      const ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n > 0) {
+        bytes_.append(buf, static_cast<size_t>(n));
+      } else if (n == 0) {
+        complete_ = true;
+        return;
+      } else if (errno != EAGAIN && errno != EINTR) {
+        return;
+      }
+    }
+  }
+
+  int fd_ = -1;
+  std::thread thread_;
+  std::string bytes_;
+  bool complete_ = false;
+};
+
+// The small test archive, written through `sink` and committed.
+void WriteSmallArchive(ByteSink* sink) {
+  auto w = ArchiveWriter::Create(sink, TestHeader(), SmallToc(), WriterOptions());
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  for (const EntryContent& c : SmallContent()) {
+    auto s = (*w)->OpenStream(c.dump_id);
+    ASSERT_TRUE(s.ok());
+    for (const std::string& b : c.blocks) ASSERT_TRUE((*s)->AppendBlock(b, 1).ok());
+    ASSERT_TRUE((*s)->Close().ok());
+  }
+  ASSERT_TRUE((*w)->Finish().ok());
+}
+
+using OutputKindTest = TempDirTest;
+
+TEST_F(OutputKindTest, CharDeviceIsWrittenNotReplaced) {
+  // Major 1, minor 3 is the null device: writes to it succeed and vanish.
+  const std::string dev = dir_ + "/null";
+  ASSERT_EQ(::mknod(dev.c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0)
+      << "mknod of a null device node failed (tests run as root): " << std::strerror(errno);
+  for (const bool commit : {true, false}) {
+    SCOPED_TRACE(commit ? "committed" : "abandoned");
+    {
+      auto sink = OpenFileSink(dev);
+      ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+      EXPECT_EQ((*sink)->Describe(), dev);
+      if (commit) {
+        WriteSmallArchive(sink->get());
+      } else {
+        ASSERT_TRUE((*sink)->Write("abc", 3).ok());
+      }
+      EXPECT_EQ(List(), std::vector<std::string>{"null"}) << "a temporary file was made";
+    }
+    struct stat st;
+    ASSERT_EQ(::lstat(dev.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode)) << "the device was replaced";
+    EXPECT_EQ(st.st_rdev, ::makedev(1, 3));
+    EXPECT_EQ(List(), std::vector<std::string>{"null"});
+  }
+  // --no-sync takes the same path.
+  auto sink = OpenFileSink(dev, /*sync=*/false);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  ASSERT_TRUE((*sink)->Write("abc", 3).ok());
+  EXPECT_TRUE((*sink)->Commit().ok());
+}
+
+TEST_F(OutputKindTest, FifoReaderGetsTheWholeArchive) {
+  const std::string fifo = dir_ + "/out.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  FifoReader reader(fifo);
+  ASSERT_TRUE(reader.opened()) << std::strerror(errno);
+  {
+    auto sink = OpenFileSink(fifo);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    WriteSmallArchive(sink->get());
+  }  // closing the sink ends the reader's stream
+  ASSERT_TRUE(reader.Join()) << "the FIFO's reader got no complete stream ("
+                             << reader.bytes().size() << " bytes)";
+  EXPECT_TRUE(OpenAndVerify(reader.bytes(), /*seekable=*/false).ok());
+  struct stat st;
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced";
+  EXPECT_EQ(List(), std::vector<std::string>{"out.fifo"});
+}
+
+TEST_F(OutputKindTest, SymlinkToAFileRewritesTheTargetAndKeepsTheLink) {
+  const std::string real = dir_ + "/real.ndump";
+  const std::string link = dir_ + "/link.ndump";
+  ASSERT_TRUE(WriteFileForTest(real, "old contents"));
+  ASSERT_EQ(::symlink("real.ndump", link.c_str()), 0);  // relative, as ln -s makes it
+  {
+    auto sink = OpenFileSink(link);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    EXPECT_EQ((*sink)->Describe(), link);
+    ASSERT_TRUE((*sink)->Write("new", 3).ok());
+    // The temporary lies beside the target, so that the rename stays in one directory.
+    std::vector<std::string> during = List();
+    std::sort(during.begin(), during.end());
+    ASSERT_EQ(during.size(), 3u);
+    EXPECT_EQ(during[0], "link.ndump");
+    EXPECT_EQ(during[1], "real.ndump");
+    EXPECT_THAT(during[2], StartsWith("real.ndump.partial."));
+    EXPECT_EQ(Slurp(real), "old contents");  // untouched until the commit
+    ASSERT_TRUE((*sink)->Commit().ok());
+  }
+  struct stat st;
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode)) << "the link was replaced";
+  EXPECT_EQ(Slurp(real), "new");
+  EXPECT_EQ(Slurp(link), "new");
+  std::vector<std::string> after = List();
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(after, (std::vector<std::string>{"link.ndump", "real.ndump"}));
+}
+
+TEST_F(OutputKindTest, AbandonedOutputThroughALinkLeavesTheTargetAlone) {
+  const std::string real = dir_ + "/real.ndump";
+  const std::string link = dir_ + "/link.ndump";
+  ASSERT_TRUE(WriteFileForTest(real, "old contents"));
+  ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);  // absolute
+  {
+    auto sink = OpenFileSink(link);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    ASSERT_TRUE((*sink)->Write("partial", 7).ok());
+  }
+  EXPECT_EQ(Slurp(real), "old contents");
+  std::vector<std::string> after = List();
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(after, (std::vector<std::string>{"link.ndump", "real.ndump"}));
+}
+
+TEST_F(OutputKindTest, DanglingLinkAndChainCreateTheFinalTarget) {
+  // a -> b -> new.ndump, which does not exist yet: as open(O_CREAT) would, the commit creates
+  // new.ndump, and both links stay.
+  ASSERT_EQ(::symlink("b", (dir_ + "/a").c_str()), 0);
+  ASSERT_EQ(::symlink("new.ndump", (dir_ + "/b").c_str()), 0);
+  {
+    auto sink = OpenFileSink(dir_ + "/a");
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    ASSERT_TRUE((*sink)->Write("xyz", 3).ok());
+    ASSERT_TRUE((*sink)->Commit().ok());
+  }
+  struct stat st;
+  ASSERT_EQ(::lstat((dir_ + "/a").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  ASSERT_EQ(::lstat((dir_ + "/b").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(Slurp(dir_ + "/new.ndump"), "xyz");
+}
+
+TEST_F(OutputKindTest, SymlinkToAFifoWritesIntoTheFifo) {
+  const std::string fifo = dir_ + "/out.fifo";
+  const std::string link = dir_ + "/link.ndump";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  ASSERT_EQ(::symlink("out.fifo", link.c_str()), 0);
+  FifoReader reader(fifo);
+  ASSERT_TRUE(reader.opened()) << std::strerror(errno);
+  {
+    auto sink = OpenFileSink(link);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    WriteSmallArchive(sink->get());
+  }
+  ASSERT_TRUE(reader.Join()) << "the FIFO's reader got no complete stream";
+  EXPECT_TRUE(OpenAndVerify(reader.bytes(), /*seekable=*/false).ok());
+  struct stat st;
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+}
+
+TEST_F(OutputKindTest, SymlinkToACharDeviceKeepsBoth) {
+  const std::string dev = dir_ + "/null";
+  const std::string link = dir_ + "/link.ndump";
+  ASSERT_EQ(::mknod(dev.c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0)
+      << "mknod of a null device node failed (tests run as root): " << std::strerror(errno);
+  ASSERT_EQ(::symlink(dev.c_str(), link.c_str()), 0);
+  {
+    auto sink = OpenFileSink(link);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    WriteSmallArchive(sink->get());
+  }
+  struct stat st;
+  ASSERT_EQ(::lstat(dev.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  std::vector<std::string> after = List();
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(after, (std::vector<std::string>{"link.ndump", "null"}));
+}
+
+// A link to one of /proc's fd links (what /dev/stdout is) names no path by its text
+// ("pipe:[1234]"): the kernel must follow it. The link lives in the test's directory and leads to
+// the test's own pipe.
+TEST_F(OutputKindTest, LinkToAProcFdLinkWritesIntoThatDescriptor) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string link = dir_ + "/stdout-like";
+  ASSERT_EQ(::symlink(("/proc/self/fd/" + std::to_string(fds[1])).c_str(), link.c_str()), 0);
+  {
+    auto sink = OpenFileSink(link);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    ASSERT_TRUE((*sink)->Write("hello", 5).ok());
+    EXPECT_TRUE((*sink)->Commit().ok());
+  }
+  ::close(fds[1]);
+  char buf[16];
+  std::string got;
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    got.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  EXPECT_EQ(got, "hello");
+  EXPECT_EQ(List(), std::vector<std::string>{"stdout-like"});
+}
+
+TEST_F(OutputKindTest, DirectoriesAndLinkLoopsAreRefused) {
+  const std::string sub = dir_ + "/sub";
+  ASSERT_EQ(::mkdir(sub.c_str(), 0700), 0);
+  EXPECT_ERROR(OpenFileSink(sub), StatusCode::kIoError, sub + ": it is a directory");
+  ASSERT_EQ(::symlink("sub", (dir_ + "/to-dir").c_str()), 0);
+  EXPECT_ERROR(OpenFileSink(dir_ + "/to-dir"), StatusCode::kIoError, "it is a directory");
+  ASSERT_EQ(::symlink("loop2", (dir_ + "/loop1").c_str()), 0);
+  ASSERT_EQ(::symlink("loop1", (dir_ + "/loop2").c_str()), 0);
+  EXPECT_ERROR(OpenFileSink(dir_ + "/loop1"), StatusCode::kIoError, dir_ + "/loop1");
+  ::rmdir(sub.c_str());
+  std::vector<std::string> after = List();
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(after, (std::vector<std::string>{"loop1", "loop2", "to-dir"}));
 }
 
 TEST(FdSinkTest, FailedWriteNamesTheSinkAndTheReason) {

@@ -98,6 +98,10 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-char-padding", keep_char_padding,
                "send char(n) values with their trailing spaces; by default they go without "
                "into the tables the restore creates, whose char(n) input adds them back");
+  bool no_verify_first = false;
+  app.add_flag("--no-verify-first", no_verify_first,
+               "from a file, do not read and check every data block before touching the "
+               "server (each block is still checked before it is sent)");
   app.add_option("-f,--file", script,
                  "without -d: write the archive as a psql script to this file (- for standard "
                  "output)")
@@ -150,7 +154,7 @@ int main(int argc, char** argv) {
                 "--disable-triggers"});
   SetHelpGroup(app, "Behaviour options",
                {"--jobs", "--single-transaction", "--exit-on-error", "--keep-char-padding",
-                "--verbose", "--progress", "--help", "--version"});
+                "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -235,6 +239,7 @@ int main(int argc, char** argv) {
   options.jobs = jobs;
   options.content = content;
   options.trim_char_padding = !keep_char_padding;
+  options.check_blocks_first = !no_verify_first;
   ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Restore(options, source->get(), &observer, &cancel);
   if (!result.ok()) return observer.Fail(result.status());

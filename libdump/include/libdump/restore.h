@@ -119,6 +119,13 @@ struct RestoreOptions {
   // receives nor parses the padding. Data loading into tables that existed goes as stored.
   // false sends all data as stored (nrestore --keep-char-padding).
   bool trim_char_padding = true;
+  // From a seekable source: read every data block the restore will load, and check its
+  // checksums, before the server is contacted, so that a damaged block fails the restore with
+  // nothing changed (one extra read of the data, at the speed of the disk or page cache; no
+  // decompression). false skips that pass (nrestore --no-verify-first): each block is still
+  // checked before its bytes are sent, but damage is then found while loading, after the schema
+  // and the tables loaded before it were committed. Ignored for a pipe, which is read once.
+  bool check_blocks_first = true;
 };
 
 struct RestoreSummary {
@@ -156,20 +163,24 @@ struct RestoreSummary {
 // spilled to an unlinked temporary file in $TMPDIR (default /tmp), removed when the call returns
 // (docs/architecture.md, "Restore from a pipe").
 //
-// Checks: for a seekable source, header, TOC, footer and block index are checked before the
-// server is contacted, so a truncated, foreign or damaged archive never touches the target. A
-// pipe's header and TOC are checked before the server is contacted, its index and footer only
-// when the data has been read: a pipe found damaged or cut short part-way fails with kCorruption
-// after loading exactly the TABLE DATA entries whose data ended before the damage (each entry is
-// loaded completely or not at all; post-data is not run). Every data block is checked against
-// its checksum before its bytes reach the server.
+// Checks: for a seekable source, header, TOC, footer and block index, and then (with
+// options.check_blocks_first, the default) every data block of the selected entries (header and
+// payload checksums, agreement with the index), are checked before the server is contacted, so a
+// truncated, foreign or damaged archive never touches the target. Content hashes (which need
+// the data decompressed) are checked only by VerifyArchive. A pipe's header and TOC are checked
+// before the server is contacted, its index and footer only when the data has been read: a pipe
+// found damaged or cut short part-way fails with kCorruption after loading exactly the TABLE
+// DATA entries whose data ended before the damage (each entry is loaded completely or not at
+// all; post-data is not run), and reports them to the observer (a warning naming each entry
+// loaded). Every data block is checked against its checksum before its bytes reach the server.
 //
 // Errors (Status codes, see status.h), each with a one-line message and, where known, the object
 // being processed (e.g. `TABLE DATA public.orders`, `INDEX public.orders_pkey`):
 //   kInvalidArgument   jobs < 1, or a null source
 //   kCorruption        the archive failed a structural or checksum check; before the server was
-//                      contacted unless a data block is damaged (found while loading that table);
-//                      an archive without its footer is reported as "incomplete"
+//                      contacted, except for damage in a pipe's data (or in a file's with
+//                      check_blocks_first false), found while loading that table; an archive
+//                      without its footer is reported as "incomplete"
 //   kUnsupported       an archive of another major format version (see version.h), or a server
 //                      older than PostgreSQL 12
 //   kIoError           reading the source, or writing the spool file, failed
@@ -189,11 +200,12 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
                                Observer* observer = nullptr, const CancelToken* cancel = nullptr);
 
 // The entries of an archive, in archive (TOC) order: by section, and within a section every
-// entry after those it depends on; the serial passes of Restore() follow this order. Reads only
-// the header and the TOC, on the calling thread (ReadAt() on a seekable source; Read() on a pipe,
-// which is left positioned after the TOC), and checks those two: kCorruption if they are damaged,
-// kUnsupported for another major format version, the source's own error if reading fails. Data
-// blocks are not checked; use format::ArchiveReader::Verify for that. `header`, when not null,
+// entry after those it depends on; the serial passes of Restore() follow this order. Reads, on
+// the calling thread, the header and the TOC and, from a seekable source, the footer and the
+// block index (ReadAt() only; a pipe is read with Read() up to the end of the TOC and left
+// there), and checks them: kCorruption if any is damaged or the file is incomplete (truncated:
+// "incomplete archive"), kUnsupported for another major format version, the source's own error if
+// reading fails. Data blocks are not read; VerifyArchive checks those. `header`, when not null,
 // receives the archive header.
 Result<std::vector<format::TocEntry>> ListArchive(ByteSource* source,
                                                   format::ArchiveHeader* header = nullptr);
@@ -211,8 +223,9 @@ Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr)
 // Writes the archive as a psql script to `out`, in restore order (pre-data, table data as
 // COPY ... FROM stdin blocks, post-data, sequence values), like pg_restore without -d. The script
 // starts with psql's \restrict and a random key, so no text inside it (a crafted object name)
-// can act as a psql meta-command. Every block is checked against its checksum before its bytes
-// are written. Needs a seekable source (kUnsupported otherwise). Commits `out` on success.
+// can act as a psql meta-command. Every block the script will carry is read and checked
+// against its checksums before anything is written, so a damaged archive (kCorruption) writes
+// nothing: a script piped into psql must not be cut short by damage. Needs a seekable source (kUnsupported otherwise). Commits `out` on success.
 // `content` selects and shapes the script exactly as it does a restore (with create, the script
 // runs CREATE DATABASE and psql's \connect; with single_transaction, BEGIN ... COMMIT);
 // exit_on_error is psql's business (ON_ERROR_STOP) and ignored here.

@@ -25,6 +25,7 @@
 #include "pg/pg.h"
 #include "restore/char_trim.h"
 #include "restore/entry_sql.h"
+#include "restore/precheck.h"
 #include "restore/selection.h"
 #include "sched/task_graph.h"
 
@@ -184,12 +185,14 @@ class StreamLoader {
     }
     Status st = Dispatch();
     if (!st.ok() && cancel_ && cancel_->cancelled()) st = Status::Cancelled("restore cancelled");
+    bool wound_down = false;
     if (st.code() == StatusCode::kCancelled) {
       Stop(st, /*cancel_statements=*/true);
     } else if (!st.ok()) {
       // The archive failed part-way (damage, a cut, an unreadable input or spill file).
       const Status wound = WindDown(st);
       if (!wound.ok()) Stop(wound, /*cancel_statements=*/true);
+      wound_down = wound.ok();
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -197,6 +200,7 @@ class StreamLoader {
     }
     for (auto& w : workers_) w->cv.notify_all();
     for (auto& w : workers_) w->thread.join();
+    if (wound_down) ReportLoaded();
     std::lock_guard<std::mutex> lock(mu_);
     if (!first_error_.ok()) {
       // A cancellation reaches the workers as server errors (PQcancel); report what it was.
@@ -216,6 +220,35 @@ class StreamLoader {
                        " bytes, to a temporary file while every connection was busy");
     }
     return Status::Ok();
+  }
+
+  // After the archive failed part-way: which data entries are in the database, complete and
+  // committed, and that no other is (none is loaded in part). A warning, so that it shows
+  // without -v: it is what the user must know to decide between the partial database and
+  // another restore.
+  void ReportLoaded() {
+    std::vector<const TocEntry*> loaded;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      loaded = loaded_;
+    }
+    uint64_t selected = 0;
+    for (const TocEntry& e : reader_->toc()) selected += e.has_data() && plan_->Has(e.dump_id);
+    // In archive (TOC) order, whatever order the workers finished in.
+    std::unordered_map<uint32_t, size_t> pos;
+    for (size_t i = 0; i < reader_->toc().size(); ++i) pos[reader_->toc()[i].dump_id] = i;
+    std::sort(loaded.begin(), loaded.end(), [&](const TocEntry* a, const TocEntry* b) {
+      return pos[a->dump_id] < pos[b->dump_id];
+    });
+    std::string text = "the archive failed part-way: " + std::to_string(loaded.size()) + " of " +
+                       std::to_string(selected) +
+                       " data entries were loaded completely and committed, the others not at "
+                       "all; indexes, constraints and sequence values were not restored";
+    for (size_t i = 0; i < loaded.size(); ++i) {
+      text += i == 0 ? "; complete: " : ", ";
+      text += Describe(*loaded[i]);
+    }
+    events_->Warning(text);
   }
 
   uint64_t tables() const { return tables_.load(); }
@@ -583,6 +616,10 @@ class StreamLoader {
         const std::string enable = restore::EnableTriggersSql(e, *content_);
         if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
         ++tables_;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          loaded_.push_back(&e);
+        }
         events_->AddProgress(0, 0, 0, true);
         events_->Verbose("loaded " + Describe(e));
         return Status::Ok();
@@ -607,8 +644,9 @@ class StreamLoader {
   std::mutex mu_;
   std::condition_variable space_cv_;  // room in a queue, a worker idle, or stop
   std::atomic<bool> stop_{false};
-  bool finished_ = false;  // the dispatcher queues nothing more (mu_)
-  Status first_error_;     // (mu_)
+  bool finished_ = false;                // the dispatcher queues nothing more (mu_)
+  Status first_error_;                   // (mu_)
+  std::vector<const TocEntry*> loaded_;  // entries whose COPY committed (mu_)
   std::atomic<uint64_t> tables_{0};
   std::atomic<uint64_t> rows_{0};
   std::atomic<uint64_t> raw_{0};
@@ -674,8 +712,13 @@ std::string FreezeCopySql(const std::string& copy_sql) {
 }  // namespace
 
 Result<std::vector<TocEntry>> ListArchive(ByteSource* source, format::ArchiveHeader* header) {
+  if (source == nullptr) return Status::InvalidArgument("no input source");
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
                    format::ArchiveReader::Open(source));
+  // A file is complete only with a valid footer and index (archive_format.md §3): a list of a
+  // truncated or damaged file must not look like the list of a good one. Both are read from the
+  // end of the file, whatever its size.
+  if (source->Seekable()) RETURN_IF_ERROR(reader->LoadIndex());
   if (header) *header = reader->header();
   return reader->toc();
 }
@@ -699,16 +742,19 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   const RestoreContent& content = options.content;
   RETURN_IF_ERROR(restore::CheckContent(content, options.jobs));
 
-  // A seekable archive: header, TOC, footer and block index are all checked before the server
-  // is contacted, so a truncated or foreign file never touches the target database. A pipe is
-  // read once, as it comes (StreamLoader): header and TOC before the server is contacted, the
-  // rest while loading.
+  // A seekable archive: header, TOC, footer and block index, then (unless the caller opts out)
+  // every data block to be loaded are checked before the server is contacted, so a truncated,
+  // foreign or damaged file never touches the target database. A pipe is read once, as it comes
+  // (StreamLoader): header and TOC before the server is contacted, the rest while loading.
   const bool streaming = !source->Seekable();
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
                    format::ArchiveReader::Open(source));
   if (!streaming) RETURN_IF_ERROR(reader->LoadIndex());
   const auto& toc = reader->toc();
   ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(toc, content));
+  if (!streaming && options.check_blocks_first) {
+    RETURN_IF_ERROR(restore::CheckBlocksFirst(*reader, plan, &events, cancel));
+  }
   restore::ErrorPolicy policy(content, &events);
 
   ConnectionOptions conn_opts = options.connection;

@@ -2,9 +2,11 @@
 #include <random>
 #include <string>
 
+#include "common/events.h"
 #include "libdump/restore.h"
 #include "pg/pg.h"
 #include "restore/entry_sql.h"
+#include "restore/precheck.h"
 #include "restore/selection.h"
 
 namespace libdump {
@@ -87,6 +89,10 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
           "other tables)");
     }
   }
+  // A script piped into psql changes a database as it is read: every block it will carry is
+  // checked before its first byte goes out, as a restore checks them before connecting.
+  Events quiet(nullptr);
+  RETURN_IF_ERROR(restore::CheckBlocksFirst(*reader, plan, &quiet, nullptr));
   ScriptWriter w(out);
   const std::string key = RestrictKey();
   RETURN_IF_ERROR(w.Write("--\n-- ndump archive of database " + CommentSafe(header.database) +

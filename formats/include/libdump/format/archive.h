@@ -243,6 +243,13 @@ class ArchiveReader {
   // Seekable sources only: reads, checks and decompresses one block into `raw` (§11.3). The block
   // header must agree with `block` in every field. Thread-safe.
   Status ReadBlock(const BlockInfo& block, std::string* raw) const;
+  // Seekable sources only: reads one block and makes every check ReadBlock makes (§11.3: the
+  // block header's checksum and structure, its agreement with `block`, the end-of-entry mark,
+  // the payload checksum) without decompressing it. The payload checksum covers every stored
+  // byte, so a block that passes reads back the same bytes later, unless the file changes in
+  // between. `scratch` is a buffer the caller lends for the payload, reused across calls.
+  // Thread-safe.
+  Status CheckBlock(const BlockInfo& block, std::string* scratch) const;
 
   // Sequential reading, for pipes and files alike: returns the next data block (its info and
   // decompressed payload) and true, or false after the last block, once the index and footer have
@@ -268,6 +275,10 @@ class ArchiveReader {
   Status CheckIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats,
                     uint64_t index_offset) const;
   void AdoptIndex(std::vector<BlockInfo> blocks, std::vector<EntryStats> stats);
+  // ReadBlock and CheckBlock: checks the header of `block` and reads its payload, checked, into
+  // `stored`; `*compressed` says whether it is a zstd frame.
+  Status ReadCheckedPayload(const BlockInfo& block, const std::string& name, std::string* stored,
+                            bool* compressed) const;
   std::string BlockName(uint32_t dump_id, uint32_t seq) const;
   Status EntryError(uint32_t dump_id, const std::string& problem) const;
 

@@ -60,11 +60,22 @@ Status ReadFully(ByteSource* src, void* buf, size_t n, std::string_view what);
 Status ReadFullyAt(const ByteSource* src, uint64_t offset, void* buf, size_t n,
                    std::string_view what);
 
-// A file written under a temporary name in the same directory (`<path>.partial.<random>`) and
-// renamed to `path` by Commit(). Destroying it uncommitted removes the temporary file. `path`
-// "-" means standard output (no rename; Commit() only flushes). With `sync` (the default),
-// Commit() fsyncs the file before the rename and its directory after it, so that a reported
-// success survives a crash; `sync` false skips both (ndump --no-sync).
+// An output file, written the way its path calls for ("-" means standard output: no rename,
+// Commit() only flushes). Symbolic links in the last component are followed first, so a link
+// is kept and what it points at gets the bytes; then:
+// - A regular file, or no file yet: written under a temporary name beside it
+//   (`<file>.partial.<random>`) and renamed over it by Commit(). Destroying the sink uncommitted
+//   removes the temporary, so the file never holds a partial archive. With `sync` (the default),
+//   Commit() fsyncs the file before the rename and its directory after it, so that a reported
+//   success survives a crash; `sync` false skips both (ndump --no-sync).
+// - A character or block device, or a FIFO, whatever links lead to it (/dev/stdout and
+//   /dev/fd/N included): opened and written directly (never replaced);
+//   Commit() fsyncs with `sync`, where the file supports it. Opening a FIFO waits for a reader;
+//   a signal that interrupts that wait gives kCancelled. Destroying the sink uncommitted leaves
+//   what was written (a FIFO's reader sees the stream end early; an archive without its footer
+//   is refused by every reader).
+// - A directory: kIoError, "it is a directory". A socket: kIoError from open().
+// Describe() is `path` as given, in every case.
 Result<std::unique_ptr<ByteSink>> OpenFileSink(const std::string& path, bool sync = true);
 // A sink over a file descriptor the caller owns (not closed by the sink).
 std::unique_ptr<ByteSink> FdSink(int fd, std::string name);
