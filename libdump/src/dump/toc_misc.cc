@@ -7,6 +7,7 @@
 #include "ddl/ddl_misc.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 
 namespace libdump::dump {
 
@@ -149,11 +150,15 @@ void TocBuilder::AddMiscObjects() {
     Register(kUserMapping, u.oid, id);
   }
 
+  // A large object is created in the section where pg_dump of the source's version creates it:
+  // pre-data before 17, data from 17 on (--section=pre-data then leaves large objects out).
+  const Section lo_section = pg::Has(cat_.server_version, pg::Feature::kLargeObjectsInDataSection)
+                                 ? Section::kData
+                                 : Section::kPreData;
   for (const auto& lo : m.large_objects) {
     const std::string name = std::to_string(lo.oid);
-    const uint32_t id =
-        Add("BLOB", Section::kPreData, "", name, lo.owner, ddl::CreateLargeObject(lo),
-            "SELECT pg_catalog.lo_unlink('" + name + "');\n", {});
+    const uint32_t id = Add("BLOB", lo_section, "", name, lo.owner, ddl::CreateLargeObject(lo),
+                            "SELECT pg_catalog.lo_unlink('" + name + "');\n", {});
     Entry(id).owner_object = "LARGE OBJECT " + name;
     Entry(id).catalog_oid = lo.oid;
     Register(kLargeObject, lo.oid, id);
