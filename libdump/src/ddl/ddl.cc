@@ -1,5 +1,7 @@
 #include "ddl/ddl.h"
 
+#include <algorithm>
+
 #include "pg/pg.h"
 
 namespace libdump::ddl {
@@ -36,6 +38,14 @@ std::string KeyIndexWith(const catalog::Constraint& c) {
 }
 
 }  // namespace
+
+std::string AlterTableFor(const catalog::Table& t, const catalog::Constraint& c) {
+  // As pg_dump: a CHECK constraint must reach the children (ONLY fails with "constraint must be
+  // added to child tables too"), and a foreign key on a partitioned table goes to its partitions
+  // ("cannot use ONLY for foreign key on partitioned table").
+  if (c.type == 'c' || (c.type == 'f' && t.kind == 'p')) return "ALTER TABLE ";
+  return "ALTER TABLE ONLY ";
+}
 
 std::string FormatRelOptions(std::string_view reloptions) {
   std::string out;
@@ -78,9 +88,16 @@ std::string CreateDomain(const catalog::DomainType& d) {
   if (d.default_expr) sql += " DEFAULT " + *d.default_expr;
   if (d.not_null) sql += " NOT NULL";
   for (const auto& c : d.constraints) {
+    // CREATE DOMAIN has no NOT VALID: such a check is added after the data (AddDomainConstraint).
+    if (!c.validated) continue;
     sql += "\n    CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition;
   }
   return sql + ";\n";
+}
+
+std::string AddDomainConstraint(const catalog::DomainType& d, const catalog::DomainConstraint& c) {
+  return "ALTER DOMAIN " + QualifiedName(d.schema, d.name) + "\n    ADD CONSTRAINT " +
+         QuoteIdent(c.name) + " " + c.definition + ";\n";
 }
 
 std::string CreateComposite(const catalog::CompositeType& c) {
@@ -99,7 +116,8 @@ std::string CreateComposite(const catalog::CompositeType& c) {
 
 std::string CreateTable(const catalog::Table& t,
                         const std::map<int, const catalog::Sequence*>& identity_seqs,
-                        const std::string& inherits, bool all_checks) {
+                        const std::string& inherits, bool all_checks,
+                        const std::vector<std::string>& parents_generated) {
   const bool foreign = t.kind == 'f';
   const bool typed = !t.of_type.empty();
   std::string sql = "CREATE ";
@@ -124,7 +142,13 @@ std::string CreateTable(const catalog::Table& t,
     std::string def = QuoteIdent(col.name) + (typed ? " WITH OPTIONS" : " " + col.type);
     if (col.fdw_options) def += " OPTIONS (" + *col.fdw_options + ")";
     if (col.collation && !typed) def += " COLLATE " + *col.collation;
-    if (col.generated == 's' && col.default_expr) {
+    const bool inherits_expression =
+        !inherits.empty() && std::find(parents_generated.begin(), parents_generated.end(),
+                                       col.name) != parents_generated.end();
+    if (col.generated == 's' && inherits_expression) {
+      // The server gives it the parent's expression ("child column specifies generation
+      // expression" otherwise).
+    } else if (col.generated == 's' && col.default_expr) {
       def += " GENERATED ALWAYS AS (" + *col.default_expr + ") STORED";
     } else if (col.default_expr) {
       def += " DEFAULT " + *col.default_expr;
@@ -136,7 +160,12 @@ std::string CreateTable(const catalog::Table& t,
       auto it = identity_seqs.find(col.attnum);
       if (it != identity_seqs.end() && it->second) {
         const catalog::Sequence& s = *it->second;
-        def += " (SEQUENCE NAME " + QualifiedName(s.schema, s.name) +
+        // An identity sequence takes its table's persistence unless told otherwise.
+        std::string persistence;
+        if (s.persistence != t.persistence) {
+          persistence = s.persistence == 'u' ? " UNLOGGED" : " LOGGED";
+        }
+        def += " (SEQUENCE NAME " + QualifiedName(s.schema, s.name) + persistence +
                SequenceOptions(s, /*with_type=*/false, " ") + ")";
       }
     }
@@ -244,8 +273,8 @@ std::string CreatePolicy(const catalog::Table& t, const catalog::Policy& p) {
 }
 
 std::string CreateSequence(const catalog::Sequence& s) {
-  return "CREATE SEQUENCE " + QualifiedName(s.schema, s.name) +
-         SequenceOptions(s, /*with_type=*/true, "\n    ") + ";\n";
+  return std::string(s.persistence == 'u' ? "CREATE UNLOGGED SEQUENCE " : "CREATE SEQUENCE ") +
+         QualifiedName(s.schema, s.name) + SequenceOptions(s, /*with_type=*/true, "\n    ") + ";\n";
 }
 
 std::string SequenceOwnedBy(const catalog::Sequence& s, const catalog::Table& t,
@@ -261,6 +290,21 @@ std::string SequenceSet(const catalog::Sequence& s) {
 
 std::string CreateIndex(const catalog::Index& i) {
   return InTablespace(i.tablespace, i.definition + ";\n");
+}
+
+std::string IndexStatistics(const std::string& schema, const catalog::Index& i) {
+  std::string sql;
+  for (const auto& [attnum, target] : i.stat_targets) {
+    sql += "ALTER INDEX " + QualifiedName(schema, i.name) + " ALTER COLUMN " +
+           std::to_string(attnum) + " SET STATISTICS " + std::to_string(target) + ";\n";
+  }
+  return sql;
+}
+
+std::string InAccessMethod(const std::string& access_method, std::string sql) {
+  if (access_method.empty() || access_method == "heap") return sql;
+  return "SET default_table_access_method = " + QuoteIdent(access_method) + ";\n" + sql +
+         "SET default_table_access_method = heap;\n";
 }
 
 std::string InTablespace(const std::string& tablespace, std::string sql) {
@@ -335,7 +379,7 @@ std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c)
     definition.insert(at, KeyIndexWith(c));
   }
   return InTablespace(c.type == 'f' ? std::string() : c.index_tablespace,
-                      "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name) +
+                      AlterTableFor(t, c) + QualifiedName(t.schema, t.name) +
                           "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " + definition + ";\n");
 }
 

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
@@ -65,7 +66,8 @@ void TocBuilder::AddRelations() {
     } else {
       sql = InheritanceChildSql(t, by_oid, identity[t.oid], &attach);
     }
-    sql = ddl::InTablespace(t.tablespace, std::move(sql)) + ddl::TableProperties(t);
+    sql = ddl::InAccessMethod(t.access_method, ddl::InTablespace(t.tablespace, std::move(sql))) +
+          ddl::TableProperties(t);
     const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
                             "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
     if (!attach.empty()) {
@@ -186,6 +188,7 @@ std::string TocBuilder::InheritanceChildSql(
   // The order the server gives a child created with INHERITS: its parents' columns first, in
   // their order, then its own.
   std::vector<std::string> expected;
+  std::vector<std::string> generated;  // the parents' generated columns
   std::string parents;
   for (Oid p : t.parents) {
     auto it = by_oid.find(p);
@@ -196,6 +199,7 @@ std::string TocBuilder::InheritanceChildSql(
       if (!c.dropped && std::find(expected.begin(), expected.end(), c.name) == expected.end()) {
         expected.push_back(c.name);
       }
+      if (!c.dropped && c.generated != '\0') generated.push_back(c.name);
     }
   }
   std::vector<std::string> actual;
@@ -207,7 +211,7 @@ std::string TocBuilder::InheritanceChildSql(
       expected.push_back(name);
     }
   }
-  if (expected == actual) return ddl::CreateTable(t, identity, parents);
+  if (expected == actual) return ddl::CreateTable(t, identity, parents, false, generated);
   // pg_dump would lose this column order. Keep it: create the table with every column in its
   // own order, then INHERIT, then mark the inherited columns and constraints as not local, as
   // the source has them (a catalog update, which needs a superuser, as pg_dump's binary-upgrade
@@ -274,7 +278,7 @@ void TocBuilder::AddPostData() {
                             // A partition's copy of its parent's constraint cannot be dropped on
                             // its own (42P16); dropping the parent's drops it.
                             c.parent != 0 ? std::string()
-                                          : "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " +
+                                          : ddl::AlterTableFor(t, c) + qname + " DROP CONSTRAINT " +
                                                 QuoteIdent(c.name) + ";\n",
                             {Lookup(cls::kClass, t.oid)});
     // The two-statement form, for a restore to build a big table's key beside its other indexes.

@@ -1003,6 +1003,13 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     // always record that dependency.
     if (e.kind == "FK CONSTRAINT") t.phase = 2;
     if (e.kind == "EVENT TRIGGER") t.phase = 3;
+    // A domain's NOT VALID check is on no table: it waits for all the data, which it would
+    // otherwise check as it is loaded into the columns of that domain.
+    if (e.kind == "CHECK CONSTRAINT" && std::none_of(e.deps.begin(), e.deps.end(), [&](uint32_t d) {
+          return data_of_table.count(d) != 0 || tables_without_data.count(d) != 0;
+        })) {
+      t.phase = std::max(t.phase, 1);
+    }
     for (uint32_t d : e.deps) {
       auto it = post_index.find(d);
       if (it != post_index.end()) t.deps.push_back(it->second);
