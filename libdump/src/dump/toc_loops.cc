@@ -135,7 +135,7 @@ void TocBuilder::RepairLoops() {
   // entries of their own. `clause` gives a constraint's text in the object's SQL, `add` the
   // statement that adds it afterwards.
   auto separate = [&](uint32_t id, const std::unordered_set<uint32_t>& loop, const auto& checks,
-                      Section section, const auto& clause, const auto& add) {
+                      Section section, const auto& clause, const auto& add, const auto& drop) {
     std::set<uint32_t> moved_targets;
     bool moved = false;
     for (const auto* c : checks) {
@@ -149,7 +149,7 @@ void TocBuilder::RepairLoops() {
       Entry(id).create_sql = std::move(sql);
       const format::TocEntry& owner = Entry(id);
       const uint32_t cid = Add("CHECK CONSTRAINT", section, owner.schema,
-                               owner.name + " " + c->name, owner.owner, add(*c), "", {id});
+                               owner.name + " " + c->name, owner.owner, add(*c), drop(*c), {id});
       for (uint32_t t : targets) AddDep(cid, t);
       Register(cls::kConstraint, c->oid, cid);
       moved_targets.insert(targets.begin(), targets.end());
@@ -189,20 +189,27 @@ void TocBuilder::RepairLoops() {
               [&](const catalog::Constraint& c) {
                 return "ALTER TABLE " + qname + "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " +
                        c.definition + ";\n";
+              },
+              // Its own drop for --clean: the function it calls, and the table whose row type
+              // that function takes, could not be dropped while it holds them.
+              [&](const catalog::Constraint& c) {
+                return "ALTER TABLE " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n";
               });
         } else if (auto d = domain.find(id); d != domain.end()) {
           const catalog::DomainType& dom = *d->second;
           std::vector<const catalog::DomainConstraint*> checks;
-          for (const auto& c : dom.constraints) checks.push_back(&c);
+          for (const auto& c : dom.constraints) {
+            if (c.validated) checks.push_back(&c);  // a NOT VALID one is already apart
+          }
           const std::string qname = QualifiedName(dom.schema, dom.name);
           fixed = separate(
               id, loop, checks, Section::kPreData,
               [](const catalog::DomainConstraint& c) {
                 return "\n    CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition;
               },
+              [&](const catalog::DomainConstraint& c) { return ddl::AddDomainConstraint(dom, c); },
               [&](const catalog::DomainConstraint& c) {
-                return "ALTER DOMAIN " + qname + " ADD CONSTRAINT " + QuoteIdent(c.name) + " " +
-                       c.definition + ";\n";
+                return "ALTER DOMAIN " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n";
               });
         }
       }

@@ -270,6 +270,8 @@ void TocBuilder::AddSequenceTails() {
 
 void TocBuilder::AddPostData() {
   std::map<std::pair<std::string, std::string>, uint32_t> index_entry;  // (schema, name) -> id
+  std::unordered_set<Oid> attached_indexes;
+  for (const auto& a : cat_.index_attachments) attached_indexes.insert(a.index);
   auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c,
                             const char* kind) {
     const std::string qname = QualifiedName(t.schema, t.name);
@@ -302,9 +304,14 @@ void TocBuilder::AddPostData() {
   for (const auto& t : cat_.tables) {
     const uint32_t table_id = Lookup(cls::kClass, t.oid);
     for (const auto& i : t.indexes) {
-      const uint32_t id =
-          Add("INDEX", Section::kPostData, t.schema, i.name, t.owner, ddl::CreateIndex(i),
-              "DROP INDEX " + QualifiedName(t.schema, i.name) + ";\n", {table_id});
+      // A partition's index attached to its parent's index cannot be dropped on its own (2BP01);
+      // dropping the parent index or the partition drops it.
+      const uint32_t id = Add("INDEX", Section::kPostData, t.schema, i.name, t.owner,
+                              ddl::CreateIndex(i) + ddl::IndexStatistics(t.schema, i),
+                              attached_indexes.count(i.oid) != 0
+                                  ? std::string()
+                                  : "DROP INDEX " + QualifiedName(t.schema, i.name) + ";\n",
+                              {table_id});
       Register(cls::kClass, i.oid, id);
       index_entry[{t.schema, i.name}] = id;
       AddComment(i.comment, id, "INDEX " + QualifiedName(t.schema, i.name), "INDEX " + i.name);

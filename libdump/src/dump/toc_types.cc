@@ -110,6 +110,10 @@ void TocBuilder::AddTypes() {
     // even as superuser; the full definition's entry sets the owner.
     const uint32_t id = add_type("TYPE", b.oid, b.array_oid, b.schema, b.name, b.owner,
                                  ddl::CreateBaseType(b), b.comment, b.acl);
+    // The I/O functions and the type depend on each other: neither drops alone. As pg_dump,
+    // the type goes with CASCADE, taking its functions (their own drops, later in a --clean,
+    // then find nothing: IF EXISTS).
+    Entry(id).drop_sql = "DROP TYPE " + qname + " CASCADE;\n";
     AddDep(id, shell);
     for (catalog::Oid fn : b.functions) shell_redirects_[{fn, id}] = shell;
   }

@@ -258,6 +258,12 @@ std::string DropSql(const TocEntry& e, bool if_exists) {
     if (p != std::string::npos) sql.insert(p + 17, "IF EXISTS ");
     return sql;
   }
+  if (StartsWith(sql, "ALTER DOMAIN ")) {
+    // ALTER DOMAIN has no IF EXISTS of its own; the constraint's is the one it takes.
+    const size_t p = FindOutsideQuotes(sql, " DROP CONSTRAINT ", 13);
+    if (p != std::string::npos) sql.insert(p + 17, "IF EXISTS ");
+    return sql;
+  }
   return sql;
 }
 
