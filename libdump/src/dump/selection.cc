@@ -286,7 +286,18 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   });
 
   auto& code = cat->code;
+  std::unordered_set<Oid> user_functions, kept_functions;
+  for (const auto& f : code.functions) user_functions.insert(f.oid);
   KeepInDumpedSchemas(sel, &code.functions);
+  for (const auto& f : code.functions) kept_functions.insert(f.oid);
+  // As pg_dump: a language whose handler, inline handler or validator is a user function the
+  // dump leaves out (-N of its schema) is written without them, since HANDLER would name a
+  // function the restore does not create.
+  for (auto& l : code.languages) {
+    for (Oid f : l.functions) {
+      if (user_functions.count(f) != 0 && kept_functions.count(f) == 0) l.handler.clear();
+    }
+  }
   KeepInDumpedSchemas(sel, &code.aggregates);
   EraseIf(&code.triggers, [&](const catalog::Trigger& t) { return !table_kept(t.table_oid); });
   EraseIf(&code.rules, [&](const catalog::Rule& r) { return !table_kept(r.table_oid); });
@@ -319,6 +330,8 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   KeepInDumpedSchemas(sel, &m.ts_dictionaries);
   KeepInDumpedSchemas(sel, &m.ts_configs);
   KeepInDumpedSchemas(sel, &m.statistics);
+  // An extended statistics object goes with its table (-T, -t), as in pg_dump.
+  EraseIf(&m.statistics, [&](const catalog::ExtStatistics& s) { return !table_kept(s.table_oid); });
   KeepInDumpedSchemas(sel, &m.operators);
   KeepInDumpedSchemas(sel, &m.op_families);
   KeepInDumpedSchemas(sel, &m.op_classes);
@@ -375,6 +388,12 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     if ((e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" ||
          e.kind == "MATERIALIZED VIEW DATA") &&
         no_data.count({e.schema, e.name}) != 0) {
+      return false;
+    }
+    // A refresh fills a materialized view with data: pg_dump -s leaves it out (and -a, as every
+    // post-data entry).
+    if (e.kind == "MATERIALIZED VIEW DATA" &&
+        options.content == DumpOptions::Content::kSchemaOnly) {
       return false;
     }
     // As pg_dump, sequence values and large objects (with their comments and privileges) count

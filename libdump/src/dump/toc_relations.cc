@@ -328,9 +328,11 @@ void TocBuilder::AddPostData() {
     }
   }
   for (const auto& a : cat_.index_attachments) {
+    // Also when the parent index is not dumped (-t of a partition): as the partition's ATTACH
+    // PARTITION, the attach names a parent the target must already have.
     const uint32_t child = Lookup(cls::kClass, a.index);
     const uint32_t parent = Lookup(cls::kClass, a.parent);
-    if (child == 0 || parent == 0) continue;
+    if (child == 0) continue;
     Add("INDEX ATTACH", Section::kPostData, a.schema, a.name, Entry(child).owner,
         "ALTER INDEX " + QualifiedName(a.parent_schema, a.parent_name) + " ATTACH PARTITION " +
             QualifiedName(a.schema, a.name) + ";\n",
