@@ -696,7 +696,9 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   Events events(observer);
   if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
   if (source == nullptr) return Status::InvalidArgument("no input source");
-  const RestoreContent& content = options.content;
+  // The options as given, but for data_only, which the selection may imply (DataOnly).
+  RestoreContent effective_content = options.content;
+  const RestoreContent& content = effective_content;
   RETURN_IF_ERROR(restore::CheckContent(content, options.jobs));
 
   // A seekable archive: header, TOC, footer and block index are all checked before the server
@@ -709,6 +711,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   if (!streaming) RETURN_IF_ERROR(reader->LoadIndex());
   const auto& toc = reader->toc();
   ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(toc, content));
+  effective_content.data_only = restore::DataOnly(plan, content);
   restore::ErrorPolicy policy(content, &events);
 
   ConnectionOptions conn_opts = options.connection;
@@ -824,11 +827,24 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   }
   // Largest first, so that the biggest table does not start last; with -L, the list's order,
   // as pg_restore keeps it (its position in plan.entries).
+  // A data-only restore loads into tables whose foreign keys exist: referenced tables first.
+  restore::DataOrder fk_order;
+  if (content.data_only) {
+    fk_order = restore::ForeignKeyDataOrder(toc, data);
+    if (!fk_order.cycle.empty()) {
+      std::string names;
+      for (const auto& t : fk_order.cycle) names += (names.empty() ? "" : ", ") + t;
+      events.Warning("there are circular foreign-key constraints among these tables: " + names +
+                     "; their data may not load without --disable-triggers or dropping the "
+                     "constraints for a while");
+    }
+  }
   if (!content.use_list) {
     std::stable_sort(data.begin(), data.end(), [&](const TocEntry* a, const TocEntry* b) {
       return raw_size[a->dump_id] > raw_size[b->dump_id];
     });
   }
+  restore::SortDataEntries(fk_order, &data);
   std::unordered_map<uint32_t, size_t> list_pos;
   if (content.use_list) {
     for (size_t i = 0; i < plan.entries.size(); ++i) list_pos[plan.entries[i]->dump_id] = i;
@@ -1171,6 +1187,17 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     for (size_t i = 0; i < data.size(); ++i) {
       if (data[i]->deps.size() == 1 && data_of_table[data[i]->deps[0]].size() > 1) {
         tasks[data_pos[i]].group = data[i]->deps[0];
+      }
+    }
+    // Data-only: a table's data after that of the tables its foreign keys reference.
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (data[i]->deps.size() != 1) continue;
+      auto it = fk_order.after.find(data[i]->deps[0]);
+      if (it == fk_order.after.end()) continue;
+      for (uint32_t table : it->second) {
+        auto first = data_of_table.find(table);
+        if (first == data_of_table.end()) continue;
+        for (size_t di : first->second) tasks[data_pos[i]].deps.push_back(data_pos[di]);
       }
     }
     for (size_t i = 0; i < post.size(); ++i) {
