@@ -225,9 +225,12 @@ void TocBuilder::RepairLoops() {
           if (std::find(f.deps.begin(), f.deps.end(), id) == f.deps.end()) continue;
           if (shell == 0) {
             const format::TocEntry& type = Entry(id);
+            const std::string qname = QualifiedName(type.schema, type.name);
             shell = Add("SHELL TYPE", type.section, type.schema, type.name, type.owner,
-                        "CREATE TYPE " + QualifiedName(type.schema, type.name) + ";\n", "",
-                        {SchemaId(type.schema)});
+                        "CREATE TYPE " + qname + ";\n", "", {SchemaId(type.schema)});
+            // The function takes the range, the range names the function: neither drops alone
+            // (--clean), so the range goes with CASCADE, as a base type with its I/O functions.
+            Entry(id).drop_sql = "DROP TYPE " + qname + " CASCADE;\n";
           }
           std::replace(Entry(fn).deps.begin(), Entry(fn).deps.end(), id, shell);
           fixed = true;
@@ -260,9 +263,14 @@ void TocBuilder::RepairLoops() {
                                              Entry(d).section == Section::kPostData;
                                     }),
                      e.deps.end());
+        // Its drop (--clean) turns the view back into the stub, as pg_dump's does: the loop is
+        // then broken, and the view and what it read drop in turn.
+        std::string unstub = e.create_sql;
+        unstub.replace(0, create.size(), "CREATE OR REPLACE VIEW ");
         const format::TocEntry& stub = Entry(id);
-        const uint32_t rid = Add("RULE", stub.section, stub.schema, stub.name + " _RETURN",
-                                 stub.owner, std::move(replace), "", std::move(deps));
+        const uint32_t rid =
+            Add("RULE", stub.section, stub.schema, stub.name + " _RETURN", stub.owner,
+                std::move(replace), std::move(unstub), std::move(deps));
         AddDep(rid, id);
         fixed = true;
       }
