@@ -42,6 +42,8 @@ const char* StatusCodeName(StatusCode code) {
       return "cancelled";
     case StatusCode::kInternal:
       return "internal";
+    case StatusCode::kUnsupportedServer:
+      return "unsupported_server";
   }
   return "unknown";
 }

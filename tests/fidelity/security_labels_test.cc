@@ -15,6 +15,7 @@
 // own label (pg_shseclabel) is restored with nrestore -C only, checked against
 // `pg_dump --create --schema-only`.
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -111,14 +112,20 @@ constexpr const char* kInDatabase =
     "(SELECT s.oid FROM pg_catalog.pg_subscription s JOIN pg_catalog.pg_database d ON "
     "d.oid = s.subdbid WHERE d.datname = pg_catalog.current_database()))";
 
+// The module built for the server under test: the pg18 pass names its own in the environment.
+const char* SeclabelModule() {
+  const char* env = getenv("NDUMP_SECLABEL_MODULE");
+  return env != nullptr && *env != '\0' ? env : NDUMP_SECLABEL_MODULE;
+}
+
 class SecurityLabelRoundTrip : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_STRNE(NDUMP_SECLABEL_MODULE, "")
+    ASSERT_STRNE(SeclabelModule(), "")
         << "the label provider tests/seclabel/ndump_seclabel.c was not built: it needs the "
            "PostgreSQL server headers (install postgresql-server-dev-15, e.g. with "
            "scripts/setup.sh, then configure the build again)";
-    ASSERT_TRUE(InstallServerModule(NDUMP_SECLABEL_MODULE));
+    ASSERT_TRUE(InstallServerModule(SeclabelModule()));
     ASSERT_TRUE(PreloadInNewSessions("ndump_seclabel"));
   }
 

@@ -21,6 +21,7 @@ TEST(StatusTest, CodeNamesAreStable) {
   EXPECT_STREQ(StatusCodeName(StatusCode::kServerError), "server_error");
   EXPECT_STREQ(StatusCodeName(StatusCode::kCancelled), "cancelled");
   EXPECT_STREQ(StatusCodeName(StatusCode::kInternal), "internal");
+  EXPECT_STREQ(StatusCodeName(StatusCode::kUnsupportedServer), "unsupported_server");
 }
 
 TEST(StatusTest, ToString) {

@@ -23,15 +23,16 @@ namespace libdump {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // the caller asked for something that cannot be done (bad option, pattern)
-  kNotFound,          // a named thing (file, database, entry) does not exist
-  kIoError,           // reading or writing a file or pipe failed
-  kCorruption,        // an archive failed a checksum or structural check
-  kUnsupported,       // a valid but unsupported input (newer archive version, old server)
-  kConnectionFailed,  // could not connect to, or lost the connection to, the server
-  kServerError,       // the server rejected a statement; sqlstate() says why
-  kCancelled,         // the operation was cancelled through a CancelToken or a signal
-  kInternal,          // a bug in libdump
+  kInvalidArgument,    // the caller asked for something that cannot be done (bad option, pattern)
+  kNotFound,           // a named thing (file, database, entry) does not exist
+  kIoError,            // reading or writing a file or pipe failed
+  kCorruption,         // an archive failed a checksum or structural check
+  kUnsupported,        // a valid but unsupported input (an archive of another major version)
+  kConnectionFailed,   // could not connect to, or lost the connection to, the server
+  kServerError,        // the server rejected a statement; sqlstate() says why
+  kCancelled,          // the operation was cancelled through a CancelToken or a signal
+  kInternal,           // a bug in libdump
+  kUnsupportedServer,  // the server's version is outside the range this build supports
 };
 
 // Returns a stable lower-case name for a code, e.g. "corruption".
@@ -65,6 +66,9 @@ class [[nodiscard]] Status {
     return Status(StatusCode::kCancelled, std::move(msg));
   }
   static Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
+  static Status UnsupportedServer(std::string msg) {
+    return Status(StatusCode::kUnsupportedServer, std::move(msg));
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

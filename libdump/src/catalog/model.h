@@ -148,7 +148,7 @@ struct Column {
   bool dropped = false;
   bool local = true;        // attislocal: false for purely inherited columns
   char identity = '\0';     // 'a' ALWAYS, 'd' BY DEFAULT, '\0' none
-  char generated = '\0';    // 's' stored generated column
+  char generated = '\0';    // 's' stored, 'v' virtual (18+) generated column
   char storage = '\0';      // attstorage when it differs from the type's
   char compression = '\0';  // attcompression: 'p' pglz, 'l' lz4, '\0' default
   OptionalText default_expr;
@@ -157,6 +157,14 @@ struct Column {
   OptionalText acl;          // attacl: column privileges
   OptionalText options;      // attoptions, "k=v" lines
   OptionalText fdw_options;  // attfdwoptions of a foreign table's column, as SQL
+  // PostgreSQL 18+: the column's NOT NULL constraint (pg_constraint, contype 'n'), if any.
+  // Before 18 only `not_null` is set and these keep their defaults.
+  OptionalText notnull_name;  // its name; unset on servers before 18
+  bool notnull_default_name = true;  // the name is the server's default, <table>_<column>_not_null
+  bool notnull_valid = true;         // convalidated: false for NOT VALID
+  bool notnull_noinherit = false;    // connoinherit: NO INHERIT
+  bool notnull_local = true;         // conislocal: false when only inherited
+  OptionalText notnull_comment;      // a comment on the constraint
 };
 
 struct Sequence;
@@ -164,7 +172,7 @@ struct Sequence;
 struct Constraint {
   Oid oid = 0;
   std::string name;
-  char type = 'c';         // p, u, c, f, x
+  char type = 'c';         // p, u, c, f, x; n (18+) only for a NOT VALID NOT NULL
   std::string definition;  // pg_get_constraintdef
   bool validated = true;
   Oid index_oid = 0;  // conindid
@@ -277,8 +285,9 @@ struct Database {
   Oid oid = 0;
   std::string name, owner, encoding;
   std::string collate, ctype;
-  char locale_provider = 'c';  // datlocprovider (15+): 'c' libc, 'i' ICU
-  std::string icu_locale;      // daticulocale (15+), empty when unset
+  char locale_provider = 'c';  // datlocprovider (15+): 'c' libc, 'i' ICU, 'b' builtin (17+)
+  std::string locale;          // daticulocale (15, 16) or datlocale (17+); empty when unset
+  std::string icu_rules;       // daticurules (16+); empty when unset
   std::string tablespace;      // empty for pg_default
   bool is_template = false;
   int64_t connection_limit = -1;

@@ -89,8 +89,9 @@ Status ReadBaseTypes(pg::PgConn& conn, Catalog* cat, const std::string& type_fil
     return std::string("CASE WHEN t.") + column + " <> 0 THEN t." + column +
            "::pg_catalog.regproc::pg_catalog.text END, t." + column + "::pg_catalog.oid, ";
   };
-  const std::string subscript =
-      conn.server_version() >= 140000 ? proc("typsubscript") : std::string("NULL, 0, ");
+  const std::string subscript = pg::Has(conn.server_version(), pg::Feature::kTypeSubscript)
+                                    ? proc("typsubscript")
+                                    : std::string("NULL, 0, ");
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
@@ -289,26 +290,45 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
 Status ReadColumns(pg::PgConn& conn, Catalog* cat, const std::unordered_map<Oid, size_t>& by_oid,
                    const std::string& in_tables) {
   // Columns of every table and view in one query. attcompression exists from PostgreSQL 14
-  // (the 12-13 path reads none); attstattarget is NULL for "default" from 17, -1 before.
-  const char* compression = conn.server_version() >= 140000 ? "a.attcompression" : "''";
+  // (the 12-13 path reads none); attstattarget is NULL for "default" from 17, -1 before. From
+  // 18 a table column's NOT NULL is a pg_constraint row (contype 'n') with a name, a validated
+  // flag and NO INHERIT, read beside the column (at most one per column).
+  const int v = conn.server_version();
+  const char* compression = pg::Has(v, pg::Feature::kColumnCompression) ? "a.attcompression" : "''";
+  const bool notnull_constraints = pg::Has(v, pg::Feature::kNotNullConstraints);
+  const std::string notnull =
+      notnull_constraints
+          ? ", nn.conname AS nn_name, "
+            "nn.conname = c.relname || '_' || a.attname || '_not_null' AS nn_default_name, "
+            "nn.convalidated AS nn_valid, nn.connoinherit AS nn_noinherit, "
+            "nn.conislocal AS nn_local, nnd.description AS nn_comment "
+          : "";
+  const std::string notnull_join =
+      notnull_constraints ? "LEFT JOIN pg_catalog.pg_constraint nn ON nn.conrelid = a.attrelid AND "
+                            "nn.contype = 'n' AND nn.conkey[1] = a.attnum "
+                            "LEFT JOIN pg_catalog.pg_description nnd ON nnd.objoid = nn.oid AND "
+                            "nnd.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND "
+                            "nnd.objsubid = 0 "
+                          : "";
   const std::string columns_sql =
       std::string(
           "SELECT a.attrelid, a.attnum, a.attname, "
-          "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+          "pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, "
           "pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' "
-          "THEN 0 ELSE d.adrelid END), a.attidentity, "
+          "THEN 0 ELSE d.adrelid END) AS default_expr, a.attidentity, "
           "a.attgenerated, CASE WHEN a.attcollation <> t.typcollation THEN ") +
-      CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
-      ", ds.description, a.attacl, "
-      "a.attislocal, COALESCE(a.attstattarget::pg_catalog.int4, -1), "
-      "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, " +
+      CollationExpr("a.attcollation") + " END AS collation, a.attisdropped, " + kDepTypeExpr +
+      " AS dep_type, ds.description, a.attacl, "
+      "a.attislocal, COALESCE(a.attstattarget::pg_catalog.int4, -1) AS stat_target, "
+      "CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END AS storage, " +
       std::string(compression) +
+      " AS compression"
       // pg_attver=N: an option PostgreSQL 15.20 keeps on columns itself; pg_dump 15.20
       // leaves it out (and a view's column refuses it in ALTER ... SET).
       ", CASE WHEN a.attoptions IS NOT NULL THEN pg_catalog.array_to_string(ARRAY("
       "SELECT o FROM pg_catalog.unnest(a.attoptions) o WHERE o "
-      "OPERATOR(pg_catalog.!~~) 'pg\\_attver=%'), E'\\n') END, " +
-      GenericOptionsExpr("a.attfdwoptions") +
+      "OPERATOR(pg_catalog.!~~) 'pg\\_attver=%'), E'\\n') END AS options, " +
+      GenericOptionsExpr("a.attfdwoptions") + " AS fdw_options" + notnull +
       " FROM pg_catalog.pg_attribute a "
       "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -317,41 +337,70 @@ Status ReadColumns(pg::PgConn& conn, Catalog* cat, const std::unordered_map<Oid,
       "d.adnum = a.attnum "
       "LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND "
       "ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND "
-      "ds.objsubid = a.attnum "
-      "WHERE a.attnum > 0 AND " +
-      in_tables + " ORDER BY a.attrelid, a.attnum";
+      "ds.objsubid = a.attnum " +
+      notnull_join + "WHERE a.attnum > 0 AND " + in_tables + " ORDER BY a.attrelid, a.attnum";
   // The largest result of the catalog (on 10,000 tables, 21 MB as one PGresult, beside the
   // catalog being built): read a row at a time. The rows come by table; a table's columns lose
-  // their spare capacity when the next table's rows begin.
+  // their spare capacity when the next table's rows begin. Every row is a result of its own
+  // with the same columns, so their positions are looked up by name once.
+  struct Positions {
+    int relid, attnum, name, type, notnull, default_expr, identity, generated, collation, dropped,
+        dep_type, comment, acl, local, stat_target, storage, compression, options, fdw_options,
+        nn_name, nn_default_name, nn_valid, nn_noinherit, nn_local, nn_comment;
+  };
+  std::optional<Positions> pos;
   Table* previous = nullptr;
   RETURN_IF_ERROR(conn.QueryRows(columns_sql, [&](const pg::PgResult& a) -> Status {
+    if (!pos) {
+      pos = Positions{a.Col("attrelid"),     a.Col("attnum"),       a.Col("attname"),
+                      a.Col("type"),         a.Col("attnotnull"),   a.Col("default_expr"),
+                      a.Col("attidentity"),  a.Col("attgenerated"), a.Col("collation"),
+                      a.Col("attisdropped"), a.Col("dep_type"),     a.Col("description"),
+                      a.Col("attacl"),       a.Col("attislocal"),   a.Col("stat_target"),
+                      a.Col("storage"),      a.Col("compression"),  a.Col("options"),
+                      a.Col("fdw_options"),  a.Col("nn_name"),      a.Col("nn_default_name"),
+                      a.Col("nn_valid"),     a.Col("nn_noinherit"), a.Col("nn_local"),
+                      a.Col("nn_comment")};
+    }
+    const Positions& p = *pos;
     const int i = 0;  // the row at hand
-    auto it = by_oid.find(GetOid(a, i, 0));
+    auto it = by_oid.find(GetOid(a, i, p.relid));
     if (it == by_oid.end()) return Status::Ok();
     Table& t = cat->tables[it->second];
     if (previous != &t) {
       if (previous != nullptr) previous->columns.shrink_to_fit();
       previous = &t;
     }
+    auto first_char = [&](int col) { return a.Get(i, col).empty() ? '\0' : a.Get(i, col)[0]; };
     Column col;
-    col.attnum = static_cast<int>(a.GetInt(i, 1));
-    col.name = a.GetString(i, 2);
-    col.type = a.GetString(i, 3);
-    col.not_null = a.GetBool(i, 4);
-    col.default_expr = OptString(a, i, 5);
-    col.identity = a.Get(i, 6).empty() ? '\0' : a.Get(i, 6)[0];
-    col.generated = a.Get(i, 7).empty() ? '\0' : a.Get(i, 7)[0];
-    col.collation = OptString(a, i, 8);
-    col.dropped = a.GetBool(i, 9);
-    col.type_oid = GetOid(a, i, 10);
-    col.comment = OptString(a, i, 11);
-    col.acl = OptString(a, i, 12);
-    col.local = a.GetBool(i, 13);
-    col.stat_target = static_cast<int>(a.GetInt(i, 14));
-    col.storage = a.Get(i, 15).empty() ? '\0' : a.Get(i, 15)[0];
-    col.compression = a.Get(i, 16).empty() ? '\0' : a.Get(i, 16)[0];
-    col.options = OptNonEmpty(a, i, 17);
-    col.fdw_options = OptString(a, i, 18);
+    col.attnum = static_cast<int>(a.GetInt(i, p.attnum));
+    col.name = a.GetString(i, p.name);
+    col.type = a.GetString(i, p.type);
+    col.not_null = a.GetBool(i, p.notnull);
+    col.default_expr = OptString(a, i, p.default_expr);
+    col.identity = first_char(p.identity);
+    col.generated = first_char(p.generated);
+    col.collation = OptString(a, i, p.collation);
+    col.dropped = a.GetBool(i, p.dropped);
+    col.type_oid = GetOid(a, i, p.dep_type);
+    col.comment = OptString(a, i, p.comment);
+    col.acl = OptString(a, i, p.acl);
+    col.local = a.GetBool(i, p.local);
+    col.stat_target = static_cast<int>(a.GetInt(i, p.stat_target));
+    col.storage = first_char(p.storage);
+    col.compression = first_char(p.compression);
+    col.options = OptNonEmpty(a, i, p.options);
+    col.fdw_options = OptString(a, i, p.fdw_options);
+    if (notnull_constraints && !a.IsNull(i, p.nn_name)) {
+      // The constraint is the column's NOT NULL from 18 on; attnotnull says only that one exists.
+      col.not_null = true;
+      col.notnull_name = a.GetString(i, p.nn_name);
+      col.notnull_default_name = a.GetBool(i, p.nn_default_name);
+      col.notnull_valid = a.GetBool(i, p.nn_valid);
+      col.notnull_noinherit = a.GetBool(i, p.nn_noinherit);
+      col.notnull_local = a.GetBool(i, p.nn_local);
+      col.notnull_comment = OptString(a, i, p.nn_comment);
+    }
     t.columns.push_back(std::move(col));
     return Status::Ok();
   }));
@@ -496,7 +545,9 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    ", CASE WHEN co.contype IN ('p', 'u') AND c.relkind = 'r' AND "
                    "NOT c.relispartition AND NOT co.condeferrable AND ic.relname = co.conname "
                    "AND xi.indnatts = xi.indnkeyatts " +
-                   (conn.server_version() >= 150000 ? "AND NOT xi.indnullsnotdistinct " : "") +
+                   (pg::Has(conn.server_version(), pg::Feature::kNullsNotDistinct)
+                        ? "AND NOT xi.indnullsnotdistinct "
+                        : "") +
                    "THEN true ELSE false END, "
                    "CASE WHEN co.contype IN ('p', 'u') THEN "
                    "pg_catalog.array_to_string(ic.reloptions, E'\\n') END"
@@ -510,7 +561,10 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    "dk.objsubid = 0 "
                    "LEFT JOIN pg_catalog.pg_description di ON di.objoid = co.conindid AND "
                    "di.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND di.objsubid = 0 "
-                   "WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND " +
+                   "WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR "
+                   // 18's NOT VALID NOT NULL: added apart, like a NOT VALID check; a valid one
+                   // is part of its column (ReadColumns).
+                   "(co.contype = 'n' AND NOT co.convalidated)) AND " +
                    in_tables + " ORDER BY co.conrelid, co.conname"));
     for (int i = 0; i < k.rows(); ++i) {
       auto it = by_oid.find(GetOid(k, i, 1));
@@ -759,10 +813,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn, pg::PgConn* helper) {
   Catalog cat;
   cat.server_version = conn.server_version();
   cat.server_version_string = conn.ParameterStatus("server_version");
-  if (cat.server_version < 120000) {
-    return Status::Unsupported("catalog queries serve PostgreSQL 12 and later; server is " +
-                               cat.server_version_string);
-  }
+  RETURN_IF_ERROR(pg::CheckDumpSource(cat.server_version, cat.server_version_string));
   // With the encoding: whether any relation is a member of an extension (UserRelationFilter).
   ASSIGN_OR_RETURN(
       pg::PgResult enc,
@@ -773,7 +824,7 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn, pg::PgConn* helper) {
                  "WHERE d.datname = pg_catalog.current_database()"));
   const bool extension_relations = enc.rows() != 1 || enc.GetBool(0, 1);
   if (enc.rows() == 1) cat.encoding = enc.GetString(0, 0);
-  cat.tid_range_scans = cat.server_version >= 140000;
+  cat.tid_range_scans = pg::Has(cat.server_version, pg::Feature::kTidRangeScan);
   RETURN_IF_ERROR(ReadSchemas(conn, &cat));
   RETURN_IF_ERROR(ReadTypes(conn, &cat));
   std::unordered_map<Oid, size_t> by_oid;

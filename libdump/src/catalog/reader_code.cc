@@ -315,7 +315,7 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
 Status ReadTriggers(pg::PgConn& conn, Catalog* cat) {
   // A partition's clone of its parent's trigger comes with the partition; it is read only when
   // its enabled state differs from the parent's, which the dump then restores.
-  const bool has_parent = conn.server_version() >= 130000;
+  const bool has_parent = pg::Has(conn.server_version(), pg::Feature::kInheritedTriggerParent);
   const std::string which = has_parent ? "((NOT t.tgisinternal AND t.tgparentid = 0) OR "
                                          "(t.tgparentid <> 0 AND t.tgenabled <> pt.tgenabled))"
                                        : "NOT t.tgisinternal";

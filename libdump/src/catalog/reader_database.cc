@@ -8,35 +8,48 @@
 namespace libdump::catalog {
 
 Status ReadDatabase(pg::PgConn& conn, Catalog* cat) {
-  // datlocprovider and daticulocale are new in PostgreSQL 15; before, every database is libc.
-  const bool v15 = conn.server_version() >= 150000;
+  // The locale columns by version: datlocprovider and daticulocale from 15 (before, every
+  // database is libc), daticurules from 16, datlocale (the ICU or builtin locale) replacing
+  // daticulocale from 17.
+  const int v = conn.server_version();
+  const char* provider =
+      pg::Has(v, pg::Feature::kDatabaseLocaleProvider) ? "d.datlocprovider" : "'c'";
+  const char* locale = pg::Has(v, pg::Feature::kLocale17)                 ? "d.datlocale"
+                       : pg::Has(v, pg::Feature::kDatabaseLocaleProvider) ? "d.daticulocale"
+                                                                          : "NULL::pg_catalog.text";
+  const char* icu_rules =
+      pg::Has(v, pg::Feature::kDatabaseIcuRules) ? "d.daticurules" : "NULL::pg_catalog.text";
   const std::string sql =
       std::string(
-          "SELECT d.oid, d.datname, pg_catalog.pg_get_userbyid(d.datdba), "
-          "pg_catalog.pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, ") +
-      (v15 ? "d.datlocprovider, d.daticulocale, " : "'c', NULL, ") +
-      "CASE WHEN t.spcname = 'pg_default' THEN '' ELSE t.spcname END, d.datistemplate, "
-      "d.datconnlimit, d.datacl, pg_catalog.shobj_description(d.oid, 'pg_database') "
+          "SELECT d.oid, d.datname, pg_catalog.pg_get_userbyid(d.datdba) AS owner, "
+          "pg_catalog.pg_encoding_to_char(d.encoding) AS encoding, d.datcollate, d.datctype, ") +
+      provider + " AS provider, " + locale + " AS locale, " + icu_rules +
+      " AS icu_rules, "
+      "CASE WHEN t.spcname = 'pg_default' THEN '' ELSE t.spcname END AS tablespace, "
+      "d.datistemplate, d.datconnlimit, d.datacl, "
+      "pg_catalog.shobj_description(d.oid, 'pg_database') AS comment "
       "FROM pg_catalog.pg_database d "
       "LEFT JOIN pg_catalog.pg_tablespace t ON t.oid = d.dattablespace "
       "WHERE d.datname = pg_catalog.current_database()";
   ASSIGN_OR_RETURN(pg::PgResult r, conn.Query(sql));
   if (r.rows() != 1) return Status::Internal("current_database() not found in pg_database");
+  const pg::Row row(r, 0);
   Database d;
-  d.oid = GetOid(r, 0, 0);
-  d.name = r.GetString(0, 1);
-  d.owner = r.GetString(0, 2);
-  d.encoding = r.GetString(0, 3);
-  d.collate = r.GetString(0, 4);
-  d.ctype = r.GetString(0, 5);
-  const std::string provider = r.GetString(0, 6);
-  d.locale_provider = provider.empty() ? 'c' : provider[0];
-  if (!r.IsNull(0, 7)) d.icu_locale = r.GetString(0, 7);
-  d.tablespace = r.GetString(0, 8);
-  d.is_template = r.GetBool(0, 9);
-  d.connection_limit = r.GetInt(0, 10);
-  d.acl = OptString(r, 0, 11);
-  d.comment = OptString(r, 0, 12);
+  d.oid = row.GetOid("oid");
+  d.name = row.GetString("datname");
+  d.owner = row.GetString("owner");
+  d.encoding = row.GetString("encoding");
+  d.collate = row.GetString("datcollate");
+  d.ctype = row.GetString("datctype");
+  const std::string_view p = row.Get("provider");
+  d.locale_provider = p.empty() ? 'c' : p[0];
+  d.locale = row.GetString("locale");
+  d.icu_rules = row.GetString("icu_rules");
+  d.tablespace = row.GetString("tablespace");
+  d.is_template = row.GetBool("datistemplate");
+  d.connection_limit = row.GetInt("datconnlimit");
+  d.acl = row.Opt("datacl");
+  d.comment = row.Opt("comment");
 
   // Settings for everybody first, then per role, each in a stable order.
   ASSIGN_OR_RETURN(

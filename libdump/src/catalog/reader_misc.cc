@@ -68,10 +68,12 @@ Status ReadCollations(pg::PgConn& conn, MiscObjects* m) {
   const int v = conn.server_version();
   // ICU locale: collcollate up to 14, colliculocale in 15 and 16; colllocale from 17 (where the
   // builtin provider keeps its locale too).
-  const char* icu = v >= 170000   ? "c.colllocale"
-                    : v >= 150000 ? "c.colliculocale"
-                                  : "CASE WHEN c.collprovider = 'i' THEN c.collcollate END";
-  const char* rules = v >= 160000 ? "c.collicurules" : "NULL::pg_catalog.text";
+  const char* icu = pg::Has(v, pg::Feature::kLocale17) ? "c.colllocale"
+                    : pg::Has(v, pg::Feature::kCollationIcuLocale)
+                        ? "c.colliculocale"
+                        : "CASE WHEN c.collprovider = 'i' THEN c.collcollate END";
+  const char* rules =
+      pg::Has(v, pg::Feature::kCollationIcuRules) ? "c.collicurules" : "NULL::pg_catalog.text";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT c.oid, n.nspname, c.collname, "
@@ -104,8 +106,9 @@ Status ReadCollations(pg::PgConn& conn, MiscObjects* m) {
 Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
   {
     // Multiranges exist from PostgreSQL 14.
-    const std::string multirange =
-        conn.server_version() >= 140000 ? "rg.rngmultitypid" : "0::pg_catalog.oid";
+    const std::string multirange = pg::Has(conn.server_version(), pg::Feature::kRangeMultirange)
+                                       ? "rg.rngmultitypid"
+                                       : "0::pg_catalog.oid";
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query(
@@ -297,8 +300,9 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
 
 Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
   // stxstattarget exists from PostgreSQL 13; it is NULL for "default" from 17, -1 before.
-  const std::string target =
-      conn.server_version() >= 130000 ? "COALESCE(s.stxstattarget::pg_catalog.int4, -1)" : "-1";
+  const std::string target = pg::Has(conn.server_version(), pg::Feature::kStatisticsTarget)
+                                 ? "COALESCE(s.stxstattarget::pg_catalog.int4, -1)"
+                                 : "-1";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_userbyid(s.stxowner), "
@@ -416,12 +420,14 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query(std::string("SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner), "
-                               "p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, "
-                               "p.pubtruncate, ") +
-                   (conn.server_version() >= 130000 ? "p.pubviaroot" : "false") + ", " +
-                   Comment("p.oid", "pg_publication") + " FROM pg_catalog.pg_publication p WHERE " +
-                   UserGlobal("pg_publication", "p.oid") + " ORDER BY p.pubname"));
+        conn.Query(
+            std::string("SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner), "
+                        "p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, "
+                        "p.pubtruncate, ") +
+            (pg::Has(conn.server_version(), pg::Feature::kPublicationViaRoot) ? "p.pubviaroot"
+                                                                              : "false") +
+            ", " + Comment("p.oid", "pg_publication") + " FROM pg_catalog.pg_publication p WHERE " +
+            UserGlobal("pg_publication", "p.oid") + " ORDER BY p.pubname"));
     for (int i = 0; i < r.rows(); ++i) {
       Publication p;
       p.oid = GetOid(r, i, 0);
@@ -441,7 +447,7 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
   if (by_oid.empty()) return Status::Ok();
   {
     // Column lists and row filters exist from PostgreSQL 15.
-    const bool v15 = conn.server_version() >= 150000;
+    const bool v15 = pg::Has(conn.server_version(), pg::Feature::kPublicationSchemas);
     const std::string columns =
         v15 ? "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' "
               "ORDER BY k.ord) FROM pg_catalog.unnest(pr.prattrs) WITH ORDINALITY k(attnum, ord) "
@@ -471,7 +477,7 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
       m->publications[it->second].tables.push_back(std::move(t));
     }
   }
-  if (conn.server_version() >= 150000) {
+  if (pg::Has(conn.server_version(), pg::Feature::kPublicationSchemas)) {
     ASSIGN_OR_RETURN(pg::PgResult r,
                      conn.Query("SELECT pn.oid, pn.pnpubid, pn.pnnspid, n.nspname "
                                 "FROM pg_catalog.pg_publication_namespace pn "
@@ -494,14 +500,18 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
                                                "WHERE r.rolname = CURRENT_USER"));
   if (su.rows() != 1 || !su.GetBool(0, 0)) return Status::Ok();
   const int v = conn.server_version();
-  const char* streaming = v >= 160000   ? "s.substream"
-                          : v >= 140000 ? "CASE WHEN s.substream THEN 't' ELSE 'f' END"
-                                        : "'f'";
-  const char* binary = v >= 140000 ? "s.subbinary" : "false";
-  const char* two_phase = v >= 150000 ? "s.subtwophasestate" : "'d'";
-  const char* disable = v >= 150000 ? "s.subdisableonerr" : "false";
-  const char* v16 =
-      v >= 160000 ? "s.suborigin, s.subpasswordrequired, s.subrunasowner" : "'any', true, false";
+  const char* streaming = pg::Has(v, pg::Feature::kSubscriptionOrigin) ? "s.substream"
+                          : pg::Has(v, pg::Feature::kSubscriptionBinary)
+                              ? "CASE WHEN s.substream THEN 't' ELSE 'f' END"
+                              : "'f'";
+  const char* binary = pg::Has(v, pg::Feature::kSubscriptionBinary) ? "s.subbinary" : "false";
+  const char* two_phase =
+      pg::Has(v, pg::Feature::kSubscriptionTwoPhase) ? "s.subtwophasestate" : "'d'";
+  const char* disable =
+      pg::Has(v, pg::Feature::kSubscriptionTwoPhase) ? "s.subdisableonerr" : "false";
+  const char* v16 = pg::Has(v, pg::Feature::kSubscriptionOrigin)
+                        ? "s.suborigin, s.subpasswordrequired, s.subrunasowner"
+                        : "'any', true, false";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner), "

@@ -7,6 +7,7 @@
 
 #include "catalog/model.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 
 namespace libdump::catalog {
 

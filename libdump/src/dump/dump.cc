@@ -16,6 +16,7 @@
 #include "libdump/version.h"
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 #include "sched/task_graph.h"
 
 namespace libdump {
@@ -71,6 +72,8 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   group.Add(leader.get());
   pg::CancelWatcher watcher(cancel, &group);
   events.Verbose("connected to server " + leader->ParameterStatus("server_version"));
+  RETURN_IF_ERROR(
+      pg::CheckDumpSource(leader->server_version(), leader->ParameterStatus("server_version")));
 
   // The database encoding is what the archive's text is written in.
   ASSIGN_OR_RETURN(pg::PgResult enc,

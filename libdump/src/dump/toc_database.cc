@@ -5,6 +5,7 @@
 #include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 
 namespace libdump::dump {
 
@@ -35,8 +36,10 @@ void TocBuilder::AddDatabase() {
   const std::string q = QuoteIdent(d.name);
   std::string create = "CREATE DATABASE " + q + " WITH TEMPLATE = template0";
   if (!d.encoding.empty()) create += " ENCODING = " + QuoteLiteral(d.encoding);
-  if (cat_.server_version >= 150000) {
-    create += std::string(" LOCALE_PROVIDER = ") + (d.locale_provider == 'i' ? "icu" : "libc");
+  if (pg::Has(cat_.server_version, pg::Feature::kDatabaseLocaleProvider)) {
+    create += std::string(" LOCALE_PROVIDER = ") + (d.locale_provider == 'i'   ? "icu"
+                                                    : d.locale_provider == 'b' ? "builtin"
+                                                                               : "libc");
   }
   if (!d.collate.empty() && d.collate == d.ctype) {
     create += " LOCALE = " + QuoteLiteral(d.collate);
@@ -44,7 +47,11 @@ void TocBuilder::AddDatabase() {
     if (!d.collate.empty()) create += " LC_COLLATE = " + QuoteLiteral(d.collate);
     if (!d.ctype.empty()) create += " LC_CTYPE = " + QuoteLiteral(d.ctype);
   }
-  if (!d.icu_locale.empty()) create += " ICU_LOCALE = " + QuoteLiteral(d.icu_locale);
+  if (!d.locale.empty()) {
+    create += (d.locale_provider == 'b' ? " BUILTIN_LOCALE = " : " ICU_LOCALE = ") +
+              QuoteLiteral(d.locale);
+  }
+  if (!d.icu_rules.empty()) create += " ICU_RULES = " + QuoteLiteral(d.icu_rules);
   if (!d.tablespace.empty()) create += " TABLESPACE = " + QuoteIdent(d.tablespace);
   create += ";\n";
   const uint32_t id = Add("DATABASE", Section::kPreData, "", d.name, d.owner, std::move(create),

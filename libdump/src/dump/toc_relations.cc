@@ -98,6 +98,13 @@ void TocBuilder::AddRelations() {
       if (col.dropped) continue;
       AddComment(col.comment, id, "COLUMN " + qname + "." + QuoteIdent(col.name),
                  "COLUMN " + t.name + "." + col.name);
+      // 18+: a comment on the column's NOT NULL constraint, which CREATE TABLE names for it (a
+      // NOT VALID one is an entry of its own, with its comment).
+      if (col.notnull_name && col.notnull_valid) {
+        AddComment(col.notnull_comment, id,
+                   "CONSTRAINT " + QuoteIdent(*col.notnull_name) + " ON " + qname,
+                   "CONSTRAINT " + *col.notnull_name + " ON " + t.name);
+      }
     }
     for (const auto& c : t.constraints) {
       if (c.type == 'c' && c.validated && c.local) {
@@ -232,6 +239,12 @@ std::string TocBuilder::InheritanceChildSql(
     if (c.type == 'c' && !c.local)
       checks += (checks.empty() ? "" : ", ") + pg::QuoteLiteral(c.name);
   }
+  // 18+: inherited NOT NULL constraints, written by name in the CREATE TABLE below.
+  for (const auto& c : t.columns) {
+    if (!c.dropped && c.notnull_name && c.notnull_valid && !c.notnull_local) {
+      checks += (checks.empty() ? "" : ", ") + pg::QuoteLiteral(*c.notnull_name);
+    }
+  }
   const std::string rel = pg::QuoteLiteral(qname) + "::pg_catalog.regclass";
   if (!columns.empty()) {
     sql += "UPDATE pg_catalog.pg_attribute SET attislocal = false WHERE attrelid = " + rel +
@@ -322,7 +335,7 @@ void TocBuilder::AddPostData() {
       if (!c.local && c.parent == 0) continue;
       if (c.type == 'p' || c.type == 'u' || c.type == 'x') {
         add_constraint(t, c, "CONSTRAINT");
-      } else if (c.type == 'c' && !c.validated) {
+      } else if ((c.type == 'c' || c.type == 'n') && !c.validated) {
         add_constraint(t, c, "CHECK CONSTRAINT");
       }
     }

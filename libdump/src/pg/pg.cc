@@ -1,4 +1,5 @@
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 
 #include <libpq-fe.h>
 
@@ -196,10 +197,8 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const ConnectionOptions& options
       std::lock_guard<std::mutex> lock(conn->cancel_mu_);
       conn->cancel_ = PQgetCancel(raw);
     }
-    if (conn->server_version_ < 120000) {
-      return Status::Unsupported("server version " + conn->ParameterStatus("server_version") +
-                                 " is not supported (PostgreSQL 12 or later is required)");
-    }
+    RETURN_IF_ERROR(
+        CheckRestoreTarget(conn->server_version_, conn->ParameterStatus("server_version")));
     if (!session_sql.empty()) RETURN_IF_ERROR(conn->Command(session_sql));
     return conn;
   }

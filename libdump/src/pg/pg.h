@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,38 @@ class PgResult {
 
  private:
   pg_result* res_ = nullptr;
+};
+
+// One row of a result, read by column name (the SELECT's column or its alias), so that a column
+// a server version adds or renames does not renumber the others. A name the result lacks reads
+// as NULL. Each read looks the name up (PQfnumber): for results of many rows, look the columns
+// up once with PgResult::Col instead.
+class Row {
+ public:
+  Row(const PgResult& result, int row) : r_(result), row_(row) {}
+  bool IsNull(const char* col) const { return r_.IsNull(row_, r_.Col(col)); }
+  std::string_view Get(const char* col) const { return r_.Get(row_, r_.Col(col)); }
+  std::string GetString(const char* col) const { return std::string(Get(col)); }
+  int64_t GetInt(const char* col) const { return r_.GetInt(row_, r_.Col(col)); }
+  uint32_t GetOid(const char* col) const {
+    return static_cast<uint32_t>(r_.GetUInt(row_, r_.Col(col)));
+  }
+  bool GetBool(const char* col) const { return Get(col) == "t"; }
+  // The first character of a "char" column; '\0' for NULL or empty.
+  char GetChar(const char* col) const {
+    const std::string_view v = Get(col);
+    return v.empty() ? '\0' : v[0];
+  }
+  // The value, or nothing for NULL.
+  std::optional<std::string> Opt(const char* col) const {
+    const int c = r_.Col(col);
+    if (r_.IsNull(row_, c)) return std::nullopt;
+    return r_.GetString(row_, c);
+  }
+
+ private:
+  const PgResult& r_;
+  int row_;
 };
 
 // One server connection. Used by one thread at a time; Cancel() may be called from any thread.
