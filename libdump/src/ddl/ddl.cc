@@ -178,9 +178,9 @@ std::string CreateTable(const catalog::Table& t,
     const bool inherits_expression =
         !inherits.empty() && std::find(parents_generated.begin(), parents_generated.end(),
                                        col.name) != parents_generated.end();
-    if (col.generated == 's' && inherits_expression) {
-      // The server gives it the parent's expression ("child column specifies generation
-      // expression" otherwise).
+    if (col.generated != '\0' && inherits_expression) {
+      // The server gives it the parent's expression, stored or virtual ("child column specifies
+      // generation expression" otherwise).
     } else if (col.generated == 's' && col.default_expr) {
       def += " GENERATED ALWAYS AS (" + *col.default_expr + ") STORED";
     } else if (col.generated == 'v' && col.default_expr) {
