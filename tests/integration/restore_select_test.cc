@@ -596,6 +596,21 @@ TEST(RestoreSelect, DataOnlyLoadsReferencedTablesFirst) {
     EXPECT_EQ(r.err, "") << "-j " << jobs;
     EXPECT_SAME_DATABASE(theirs, direct) << "-j " << jobs;
   }
+  // An archive of data only (ndump -a) has no foreign keys to order by: its data entries carry
+  // the order, as pg_dump -a's do. Restored without -a (implied), directly and by a script.
+  const std::string data_archive = dir.File("fk-data.ndump");
+  ASSERT_TRUE(DumpTo(src, data_archive, {"-a"}));
+  r = Nrestore({"-f", dir.File("data.sql"), data_archive});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string data_script = schema_copy("fkdatascript");
+  EXPECT_TRUE(Cluster().PsqlFile(data_script, dir.File("data.sql")));
+  EXPECT_SAME_DATABASE(theirs, data_script);
+  for (const char* jobs : {"1", "2"}) {
+    const std::string direct = schema_copy("fkdatadirect");
+    r = NrestoreInto(direct, {"-j", jobs}, data_archive);
+    EXPECT_EQ(r.exit_code, 0) << "-j " << jobs << "\n" << r.Describe();
+    EXPECT_SAME_DATABASE(theirs, direct) << "-j " << jobs;
+  }
 }
 
 // A cycle of foreign keys has no order: nrestore says so, as pg_dump does.

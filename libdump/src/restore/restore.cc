@@ -1190,14 +1190,16 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
       }
     }
     // Data-only: a table's data after that of the tables its foreign keys reference.
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (data[i]->deps.size() != 1) continue;
-      auto it = fk_order.after.find(data[i]->deps[0]);
-      if (it == fk_order.after.end()) continue;
-      for (uint32_t table : it->second) {
-        auto first = data_of_table.find(table);
-        if (first == data_of_table.end()) continue;
-        for (size_t di : first->second) tasks[data_pos[i]].deps.push_back(data_pos[di]);
+    if (!fk_order.after.empty()) {
+      std::unordered_map<uint32_t, size_t> data_index;  // dump id -> index into data
+      for (size_t i = 0; i < data.size(); ++i) data_index[data[i]->dump_id] = i;
+      for (size_t i = 0; i < data.size(); ++i) {
+        auto it = fk_order.after.find(data[i]->dump_id);
+        if (it == fk_order.after.end()) continue;
+        for (uint32_t first : it->second) {
+          auto at = data_index.find(first);
+          if (at != data_index.end()) tasks[data_pos[i]].deps.push_back(data_pos[at->second]);
+        }
       }
     }
     for (size_t i = 0; i < post.size(); ++i) {

@@ -279,7 +279,8 @@ DataOrder ForeignKeyDataOrder(const std::vector<TocEntry>& toc,
   for (const TocEntry* e : data) {
     if (e->has_data() && e->deps.size() == 1) loaded.insert(e->deps[0]);
   }
-  DataOrder order;
+  // Table level: a referencing table -> the tables it references.
+  std::unordered_map<uint32_t, std::vector<uint32_t>> table_after;
   for (const auto& e : toc) {
     if (e.kind != "FK CONSTRAINT") continue;
     const uint32_t from = owner(e);
@@ -290,47 +291,70 @@ DataOrder ForeignKeyDataOrder(const std::vector<TocEntry>& toc,
         if (loaded.count(referencing) == 0) continue;
         for (uint32_t referenced : leaves(d)) {
           if (referenced != referencing && loaded.count(referenced) != 0) {
-            order.after[referencing].push_back(referenced);
+            table_after[referencing].push_back(referenced);
           }
         }
       }
     }
   }
-  // Cycles: what a topological sort of the loaded tables cannot place.
+  // Entry level: each data entry after the data entries of the tables its table references,
+  // and after the data entries it depends on itself (ndump -a writes those, as pg_dump does,
+  // since such an archive has no foreign keys to read them from).
+  std::unordered_map<uint32_t, std::vector<uint32_t>> entries_of;  // table -> data entries
+  std::unordered_set<uint32_t> data_ids;
+  for (const TocEntry* e : data) {
+    data_ids.insert(e->dump_id);
+    if (e->deps.size() == 1) entries_of[e->deps[0]].push_back(e->dump_id);
+  }
+  DataOrder order;
+  for (const TocEntry* e : data) {
+    std::vector<uint32_t> firsts;
+    for (uint32_t d : e->deps) {
+      if (data_ids.count(d) != 0 && d != e->dump_id) firsts.push_back(d);
+    }
+    if (e->deps.size() == 1) {
+      auto it = table_after.find(e->deps[0]);
+      if (it != table_after.end()) {
+        for (uint32_t t : it->second) {
+          auto f = entries_of.find(t);
+          if (f != entries_of.end())
+            firsts.insert(firsts.end(), f->second.begin(), f->second.end());
+        }
+      }
+    }
+    std::sort(firsts.begin(), firsts.end());
+    firsts.erase(std::unique(firsts.begin(), firsts.end()), firsts.end());
+    if (!firsts.empty()) order.after[e->dump_id] = std::move(firsts);
+  }
+  // Cycles: what a topological sort of the entries cannot place.
   std::unordered_map<uint32_t, size_t> waiting;
-  std::unordered_map<uint32_t, std::vector<uint32_t>> before_of;
-  for (const auto& [t, firsts] : order.after) {
-    std::unordered_set<uint32_t> distinct(firsts.begin(), firsts.end());
-    waiting[t] = distinct.size();
-    for (uint32_t f : distinct) before_of[f].push_back(t);
+  std::unordered_map<uint32_t, std::vector<uint32_t>> next;
+  for (const auto& [id, firsts] : order.after) {
+    waiting[id] = firsts.size();
+    for (uint32_t f : firsts) next[f].push_back(id);
   }
   std::vector<uint32_t> ready;
-  for (uint32_t t : loaded) {
-    if (waiting[t] == 0) ready.push_back(t);
+  for (uint32_t id : data_ids) {
+    if (waiting[id] == 0) ready.push_back(id);
   }
   std::unordered_set<uint32_t> placed;
   while (!ready.empty()) {
-    const uint32_t t = ready.back();
+    const uint32_t id = ready.back();
     ready.pop_back();
-    placed.insert(t);
-    for (uint32_t next : before_of[t]) {
-      if (--waiting[next] == 0) ready.push_back(next);
+    placed.insert(id);
+    for (uint32_t n : next[id]) {
+      if (--waiting[n] == 0) ready.push_back(n);
     }
   }
-  std::vector<const TocEntry*> stuck;
-  for (uint32_t t : loaded) {
-    if (placed.count(t) == 0) {
-      stuck.push_back(tables.count(t) ? tables[t] : nullptr);
-      // No order can hold for it (a cycle, or after one): its data goes without waiting, so
-      // that the order's graph has no cycle a scheduler could wait on forever.
-      order.after.erase(t);
+  for (const TocEntry* e : data) {
+    if (placed.count(e->dump_id) != 0) continue;
+    // No order can hold for it (a cycle, or after one): its data goes without waiting, so that
+    // the order's graph has no cycle a scheduler could wait on forever.
+    order.after.erase(e->dump_id);
+    const std::string name = e->schema + "." + e->name;
+    if (std::find(order.cycle.begin(), order.cycle.end(), name) == order.cycle.end()) {
+      order.cycle.push_back(name);
     }
-  }
-  std::sort(stuck.begin(), stuck.end(), [](const TocEntry* a, const TocEntry* b) {
-    return a && b ? a->dump_id < b->dump_id : a < b;
-  });
-  for (const TocEntry* t : stuck) {
-    if (t) order.cycle.push_back(t->schema + "." + t->name);
   }
   return order;
 }
@@ -340,25 +364,17 @@ void SortDataEntries(const DataOrder& order, std::vector<const TocEntry*>* data)
   // Kahn's algorithm over the entries, taking the earliest ready one each time, so that the
   // order changes only where a foreign key asks for it.
   const size_t n = data->size();
-  std::unordered_map<uint32_t, std::vector<size_t>> entries_of;  // table id -> entry indexes
-  for (size_t i = 0; i < n; ++i) {
-    const TocEntry& e = *(*data)[i];
-    if (e.deps.size() == 1) entries_of[e.deps[0]].push_back(i);
-  }
+  std::unordered_map<uint32_t, size_t> index;  // dump id -> position in *data
+  for (size_t i = 0; i < n; ++i) index[(*data)[i]->dump_id] = i;
   std::vector<std::vector<size_t>> next(n);
   std::vector<size_t> waiting(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    const TocEntry& e = *(*data)[i];
-    if (e.deps.size() != 1) continue;
-    auto it = order.after.find(e.deps[0]);
+    auto it = order.after.find((*data)[i]->dump_id);
     if (it == order.after.end()) continue;
-    std::unordered_set<size_t> firsts;
-    for (uint32_t t : it->second) {
-      auto f = entries_of.find(t);
-      if (f != entries_of.end()) firsts.insert(f->second.begin(), f->second.end());
-    }
-    for (size_t f : firsts) {
-      next[f].push_back(i);
+    for (uint32_t f : it->second) {
+      auto at = index.find(f);
+      if (at == index.end()) continue;
+      next[at->second].push_back(i);
       ++waiting[i];
     }
   }
@@ -379,7 +395,7 @@ void SortDataEntries(const DataOrder& order, std::vector<const TocEntry*>* data)
     }
   }
   for (size_t i = 0; i < n; ++i) {
-    if (!done[i]) out.push_back((*data)[i]);  // on a cycle
+    if (!done[i]) out.push_back((*data)[i]);  // not placed: left in its order
   }
   *data = std::move(out);
 }

@@ -54,11 +54,12 @@ bool DataOnly(const Plan& plan, const RestoreContent& c);
 
 // The order a data-only restore loads tables in: a table's data after the data of the tables its
 // foreign keys reference (as pg_dump orders a data-only dump), from the archive's FK CONSTRAINT
-// entries; a foreign key on or to a partitioned table stands for its partitions (TABLE ATTACH
-// entries). A restore of data only has no foreign keys to create afterwards: they are in the
-// target already, and check each row as it comes.
+// entries (a foreign key on or to a partitioned table stands for its partitions: TABLE ATTACH
+// entries), and after the data entries a data entry depends on (ndump -a records them, its
+// archive having no foreign keys). A restore of data only has no foreign keys to create
+// afterwards: they are in the target already, and check each row as it comes.
 struct DataOrder {
-  // Table entry dump id -> the table entries whose data must be loaded first.
+  // Data entry dump id -> the data entries (of `data`) that must be loaded first.
   std::unordered_map<uint32_t, std::vector<uint32_t>> after;
   // Tables ("schema.name") on a cycle of foreign keys, or after one, which no order satisfies
   // (they have no `after` list); empty if none.
