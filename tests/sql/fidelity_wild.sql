@@ -27,6 +27,13 @@ CREATE TABLE wild.gen_parted (a integer, b integer GENERATED ALWAYS AS (a + 1) S
 CREATE TABLE wild.gen_parted_1 PARTITION OF wild.gen_parted FOR VALUES FROM (0) TO (100);
 INSERT INTO wild.gen_parted (a) VALUES (7);
 
+-- What an inheritance child changed on columns it inherits: NOT NULL, a default of its own.
+CREATE TABLE wild.inh_parent (a integer, b integer DEFAULT 5, c text DEFAULT 'p');
+CREATE TABLE wild.inh_child (d integer) INHERITS (wild.inh_parent);
+ALTER TABLE wild.inh_child ALTER COLUMN a SET NOT NULL;
+ALTER TABLE wild.inh_child ALTER COLUMN b SET DEFAULT 7;
+INSERT INTO wild.inh_child (a, d) VALUES (1, 1);
+
 -- NOT VALID CHECK constraints on an inheritance parent and on a partitioned table, over
 -- children's rows that break them (ALTER TABLE ONLY cannot add them); a NO INHERIT one.
 CREATE TABLE wild.nv_parent (a integer);

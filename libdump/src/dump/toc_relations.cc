@@ -189,6 +189,39 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
   }
 }
 
+namespace {
+
+// What an inheritance child changed on columns it inherits, which CREATE TABLE ... INHERITS
+// cannot say (it lists the child's own columns only), as pg_dump writes it: its own NOT NULL
+// (before 18: from 18 the constraint is named in CREATE TABLE) and its own default.
+std::string InheritedColumnChanges(const catalog::Table& t,
+                                   const std::unordered_map<Oid, const catalog::Table*>& by_oid) {
+  std::string sql;
+  const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
+  for (const auto& c : t.columns) {
+    if (c.dropped || c.local || c.generated != '\0' || c.identity != '\0') continue;
+    bool parent_not_null = false;
+    const catalog::OptionalText* parent_default = nullptr;
+    for (Oid p : t.parents) {
+      auto it = by_oid.find(p);
+      if (it == by_oid.end()) continue;
+      for (const auto& pc : it->second->columns) {
+        if (pc.dropped || pc.name != c.name) continue;
+        parent_not_null = parent_not_null || pc.not_null;
+        if (pc.default_expr) parent_default = &pc.default_expr;
+      }
+    }
+    const std::string column = alter + " ALTER COLUMN " + QuoteIdent(c.name);
+    if (c.not_null && !parent_not_null && !c.notnull_name) sql += column + " SET NOT NULL;\n";
+    if (c.default_expr && (parent_default == nullptr || **parent_default != *c.default_expr)) {
+      sql += column + " SET DEFAULT " + *c.default_expr + ";\n";
+    }
+  }
+  return sql;
+}
+
+}  // namespace
+
 std::string TocBuilder::InheritanceChildSql(
     const catalog::Table& t, const std::unordered_map<Oid, const catalog::Table*>& by_oid,
     const std::map<int, const catalog::Sequence*>& identity, std::string* inherit_sql) {
@@ -218,7 +251,10 @@ std::string TocBuilder::InheritanceChildSql(
       expected.push_back(name);
     }
   }
-  if (expected == actual) return ddl::CreateTable(t, identity, parents, false, generated);
+  if (expected == actual) {
+    return ddl::CreateTable(t, identity, parents, false, generated) +
+           InheritedColumnChanges(t, by_oid);
+  }
   // pg_dump would lose this column order. Keep it: create the table with every column in its
   // own order, then INHERIT, then mark the inherited columns and constraints as not local, as
   // the source has them (a catalog update, which needs a superuser, as pg_dump's binary-upgrade
