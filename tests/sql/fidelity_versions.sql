@@ -10,7 +10,7 @@ SET search_path = "Vers Ü", public;
 -- Common part: an inheritance child's own NOT NULL and default on inherited columns, and
 -- privileges that differ from the defaults in every direction (the owner's own revoked in part,
 -- PUBLIC granted), on system objects too.
-CREATE ROLE fid_vers_user;
+DO $$ BEGIN CREATE ROLE fid_vers_user; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 CREATE TABLE "Parent" (a int NOT NULL, b int, c text DEFAULT 'parent''s', e int DEFAULT 5);
 CREATE TABLE "Child" (d int) INHERITS ("Parent");
 ALTER TABLE "Child" ALTER COLUMN b SET NOT NULL;

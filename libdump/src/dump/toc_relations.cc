@@ -1,6 +1,7 @@
 // Sequences, tables and views, their data, and what follows the data: indexes and constraints.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -252,7 +253,24 @@ std::string TocBuilder::InheritanceChildSql(
     }
   }
   if (expected == actual) {
-    return ddl::CreateTable(t, identity, parents, false, generated) +
+    // 18+: a valid NOT NULL the child holds from a parent whose own is NOT VALID is written in
+    // the child (the parent's is added after the data, and then merges with it), as pg_dump does.
+    std::optional<catalog::Table> own_not_null;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const catalog::Column& c = t.columns[i];
+      if (c.dropped || c.local || !c.notnull_name || !c.notnull_valid || c.notnull_local) continue;
+      for (Oid p : t.parents) {
+        auto it = by_oid.find(p);
+        if (it == by_oid.end()) continue;
+        for (const auto& pc : it->second->columns) {
+          if (pc.name != c.name || pc.dropped || pc.notnull_valid) continue;
+          if (!own_not_null) own_not_null = t;
+          own_not_null->columns[i].notnull_local = true;
+          own_not_null->columns[i].notnull_default_name = false;  // written by its name
+        }
+      }
+    }
+    return ddl::CreateTable(own_not_null ? *own_not_null : t, identity, parents, false, generated) +
            InheritedColumnChanges(t, by_oid);
   }
   // pg_dump would lose this column order. Keep it: create the table with every column in its

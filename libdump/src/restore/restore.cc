@@ -1066,7 +1066,10 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     // the phase 1 entries (the primary key of a partitioned table) and the archive does not
     // always record that dependency.
     if (e.kind == "FK CONSTRAINT") t.phase = 2;
-    if (e.kind == "EVENT TRIGGER") t.phase = 3;
+    // Refreshes last, beside event triggers, as pg_restore's last pass runs them: a refresh beside
+    // a worker's ALTER TABLE on a table it reads deadlocks (seen: REFRESH holding its view
+    // waiting for a base table a foreign key's ALTER TABLE held, which waited for the view).
+    if (e.kind == "EVENT TRIGGER" || e.kind == "MATERIALIZED VIEW DATA") t.phase = 3;
     // A domain's NOT VALID check is on no table: it waits for all the data, which it would
     // otherwise check as it is loaded into the columns of that domain.
     if (e.kind == "CHECK CONSTRAINT" && std::none_of(e.deps.begin(), e.deps.end(), [&](uint32_t d) {
