@@ -116,8 +116,7 @@ constexpr const char* kInDatabase =
 // NDUMP_PG18_BINDIR, whose module was built with that server's headers.
 const char* SeclabelModule() {
   const char* bindir = getenv("PG_BINDIR");
-  if (bindir != nullptr && *NDUMP_PG18_BINDIR != '\0' &&
-      std::string(bindir) == NDUMP_PG18_BINDIR) {
+  if (bindir != nullptr && *NDUMP_PG18_BINDIR != '\0' && std::string(bindir) == NDUMP_PG18_BINDIR) {
     return NDUMP_SECLABEL_MODULE_PG18;
   }
   return NDUMP_SECLABEL_MODULE;

@@ -225,10 +225,11 @@ Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr)
 // starts with psql's \restrict and a random key, so no text inside it (a crafted object name)
 // can act as a psql meta-command. Every block the script will carry is read and checked
 // against its checksums before anything is written, so a damaged archive (kCorruption) writes
-// nothing: a script piped into psql must not be cut short by damage. Needs a seekable source (kUnsupported otherwise). Commits `out` on success.
-// `content` selects and shapes the script exactly as it does a restore (with create, the script
-// runs CREATE DATABASE and psql's \connect; with single_transaction, BEGIN ... COMMIT);
-// exit_on_error is psql's business (ON_ERROR_STOP) and ignored here.
+// nothing: a script piped into psql must not be cut short by damage. Needs a seekable source
+// (kUnsupported otherwise). Commits `out` on success. `content` selects and shapes the script
+// exactly as it does a restore (with create, the script runs CREATE DATABASE and psql's \connect;
+// with single_transaction, BEGIN ... COMMIT); exit_on_error is psql's business (ON_ERROR_STOP) and
+// ignored here.
 Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& content = {});
 
 }  // namespace libdump
