@@ -3,6 +3,8 @@
 // mappings (pre-data); large objects (pre-data, contents in the data section); extended
 // statistics, publications, subscriptions and default privileges (post-data, as pg_dump has
 // them).
+#include <algorithm>
+
 #include "ddl/acl.h"
 #include "ddl/ddl_misc.h"
 #include "dump/toc_builder_internal.h"
@@ -149,22 +151,37 @@ void TocBuilder::AddMiscObjects() {
     Register(kUserMapping, u.oid, id);
   }
 
-  for (const auto& lo : m.large_objects) {
-    const std::string name = std::to_string(lo.oid);
-    const uint32_t id =
-        Add("BLOB", Section::kPreData, "", name, lo.owner, ddl::CreateLargeObject(lo),
-            "SELECT pg_catalog.lo_unlink('" + name + "');\n", {});
-    Entry(id).owner_object = "LARGE OBJECT " + name;
-    Entry(id).catalog_oid = lo.oid;
-    Register(kLargeObject, lo.oid, id);
-    AddComment(lo.comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
-    AddAcl(lo.acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
-    // The contents are written after the tables' data, by a statement (restore's pass 4 runs
-    // data-section entries that carry no COPY).
-    std::string data = ddl::LargeObjectData(lo);
-    if (!data.empty()) {
-      Add("BLOB DATA", Section::kData, "", name, lo.owner, std::move(data), "", {id});
+  // Large objects, as pg_dump 17 has them: a BLOB METADATA entry per group of objects with one
+  // owner (pre-data: creates them, sets the owner), and a BLOBS entry per group whose data, like
+  // a table's, a dump worker streams (their contents never pass through the catalog or the
+  // TOC). Privileges, comments and security labels are entries of their own on the group's
+  // entry, only for the objects that have them.
+  auto lo = m.large_objects.begin();
+  for (const auto& g : m.large_object_groups) {
+    const std::string range = std::to_string(g.oids.front()) + ".." + std::to_string(g.oids.back());
+    const uint32_t id = Add("BLOB METADATA", Section::kPreData, "", range, g.owner,
+                            ddl::CreateLargeObjects(g), ddl::DropLargeObjects(g), {});
+    // The owner of every object of the group (restore::OwnerSql reads the list).
+    Entry(id).owner_object = "LARGE OBJECT";
+    Entry(id).catalog_oid = g.oids.front();
+    // The decorated objects of this group: the groups and the list are both in OID order, but
+    // groups of different owners interleave, so each is looked up in the group's OIDs.
+    for (auto it = lo; it != m.large_objects.end() && it->oid <= g.oids.back(); ++it) {
+      if (!std::binary_search(g.oids.begin(), g.oids.end(), it->oid)) continue;
+      const std::string name = std::to_string(it->oid);
+      Register(kLargeObject, it->oid, id);
+      AddComment(it->comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
+      AddAcl(it->acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
     }
+    while (lo != m.large_objects.end() && lo->oid <= g.oids.back() &&
+           std::binary_search(g.oids.begin(), g.oids.end(), lo->oid)) {
+      ++lo;
+    }
+    const uint32_t data_id = Add("BLOBS", Section::kData, "", range, g.owner, "", "", {id});
+    Entry(data_id).copy_sql = ddl::LargeObjectsCopyInSql();
+    Entry(data_id).catalog_oid = g.oids.front();
+    out_.data_jobs.push_back(
+        {data_id, ddl::LargeObjectsCopyOutSql(g), "large objects " + range, 0, "BLOBS"});
   }
 
   // --- post-data ------------------------------------------------------------------------------

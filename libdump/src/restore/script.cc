@@ -137,7 +137,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
     const TocEntry& e = *ep;
     if (!e.has_data()) continue;
     RETURN_IF_ERROR(w.Header(e));
-    RETURN_IF_ERROR(w.Write(restore::DisableTriggersSql(e, content) + e.copy_sql + "\n"));
+    RETURN_IF_ERROR(w.Write(restore::BeforeCopySql(e, content) + e.copy_sql + "\n"));
     bool at_line_start = true;
     for (const auto& b : reader->BlocksOf(e.dump_id)) {
       RETURN_IF_ERROR(reader->ReadBlock(b, &block));
@@ -147,7 +147,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
     // COPY text data ends every row with a new line, and a backslash in data is always escaped,
     // so no data line can read as the terminator.
     RETURN_IF_ERROR(w.Write(at_line_start ? "\\.\n" : "\n\\.\n"));
-    RETURN_IF_ERROR(w.Write(restore::EnableTriggersSql(e, content) + "\n"));
+    RETURN_IF_ERROR(w.Write(restore::AfterCopySql(e, content) + "\n"));
   }
   for (const TocEntry* e : plan.entries) {
     if (e->section == Section::kPostData) RETURN_IF_ERROR(emit(*e));
