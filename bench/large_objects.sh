@@ -11,10 +11,12 @@
 set -euo pipefail
 n=${1:?usage: bench/large_objects.sh N [BINDIR]}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ndump=${2:-$here/build/tools/ndump}/ndump
-nrestore=${2:-$here/build/tools/nrestore}/nrestore
-[ -x "$ndump" ] || ndump=$here/build/tools/ndump/ndump
-[ -x "$nrestore" ] || nrestore=$here/build/tools/nrestore/nrestore
+ndump=$here/build/tools/ndump/ndump
+nrestore=$here/build/tools/nrestore/nrestore
+if [ -n "${2:-}" ]; then
+  ndump=$2/ndump
+  nrestore=$2/nrestore
+fi
 pgbin=/usr/lib/postgresql/15/bin
 work=$(mktemp -d /var/tmp/ndump-lo-bench.XXXXXX)
 chmod 755 "$work"
