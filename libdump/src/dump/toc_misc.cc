@@ -3,7 +3,7 @@
 // mappings (pre-data); large objects (pre-data, contents in the data section); extended
 // statistics, publications, subscriptions and default privileges (post-data, as pg_dump has
 // them).
-#include <algorithm>
+#include <unordered_map>
 
 #include "ddl/acl.h"
 #include "ddl/ddl_misc.h"
@@ -156,7 +156,8 @@ void TocBuilder::AddMiscObjects() {
   // a table's, a dump worker streams (their contents never pass through the catalog or the
   // TOC). Privileges, comments and security labels are entries of their own on the group's
   // entry, only for the objects that have them.
-  auto lo = m.large_objects.begin();
+  std::unordered_map<Oid, const catalog::LargeObject*> decorated;
+  for (const auto& lo : m.large_objects) decorated.emplace(lo.oid, &lo);
   for (const auto& g : m.large_object_groups) {
     const std::string range = std::to_string(g.oids.front()) + ".." + std::to_string(g.oids.back());
     const uint32_t id = Add("BLOB METADATA", Section::kPreData, "", range, g.owner,
@@ -164,18 +165,16 @@ void TocBuilder::AddMiscObjects() {
     // The owner of every object of the group (restore::OwnerSql reads the list).
     Entry(id).owner_object = "LARGE OBJECT";
     Entry(id).catalog_oid = g.oids.front();
-    // The decorated objects of this group: the groups and the list are both in OID order, but
-    // groups of different owners interleave, so each is looked up in the group's OIDs.
-    for (auto it = lo; it != m.large_objects.end() && it->oid <= g.oids.back(); ++it) {
-      if (!std::binary_search(g.oids.begin(), g.oids.end(), it->oid)) continue;
-      const std::string name = std::to_string(it->oid);
-      Register(kLargeObject, it->oid, id);
-      AddComment(it->comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
-      AddAcl(it->acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
-    }
-    while (lo != m.large_objects.end() && lo->oid <= g.oids.back() &&
-           std::binary_search(g.oids.begin(), g.oids.end(), lo->oid)) {
-      ++lo;
+    // Only the decorated objects are registered (security labels find them so): a map of every
+    // OID would cost more than the rest of the objects' metadata together.
+    for (Oid oid : g.oids) {
+      if (decorated.empty()) break;
+      const auto it = decorated.find(oid);
+      if (it == decorated.end()) continue;
+      const std::string name = std::to_string(oid);
+      Register(kLargeObject, oid, id);
+      AddComment(it->second->comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
+      AddAcl(it->second->acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
     }
     const uint32_t data_id = Add("BLOBS", Section::kData, "", range, g.owner, "", "", {id});
     Entry(data_id).copy_sql = ddl::LargeObjectsCopyInSql();
