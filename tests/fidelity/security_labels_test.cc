@@ -112,10 +112,15 @@ constexpr const char* kInDatabase =
     "(SELECT s.oid FROM pg_catalog.pg_subscription s JOIN pg_catalog.pg_database d ON "
     "d.oid = s.subdbid WHERE d.datname = pg_catalog.current_database()))";
 
-// The module built for the server under test: the pg18 pass names its own in the environment.
+// The module built for the server under test: the pg18 pass runs with PG_BINDIR set to
+// NDUMP_PG18_BINDIR, whose module was built with that server's headers.
 const char* SeclabelModule() {
-  const char* env = getenv("NDUMP_SECLABEL_MODULE");
-  return env != nullptr && *env != '\0' ? env : NDUMP_SECLABEL_MODULE;
+  const char* bindir = getenv("PG_BINDIR");
+  if (bindir != nullptr && *NDUMP_PG18_BINDIR != '\0' &&
+      std::string(bindir) == NDUMP_PG18_BINDIR) {
+    return NDUMP_SECLABEL_MODULE_PG18;
+  }
+  return NDUMP_SECLABEL_MODULE;
 }
 
 class SecurityLabelRoundTrip : public ::testing::Test {

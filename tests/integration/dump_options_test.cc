@@ -623,5 +623,98 @@ TEST(DumpOptions, RepeatedPatternOptionsLeaveThePositionalDatabaseAlone) {
   EXPECT_FALSE(Lists(listing, "Audit"));
 }
 
+// --- what a selection leaves out along with its objects (issue 14) -------------------------------
+
+// Objects whose fate follows a selected or excluded object: an extended statistics object its
+// table, a language the schema of its handler, a materialized view's refresh the data, a
+// partition's index attach the partition.
+constexpr const char* kLanguage =
+    "CREATE SCHEMA lang;"
+    "CREATE FUNCTION lang.handler() RETURNS language_handler LANGUAGE c AS '$libdir/plpgsql', "
+    "'plpgsql_call_handler';"
+    "CREATE LANGUAGE \"My Lang\" HANDLER lang.handler;";
+constexpr const char* kFollowers =
+    "CREATE TABLE public.with_stats (a integer, b integer);"
+    "INSERT INTO public.with_stats VALUES (1, 2);"
+    "CREATE STATISTICS public.\"with stats ab\" ON a, b FROM public.with_stats;"
+    "CREATE TABLE public.kept (a integer PRIMARY KEY);"
+    "INSERT INTO public.kept VALUES (1), (2);"
+    "CREATE MATERIALIZED VIEW public.kept_mv AS SELECT a FROM public.kept;"
+    "CREATE TABLE public.parted (a integer, b integer) PARTITION BY RANGE (a);"
+    "CREATE INDEX parted_b ON public.parted (b);"
+    "CREATE TABLE public.parted_1 PARTITION OF public.parted FOR VALUES FROM (0) TO (10);"
+    "INSERT INTO public.parted VALUES (1, 1);";
+
+std::string FollowersDatabase(bool language = false) {
+  const std::string db = Cluster().CreateDatabase("followers");
+  EXPECT_TRUE(Cluster().Psql(db, std::string(kFollowers) + (language ? kLanguage : "")));
+  return db;
+}
+
+// The script nrestore -f writes for an ndump archive of `db` made with `opts`.
+std::string NdumpScript(const std::string& db, const std::vector<std::string>& opts) {
+  ScopedTempDir dir;
+  EXPECT_TRUE(DumpTo(db, dir.File("a.ndump"), opts));
+  CommandResult r = Nrestore({"-f", "-", dir.File("a.ndump")});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return r.out;
+}
+
+// pg_dump's plain script of `db` with `opts`.
+std::string PgDumpScript(const std::string& db, std::vector<std::string> opts) {
+  opts.insert(opts.begin(), Cluster().Bin("pg_dump"));
+  opts.insert(opts.end(), {"-d", Cluster().ConnInfo(db)});
+  CommandResult r = RunCommand(opts);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  return r.out;
+}
+
+bool Has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+TEST(DumpOptions, ExcludedTableTakesItsStatistics) {
+  const std::string src = FollowersDatabase();
+  CompareWithPgDump(src, {"-T", "public.with_stats"});
+  // Nor does -t of another table bring them, as with pg_dump.
+  const std::string ours = NdumpScript(src, {"-t", "public.kept"});
+  EXPECT_FALSE(Has(ours, "CREATE STATISTICS"));
+  EXPECT_FALSE(Has(PgDumpScript(src, {"-t", "public.kept"}), "CREATE STATISTICS"));
+}
+
+TEST(DumpOptions, SchemaOnlyDoesNotRefreshMaterializedViews) {
+  const std::string src = FollowersDatabase();
+  // The oracle compares whether materialized views are populated: pg_dump -s leaves them empty.
+  CompareWithPgDump(src, {"-s"});
+  ScopedTempDir dir;
+  ASSERT_TRUE(DumpTo(src, dir.File("s.ndump"), {"-s"}));
+  EXPECT_FALSE(Lists(Listing(dir.File("s.ndump")), "MATERIALIZED VIEW DATA"));
+  // A whole archive restored with -s refreshes them, as pg_restore -s does.
+  ASSERT_TRUE(DumpTo(src, dir.File("all.ndump")));
+  EXPECT_TRUE(Lists(Listing(dir.File("all.ndump")), "MATERIALIZED VIEW DATA"));
+}
+
+TEST(DumpOptions, LanguageWithoutItsExcludedHandlerIsWrittenAsPgDumpWritesIt) {
+  const std::string src = FollowersDatabase(/*language=*/true);
+  const std::string theirs = PgDumpScript(src, {"-s", "-N", "lang"});
+  const std::string ours = NdumpScript(src, {"-s", "-N", "lang"});
+  const std::string create = "CREATE OR REPLACE PROCEDURAL LANGUAGE \"My Lang\";";
+  ASSERT_TRUE(Has(theirs, create)) << theirs;
+  EXPECT_TRUE(Has(ours, create)) << ours;
+  EXPECT_FALSE(Has(ours, "HANDLER lang.handler"));
+  // With the schema, the handler is named.
+  EXPECT_TRUE(Has(NdumpScript(src, {"-s"}), "HANDLER lang.handler"));
+}
+
+TEST(DumpOptions, SelectedPartitionKeepsItsIndexAttach) {
+  const std::string src = FollowersDatabase();
+  // The same statement (ndump quotes every name).
+  ASSERT_TRUE(Has(PgDumpScript(src, {"-s", "-t", "public.parted_1"}),
+                  "ALTER INDEX public.parted_b ATTACH PARTITION public.parted_1_b_idx;"));
+  EXPECT_TRUE(
+      Has(NdumpScript(src, {"-s", "-t", "public.parted_1"}),
+          "ALTER INDEX \"public\".\"parted_b\" ATTACH PARTITION \"public\".\"parted_1_b_idx\";"));
+}
+
 }  // namespace
 }  // namespace ndump_test

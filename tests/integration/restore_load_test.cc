@@ -29,9 +29,11 @@ TEST(RestoreLoad, BigUnsplitTableIsLoadedFrozenSmallOneIsNot) {
   ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
   EXPECT_SAME_DATABASE(src, copy);
   ASSERT_TRUE(Cluster().Psql(copy, "CREATE EXTENSION pg_visibility"));
-  // Every page of the big table is all-frozen; none of the small one's.
+  // The big table's pages are all-frozen (every one on PostgreSQL 15; on 18 COPY FREEZE leaves a
+  // few pages where one insert batch ended unmarked: 443 of 464 for a plain COPY FREEZE of
+  // 100,000 rows there), none of the small one's.
   EXPECT_EQ(Cluster().Query(copy,
-                            "SELECT (all_frozen = pg_relation_size('big') / 8192 "
+                            "SELECT (all_frozen >= 0.9 * (pg_relation_size('big') / 8192) "
                             "AND all_frozen > 0)::text FROM pg_visibility_map_summary('big')"),
             "true");
   EXPECT_EQ(Cluster().Query(copy, "SELECT all_frozen FROM pg_visibility_map_summary('small')"),

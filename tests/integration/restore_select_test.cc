@@ -540,6 +540,171 @@ TEST(RestoreSelectCli, OldArchivesSayWhyTheyCannotBeCleanedOrCreated) {
   EXPECT_NE(UserObjectCount(db), 0);
 }
 
+// --- data only, into a copy that has the schema (issue 14) ---------------------------------------
+
+// Tables whose names and sizes put a referencing table before the one it references, in
+// alphabetical and in largest-first order: a foreign key to a plain table, one on a partitioned
+// table to a partitioned one, and a chain of three.
+constexpr char kForeignKeys[] = R"SQL(
+CREATE TABLE public.z_parent (id integer PRIMARY KEY);
+CREATE TABLE public.a_child (id integer PRIMARY KEY, parent integer REFERENCES public.z_parent);
+CREATE TABLE public.m_grandchild (id integer, child integer REFERENCES public.a_child);
+CREATE TABLE public.y_target (id integer PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE public.y_target_1 PARTITION OF public.y_target FOR VALUES FROM (0) TO (1000);
+CREATE TABLE public.b_parted (t integer REFERENCES public.y_target) PARTITION BY RANGE (t);
+CREATE TABLE public.b_parted_1 PARTITION OF public.b_parted FOR VALUES FROM (0) TO (1000);
+INSERT INTO public.z_parent VALUES (1);
+INSERT INTO public.a_child SELECT g, 1 FROM generate_series(1, 500) g;
+INSERT INTO public.m_grandchild SELECT g, g % 500 + 1 FROM generate_series(1, 800) g;
+INSERT INTO public.y_target VALUES (1);
+INSERT INTO public.b_parted SELECT 1 FROM generate_series(1, 500);
+)SQL";
+
+// A data-only restore replayed into a copy that has the schema, foreign keys included: tables
+// load after those they reference (nrestore -a -f and -d, from a whole archive), as pg_dump -a's
+// script loads them.
+TEST(RestoreSelect, DataOnlyLoadsReferencedTablesFirst) {
+  const std::string src = Cluster().CreateDatabase("fksrc");
+  ASSERT_TRUE(Cluster().Psql(src, kForeignKeys));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("fk.ndump");
+  ASSERT_TRUE(DumpTo(src, archive));
+  auto schema_copy = [&](const std::string& hint) {
+    const std::string db = Cluster().CreateDatabase(hint);
+    EXPECT_EQ(NrestoreInto(db, {"-s"}, archive).exit_code, 0);
+    return db;
+  };
+  // pg_dump's own: pg_dump -a into a schema-only copy, with triggers disabled (pg_dump orders
+  // plain tables by their foreign keys, but not partitions: b_parted_1 comes before y_target_1).
+  const std::string theirs = schema_copy("fktheirs");
+  CommandResult pg = RunCommand(
+      {Cluster().Bin("pg_dump"), "-a", "--disable-triggers", "-d", Cluster().ConnInfo(src)});
+  ASSERT_EQ(pg.exit_code, 0) << pg.Describe();
+  ASSERT_TRUE(WriteFile(dir.File("theirs.sql"), pg.out));
+  ASSERT_TRUE(Cluster().PsqlFile(theirs, dir.File("theirs.sql")));
+  EXPECT_SAME_DATABASE(src, theirs);
+
+  const std::string script_copy = schema_copy("fkscript");
+  CommandResult r = Nrestore({"-a", "-f", dir.File("ours.sql"), archive});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_TRUE(Cluster().PsqlFile(script_copy, dir.File("ours.sql")));
+  EXPECT_SAME_DATABASE(theirs, script_copy);
+  for (const char* jobs : {"1", "2"}) {
+    const std::string direct = schema_copy("fkdirect");
+    r = NrestoreInto(direct, {"-a", "-j", jobs}, archive);
+    EXPECT_EQ(r.exit_code, 0) << "-j " << jobs << "\n" << r.Describe();
+    EXPECT_EQ(r.err, "") << "-j " << jobs;
+    EXPECT_SAME_DATABASE(theirs, direct) << "-j " << jobs;
+  }
+  // An archive of data only (ndump -a) has no foreign keys to order by: its data entries carry
+  // the order, as pg_dump -a's do. Restored without -a (implied), directly and by a script.
+  const std::string data_archive = dir.File("fk-data.ndump");
+  ASSERT_TRUE(DumpTo(src, data_archive, {"-a"}));
+  r = Nrestore({"-f", dir.File("data.sql"), data_archive});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  const std::string data_script = schema_copy("fkdatascript");
+  EXPECT_TRUE(Cluster().PsqlFile(data_script, dir.File("data.sql")));
+  EXPECT_SAME_DATABASE(theirs, data_script);
+  for (const char* jobs : {"1", "2"}) {
+    const std::string direct = schema_copy("fkdatadirect");
+    r = NrestoreInto(direct, {"-j", jobs}, data_archive);
+    EXPECT_EQ(r.exit_code, 0) << "-j " << jobs << "\n" << r.Describe();
+    EXPECT_SAME_DATABASE(theirs, direct) << "-j " << jobs;
+  }
+}
+
+// A cycle of foreign keys has no order: nrestore says so, as pg_dump does.
+TEST(RestoreSelect, DataOnlyWarnsOfForeignKeyCycles) {
+  const std::string src = Cluster().CreateDatabase("cyclesrc");
+  ASSERT_TRUE(Cluster().Psql(
+      src,
+      "CREATE TABLE public.ping (id integer PRIMARY KEY, pong integer);"
+      "CREATE TABLE public.pong (id integer PRIMARY KEY, ping integer REFERENCES public.ping);"
+      "ALTER TABLE public.ping ADD FOREIGN KEY (pong) REFERENCES public.pong;"
+      "INSERT INTO public.ping VALUES (1, NULL); INSERT INTO public.pong VALUES (1, 1);"));
+  ScopedTempDir dir;
+  ASSERT_TRUE(DumpTo(src, dir.File("c.ndump")));
+  const std::string copy = Cluster().CreateDatabase("cyclecopy");
+  ASSERT_EQ(NrestoreInto(copy, {"-s"}, dir.File("c.ndump")).exit_code, 0);
+  CommandResult r = NrestoreInto(copy, {"-a", "--disable-triggers"}, dir.File("c.ndump"));
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.err.find("circular foreign-key constraints"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("public.ping"), std::string::npos) << r.err;
+  EXPECT_SAME_DATABASE(src, copy);
+}
+
+// --disable-triggers on an archive of data only (ndump -a) needs no -a from nrestore: the
+// archive implies it, as pg_restore infers it.
+TEST(RestoreSelect, DisableTriggersOnADataOnlyArchive) {
+  const std::string src = LoadFixture();
+  ScopedTempDir dir;
+  const std::string all = dir.File("all.ndump");
+  const std::string data = dir.File("data.ndump");
+  const std::string theirs_data = dir.File("data.pgdump");
+  ASSERT_TRUE(DumpTo(src, all));
+  ASSERT_TRUE(DumpTo(src, data, {"-a"}));
+  CommandResult pg = RunCommand(
+      {Cluster().Bin("pg_dump"), "-Fc", "-a", "-d", Cluster().ConnInfo(src), "-f", theirs_data});
+  ASSERT_EQ(pg.exit_code, 0) << pg.Describe();
+  const std::string ours = Cluster().CreateDatabase("ours");
+  const std::string theirs = Cluster().CreateDatabase("theirs");
+  ASSERT_EQ(NrestoreInto(ours, {"-s"}, all).exit_code, 0);
+  ASSERT_EQ(NrestoreInto(theirs, {"-s"}, all).exit_code, 0);
+  CommandResult n = NrestoreInto(ours, {"--disable-triggers"}, data);
+  CommandResult p = PgRestoreInto(theirs, {"--disable-triggers"}, theirs_data);
+  ASSERT_EQ(n.exit_code, 0) << n.Describe();
+  ASSERT_EQ(p.exit_code, 0) << p.Describe();
+  EXPECT_SAME_DATABASE(theirs, ours);
+  // The trigger appends '!' on insert (the source's rows have one): disabled, no second one.
+  EXPECT_EQ(Cluster().Query(ours, "SELECT count(*) FROM app.t1 WHERE v LIKE '%!!'"), "0");
+  // The script too.
+  const std::string script_copy = Cluster().CreateDatabase("script");
+  ASSERT_EQ(NrestoreInto(script_copy, {"-s"}, all).exit_code, 0);
+  CommandResult r = Nrestore({"--disable-triggers", "-f", dir.File("data.sql"), data});
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  ASSERT_TRUE(Cluster().PsqlFile(script_copy, dir.File("data.sql")));
+  EXPECT_SAME_DATABASE(theirs, script_copy);
+}
+
+// A database name with a newline: a -C script could not \connect to it (pg_dump refuses it
+// too), and -l prints it, as every name, on one line (pg_restore -l puts spaces for newlines),
+// so that an edited list read back by -L has the lines it had.
+TEST(RestoreSelectCli, NewlinesInNamesStayOutOfScriptsAndLists) {
+  const std::string name = "fid\nline\rname";
+  ASSERT_TRUE(Cluster().CreateDatabaseNamed(name));
+  ASSERT_TRUE(Cluster().Psql(name,
+                             "CREATE TABLE public.\"t\n1; 999; TABLE x\" (a integer); "
+                             "INSERT INTO public.\"t\n1; 999; TABLE x\" VALUES (1);"));
+  ScopedTempDir dir;
+  const std::string archive = dir.File("nl.ndump");
+  ASSERT_TRUE(DumpTo(name, archive));
+  CommandResult r = Nrestore({"-C", "-f", dir.File("nl.sql"), archive});
+  EXPECT_TRUE(IsToolError(r, "nrestore", kExitUsage, {"newline"})) << r.Describe();
+  CommandResult theirs =
+      RunCommand({Cluster().Bin("pg_dump"), "-C", "-d", Cluster().ConnInfo(name)});
+  EXPECT_NE(theirs.exit_code, 0);
+  // Without -C there is no \connect: the script is written.
+  r = Nrestore({"-f", dir.File("plain.sql"), archive});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+
+  CommandResult l = Nrestore({"-l", archive});
+  ASSERT_EQ(l.exit_code, 0) << l.Describe();
+  for (const auto& line : Lines(l.out)) {
+    // A raw newline in the table's name would start a line "1; 999; TABLE x ...", which -L
+    // reads as entry 1.
+    EXPECT_NE(line.rfind("1; 999", 0), 0u) << l.out;
+    EXPECT_EQ(line.find('\r'), std::string::npos) << l.out;
+  }
+  EXPECT_NE(l.out.find("; TABLE public t 1; 999; TABLE x postgres"), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find(";     dbname: fid line name\n"), std::string::npos) << l.out;
+  // The list read back selects that one table and nothing else.
+  ASSERT_TRUE(WriteFile(dir.File("nl.list"), l.out));
+  const std::string copy = Cluster().CreateDatabase("nlcopy");
+  r = NrestoreInto(copy, {"-L", dir.File("nl.list")}, archive);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM public.\"t\n1; 999; TABLE x\""), "1");
+}
+
 TEST(RestoreSelectCli, ListIsWhatUseListReads) {
   Archives a;
   DumpBoth(LoadFixture(), &a);

@@ -261,6 +261,69 @@ TEST(LargeObjects, OwnerAndStatementsAroundTheCopy) {
   EXPECT_EQ(BeforeCopySql(blobs, triggers).find("ALTER TABLE"), std::string::npos);
   EXPECT_TRUE(IsDataEntry(meta));
   EXPECT_TRUE(IsDataEntry(blobs));
+  // From a 17+ source the metadata is in the data section, and still runs before any data.
+  EXPECT_TRUE(RunsBeforeData(meta));
+  meta.section = Section::kData;
+  EXPECT_TRUE(RunsBeforeData(meta));
+  EXPECT_FALSE(RunsBeforeData(blobs));
+}
+
+}  // namespace
+}  // namespace libdump::restore
+
+namespace libdump::restore {
+namespace {
+
+// Tables "a" (references "b", and partitioned "p" through its partition "p1") and "b", their
+// data in name order; "c" and "d" reference each other.
+std::vector<TocEntry> ForeignKeyToc() {
+  std::vector<TocEntry> toc;
+  toc.push_back(Entry(1, "TABLE", Section::kPreData, "s", "a"));
+  toc.push_back(Entry(2, "TABLE", Section::kPreData, "s", "b"));
+  toc.push_back(Entry(3, "TABLE", Section::kPreData, "s", "p"));
+  toc.push_back(Entry(4, "TABLE", Section::kPreData, "s", "p1"));
+  toc.push_back(Entry(5, "TABLE ATTACH", Section::kPreData, "s", "p1", {3, 4}));
+  toc.push_back(Entry(6, "TABLE", Section::kPreData, "s", "c"));
+  toc.push_back(Entry(7, "TABLE", Section::kPreData, "s", "d"));
+  for (uint32_t table : {1u, 2u, 4u, 6u, 7u}) {
+    TocEntry data =
+        Entry(10 + table, "TABLE DATA", Section::kData, "s", toc[table - 1].name, {table});
+    data.copy_sql = "COPY x FROM stdin;";
+    toc.push_back(data);
+  }
+  toc.push_back(Entry(20, "CONSTRAINT", Section::kPostData, "s", "b b_pkey", {2}));
+  toc.push_back(Entry(21, "FK CONSTRAINT", Section::kPostData, "s", "a a_b_fkey", {1, 2, 20}));
+  toc.push_back(Entry(22, "FK CONSTRAINT", Section::kPostData, "s", "a a_p_fkey", {1, 3}));
+  toc.push_back(Entry(23, "FK CONSTRAINT", Section::kPostData, "s", "c c_d_fkey", {6, 7}));
+  toc.push_back(Entry(24, "FK CONSTRAINT", Section::kPostData, "s", "d d_c_fkey", {6, 7}));
+  return toc;
+}
+
+TEST(DataOrder, ReferencedTablesAndPartitionsFirstCyclesReported) {
+  const std::vector<TocEntry> toc = ForeignKeyToc();
+  std::vector<const TocEntry*> data;
+  for (const auto& e : toc) {
+    if (e.has_data()) data.push_back(&e);
+  }
+  const DataOrder order = ForeignKeyDataOrder(toc, data);
+  EXPECT_EQ(order.cycle, (std::vector<std::string>{"s.c", "s.d"}));
+  SortDataEntries(order, &data);
+  std::vector<uint32_t> ids;
+  for (const TocEntry* e : data) ids.push_back(e->dump_id);
+  // b and p1 before a; c and d keep their order, after the others.
+  EXPECT_EQ(ids, (std::vector<uint32_t>{12, 14, 11, 16, 17}));
+}
+
+TEST(DataOrder, DataOnlyIsImpliedByASelectionOfDataOnly) {
+  std::vector<TocEntry> toc = ForeignKeyToc();
+  Plan plan;
+  plan.entries = {&toc[7], &toc[8]};
+  EXPECT_TRUE(DataOnly(plan, RestoreContent{}));
+  plan.entries.push_back(&toc[0]);
+  EXPECT_FALSE(DataOnly(plan, RestoreContent{}));
+  RestoreContent a;
+  a.data_only = true;
+  EXPECT_TRUE(DataOnly(plan, a));
 }
 
 }  // namespace

@@ -262,7 +262,7 @@ TEST(RepairLoops, DomainConstraintCallingFunctionOnDomainIsSeparated) {
   const int domain = Find(toc, "DOMAIN", "CONSTRAINT \"small\"");
   const int fn = Find(toc, "FUNCTION", "");
   const int con = Find(toc, "CHECK CONSTRAINT",
-                       "ALTER DOMAIN \"Sch \"\"Ü\"\"\".\"Even\" ADD CONSTRAINT \"even\" CHECK");
+                       "ALTER DOMAIN \"Sch \"\"Ü\"\"\".\"Even\"\n    ADD CONSTRAINT \"even\" CHECK");
   ASSERT_GE(domain, 0);
   ASSERT_GE(con, 0);
   EXPECT_LT(domain, fn);

@@ -291,7 +291,14 @@ CREATE TRIGGER parted_upd AFTER UPDATE ON "select".parted
 ALTER TABLE "select".parted DISABLE TRIGGER parted_upd;
 ALTER TABLE "select"."parted 2" ENABLE TRIGGER parted_upd;
 ALTER TABLE "select"."parted 1" DISABLE TRIGGER parted_ins;
-INSERT INTO "select".parted VALUES (1, 'a'), (15, 'b');
+-- A sub-partition's own state under a clone that has its parent's (read only where it differs):
+-- set after the root's trigger exists, and after its parent's ALTER, which recurses.
+CREATE TABLE "select"."parted 3" PARTITION OF "select".parted FOR VALUES FROM (20) TO (30)
+    PARTITION BY RANGE (id);
+CREATE TABLE "select"."parted 3a" PARTITION OF "select"."parted 3" FOR VALUES FROM (20) TO (25);
+ALTER TABLE "select"."parted 3a" ENABLE ALWAYS TRIGGER parted_ins;
+ALTER TABLE "select"."parted 3a" ENABLE REPLICA TRIGGER parted_upd;
+INSERT INTO "select".parted VALUES (1, 'a'), (15, 'b'), (21, 'c');
 
 -- Rules on tables and views, one disabled.
 CREATE TABLE "select"."rule target" (id integer, note text);

@@ -20,7 +20,16 @@
 
 namespace {
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+// A name as --list prints it: newlines and carriage returns become spaces (as pg_restore -l
+// prints them), so that a crafted name cannot add lines to a list that -L reads back.
+std::string ListSafe(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : ListSafe(s); }
 
 int List(const std::string& file) {
   auto source = libdump::OpenFileSource(file);
@@ -33,16 +42,16 @@ int List(const std::string& file) {
   std::tm tm{};
   if (gmtime_r(&t, &tm)) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
   std::printf(";\n; Archive created at %s\n;     dbname: %s\n;     TOC Entries: %zu\n", when,
-              header.database.c_str(), toc->size());
+              ListSafe(header.database).c_str(), toc->size());
   std::printf(
       ";     Compression: %s\n;     Format version: %u.%u\n",
       header.compression ? ("zstd:" + std::to_string(header.compression_level)).c_str() : "none",
       header.format_major, header.format_minor);
   std::printf(";     Dumped from database version: %s\n;     Dumped by: %s\n;\n",
-              header.server_version.c_str(), header.tool_version.c_str());
+              ListSafe(header.server_version).c_str(), ListSafe(header.tool_version).c_str());
   for (const auto& e : *toc) {
-    std::printf("%u; %s %s %s %s\n", e.dump_id, e.kind.c_str(), OrDash(e.schema).c_str(),
-                e.name.c_str(), OrDash(e.owner).c_str());
+    std::printf("%u; %s %s %s %s\n", e.dump_id, ListSafe(e.kind).c_str(), OrDash(e.schema).c_str(),
+                ListSafe(e.name).c_str(), OrDash(e.owner).c_str());
   }
   return std::fflush(stdout) == 0 ? ndump_cli::kExitOk : ndump_cli::kExitError;
 }

@@ -85,6 +85,7 @@ struct DomainConstraint {
   std::string name;
   std::string definition;  // pg_get_constraintdef: "CHECK (...)" [NOT VALID]
   std::optional<std::string> comment;
+  bool validated = true;  // convalidated: false for a NOT VALID check (added after the data)
 };
 
 struct DomainType {
@@ -199,6 +200,9 @@ struct Index {
   std::string definition;  // pg_get_indexdef
   std::string tablespace;  // "" for the database's default
   OptionalText comment;
+  // (column number, target) of the index's columns with a statistics target of their own
+  // (ALTER INDEX ... ALTER COLUMN n SET STATISTICS: expression columns only).
+  std::vector<std::pair<int, int>> stat_targets;
 };
 
 // A partition's index attached to its partitioned table's index (pg_inherits on indexes).
@@ -223,9 +227,12 @@ struct Table {
   Oid row_type = 0;  // reltype
   OptionalText acl;  // relacl
   std::string schema, name, owner;
-  char kind = 'r';              // relkind: r table, p partitioned, v, m, f foreign
-  char persistence = 'p';       // relpersistence
-  OptionalText reloptions;      // "fillfactor=70, ..." inside WITH ( )
+  char kind = 'r';         // relkind: r table, p partitioned, v, m, f foreign
+  char persistence = 'p';  // relpersistence
+  // "fillfactor=70\ntoast.autovacuum_enabled=false..." inside WITH ( ): the TOAST table's
+  // parameters with their "toast." prefix.
+  OptionalText reloptions;
+  std::string access_method;    // relam's name for tables and materialized views, else ""
   std::vector<Column> columns;  // attnum order, dropped ones included
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
@@ -258,7 +265,8 @@ struct Sequence {
   bool cycle = false;
   Oid owned_by_table = 0;  // OWNED BY table (serial), 0 if none
   int owned_by_column = 0;
-  bool identity = false;  // an identity column's sequence (created with the table)
+  bool identity = false;   // an identity column's sequence (created with the table)
+  char persistence = 'p';  // relpersistence: 'u' for an UNLOGGED sequence
   int64_t last_value = 0;
   bool is_called = false;
   std::optional<std::string> comment;

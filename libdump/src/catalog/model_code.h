@@ -49,9 +49,13 @@ struct Language {
   uint32_t oid = 0;
   std::string name, owner;
   bool trusted = false;
-  std::string handler, inline_handler, validator;  // qualified function names, empty if none
-  std::optional<std::string> acl;                  // lanacl
+  // Qualified function names, empty if none. An empty handler makes the definition
+  // CREATE OR REPLACE PROCEDURAL LANGUAGE name, without them: pg_dump's form when a selection
+  // leaves out one of the language's functions.
+  std::string handler, inline_handler, validator;
+  std::optional<std::string> acl;  // lanacl
   std::optional<std::string> comment;
+  std::vector<uint32_t> functions;  // OIDs of handler, inline handler, validator (0: none)
 };
 
 // An extension; its member objects are created by CREATE EXTENSION, never dumped one by one.

@@ -92,6 +92,7 @@ struct ExtStatistics {
   std::string definition;  // pg_get_statisticsobjdef
   int stat_target = -1;    // stxstattarget; -1 = default
   std::optional<std::string> comment;
+  Oid table_oid = 0;  // stxrelid: dumped only with this table
 };
 
 struct DefaultAcl {

@@ -3,6 +3,7 @@
 #include "catalog/reader_util.h"
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -211,7 +212,7 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
     ASSIGN_OR_RETURN(
         pg::PgResult cons,
         conn.Query("SELECT c.oid, c.contypid, c.conname, pg_catalog.pg_get_constraintdef(c.oid), "
-                   "pg_catalog.obj_description(c.oid, 'pg_constraint') "
+                   "pg_catalog.obj_description(c.oid, 'pg_constraint'), c.convalidated "
                    "FROM pg_catalog.pg_constraint c WHERE c.contypid <> 0 AND c.contype = 'c' "
                    "ORDER BY c.contypid, c.conname"));
     for (int i = 0; i < cons.rows(); ++i) {
@@ -222,6 +223,7 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
       c.name = cons.GetString(i, 2);
       c.definition = cons.GetString(i, 3);
       c.comment = OptString(cons, i, 4);
+      c.validated = cons.GetBool(i, 5);
       cat->domains[it->second].constraints.push_back(std::move(c));
     }
   }
@@ -449,6 +451,9 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
                  "c.reloftype::pg_catalog.regtype::pg_catalog.text END, " +
                  TablespaceExpr("c.reltablespace") + ", pg_catalog.quote_ident(fs.srvname), " +
                  GenericOptionsExpr("ft.ftoptions") +
+                 ", CASE WHEN c.relkind IN ('r', 'm') THEN (SELECT am.amname FROM "
+                 "pg_catalog.pg_am am WHERE am.oid = c.relam) END, "
+                 "pg_catalog.array_to_string(tc.reloptions, E'\\n')"
                  " FROM pg_catalog.pg_class c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                  "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid "
@@ -487,6 +492,20 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
     t.tablespace = r.GetString(i, 21);
     t.foreign_server = r.GetString(i, 22);
     t.foreign_options = OptString(r, i, 23);
+    t.access_method = r.GetString(i, 24);
+    // The TOAST table's storage parameters are the table's "toast." ones (WITH (toast.x = ...)).
+    if (std::optional<std::string> toast = OptNonEmpty(r, i, 25)) {
+      std::string options = t.reloptions ? *t.reloptions : std::string();
+      size_t pos = 0;
+      while (pos < toast->size()) {
+        size_t nl = toast->find('\n', pos);
+        if (nl == std::string::npos) nl = toast->size();
+        if (!options.empty()) options += '\n';
+        options += "toast." + toast->substr(pos, nl - pos);
+        pos = nl + 1;
+      }
+      t.reloptions = std::move(options);
+    }
     by_oid[t.oid] = cat->tables.size();
     cat->tables.push_back(std::move(t));
   }
@@ -584,6 +603,9 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    "pg_catalog.pg_get_indexdef(i.indexrelid), "
                    "ds.description, " +
                    TablespaceExpr("ic.reltablespace") +
+                   ", (SELECT pg_catalog.string_agg(a.attnum || ' ' || a.attstattarget, ' ' "
+                   "ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = "
+                   "i.indexrelid AND a.attstattarget >= 0)"
                    " FROM pg_catalog.pg_index i "
                    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
                    "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
@@ -604,6 +626,11 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
       idx.definition = x.GetString(i, 3);
       idx.comment = OptString(x, i, 4);
       idx.tablespace = x.GetString(i, 5);
+      // "attnum target attnum target ...": the columns with ALTER INDEX ... SET STATISTICS.
+      std::istringstream targets(x.GetString(i, 6));
+      for (int attnum, target; targets >> attnum >> target;) {
+        idx.stat_targets.emplace_back(attnum, target);
+      }
       cat->tables[it->second].indexes.push_back(std::move(idx));
     }
   }
@@ -682,7 +709,8 @@ Status ReadSequences(pg::PgConn& conn, bool extension_relations, Catalog* cat) {
           std::string("SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
                       "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
                       "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, "
-                      "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class'), c.relacl "
+                      "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class'), c.relacl, "
+                      "c.relpersistence "
                       "FROM pg_catalog.pg_sequence s "
                       "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
                       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -711,6 +739,7 @@ Status ReadSequences(pg::PgConn& conn, bool extension_relations, Catalog* cat) {
     }
     s.comment = OptString(r, i, 14);
     s.acl = OptString(r, i, 15);
+    s.persistence = r.Get(i, 16).empty() ? 'p' : r.Get(i, 16)[0];
     cat->sequences.push_back(std::move(s));
   }
   return Status::Ok();

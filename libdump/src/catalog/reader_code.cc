@@ -141,7 +141,8 @@ Status ReadLanguages(pg::PgConn& conn, Catalog* cat) {
                               "l.lanpltrusted, " +
                               ProcName("l.lanplcallfoid") + ", " + ProcName("l.laninline") + ", " +
                               ProcName("l.lanvalidator") +
-                              ", l.lanacl, pg_catalog.obj_description(l.oid, 'pg_language') "
+                              ", l.lanacl, pg_catalog.obj_description(l.oid, 'pg_language'), "
+                              "l.lanplcallfoid, l.laninline, l.lanvalidator "
                               "FROM pg_catalog.pg_language l WHERE l.lanispl AND l.oid >= " +
                               kFirstNormalOid + " AND " +
                               NotExtensionMember("pg_language", "l.oid") + " ORDER BY l.lanname"));
@@ -156,6 +157,7 @@ Status ReadLanguages(pg::PgConn& conn, Catalog* cat) {
     l.validator = r.GetString(i, 6);
     l.acl = OptString(r, i, 7);
     l.comment = OptString(r, i, 8);
+    l.functions = {GetOid(r, i, 9), GetOid(r, i, 10), GetOid(r, i, 11)};
     cat->code.languages.push_back(std::move(l));
   }
   return Status::Ok();

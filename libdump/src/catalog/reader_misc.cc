@@ -308,7 +308,7 @@ Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
       conn.Query("SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_userbyid(s.stxowner), "
                  "pg_catalog.pg_get_statisticsobjdef(s.oid), " +
                  target + ", " + Comment("s.oid", "pg_statistic_ext") +
-                 " FROM pg_catalog.pg_statistic_ext s "
+                 ", s.stxrelid FROM pg_catalog.pg_statistic_ext s "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " +
                  InUserSchema("pg_statistic_ext", "s.oid") + " ORDER BY n.nspname, s.stxname"));
   for (int i = 0; i < r.rows(); ++i) {
@@ -320,6 +320,7 @@ Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
     s.definition = r.GetString(i, 4);
     s.stat_target = static_cast<int>(r.GetInt(i, 5));
     s.comment = OptString(r, i, 6);
+    s.table_oid = GetOid(r, i, 7);
     m->statistics.push_back(std::move(s));
   }
   return Status::Ok();

@@ -28,9 +28,12 @@ std::string CreateComposite(const catalog::CompositeType& c);
 // CHECK constraints too (needed before ATTACH PARTITION / INHERIT). A foreign table (kind 'f')
 // is CREATE FOREIGN TABLE with column OPTIONS and SERVER ... OPTIONS; a typed table is
 // CREATE TABLE ... OF type with only its columns' defaults and NOT NULL, as WITH OPTIONS.
+// `parents_generated` names the generated columns of the parents in the INHERITS form: a child's
+// own (local) column of that name inherits the generation expression, which it may not repeat.
 std::string CreateTable(const catalog::Table& t,
                         const std::map<int, const catalog::Sequence*>& identity_seqs,
-                        const std::string& inherits = "", bool all_checks = false);
+                        const std::string& inherits = "", bool all_checks = false,
+                        const std::vector<std::string>& parents_generated = {});
 std::string CreateView(const catalog::Table& v);
 std::string CreateMaterializedView(const catalog::Table& v);  // WITH NO DATA
 // The parts of a table definition CREATE TABLE cannot say: per-column statistics targets,
@@ -42,6 +45,16 @@ std::string SequenceOwnedBy(const catalog::Sequence& s, const catalog::Table& t,
                             std::string_view column);
 std::string SequenceSet(const catalog::Sequence& s);
 std::string CreateIndex(const catalog::Index& i);  // in its tablespace, as InTablespace
+// ALTER INDEX ... ALTER COLUMN n SET STATISTICS for the index's columns with a target of their
+// own; "" when none has.
+std::string IndexStatistics(const std::string& schema, const catalog::Index& i);
+// `sql` run with default_table_access_method set to `access_method` and set back to heap, the
+// restore session's setting (pg_dump's way of keeping a table's access method); `sql` unchanged
+// for "" and "heap".
+std::string InAccessMethod(const std::string& access_method, std::string sql);
+// ALTER DOMAIN ... ADD CONSTRAINT for a domain's CHECK constraint that is not part of its CREATE
+// DOMAIN (one NOT VALID, or one a dependency loop moves out).
+std::string AddDomainConstraint(const catalog::DomainType& d, const catalog::DomainConstraint& c);
 // `sql` run with default_tablespace set to `tablespace` and reset afterwards (pg_dump's way of
 // placing tables, indexes and materialized views); `sql` unchanged when `tablespace` is "".
 std::string InTablespace(const std::string& tablespace, std::string sql);
@@ -49,6 +62,9 @@ std::string InTablespace(const std::string& tablespace, std::string sql);
 // (CREATE TYPE name;) and I/O functions must exist first.
 std::string CreateBaseType(const catalog::BaseType& b);
 std::string AddConstraint(const catalog::Table& t, const catalog::Constraint& c);
+// "ALTER TABLE ONLY " or, where the constraint must reach the children, "ALTER TABLE ": the
+// start of the statements adding and dropping constraint `c` of `t`.
+std::string AlterTableFor(const catalog::Table& t, const catalog::Constraint& c);
 // The two halves of AddConstraint for a primary key or unique constraint that is attachable: its
 // index created as a plain unique index (with its storage parameters, in its tablespace), then
 // made the constraint. CreateConstraintIndex gives "" for a definition it does not know.

@@ -115,6 +115,8 @@ std::string CreateAggregate(const catalog::Aggregate& a) {
 }
 
 std::string CreateLanguage(const catalog::Language& l) {
+  if (l.handler.empty())
+    return "CREATE OR REPLACE PROCEDURAL LANGUAGE " + QuoteIdent(l.name) + ";\n";
   std::string sql = std::string("CREATE ") + (l.trusted ? "TRUSTED " : "") +
                     "PROCEDURAL LANGUAGE " + QuoteIdent(l.name) + " HANDLER " + l.handler;
   if (!l.inline_handler.empty()) sql += " INLINE " + l.inline_handler;

@@ -1,6 +1,7 @@
 #include "dump/selection.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -286,7 +287,18 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   });
 
   auto& code = cat->code;
+  std::unordered_set<Oid> user_functions, kept_functions;
+  for (const auto& f : code.functions) user_functions.insert(f.oid);
   KeepInDumpedSchemas(sel, &code.functions);
+  for (const auto& f : code.functions) kept_functions.insert(f.oid);
+  // As pg_dump: a language whose handler, inline handler or validator is a user function the
+  // dump leaves out (-N of its schema) is written without them, since HANDLER would name a
+  // function the restore does not create.
+  for (auto& l : code.languages) {
+    for (Oid f : l.functions) {
+      if (user_functions.count(f) != 0 && kept_functions.count(f) == 0) l.handler.clear();
+    }
+  }
   KeepInDumpedSchemas(sel, &code.aggregates);
   EraseIf(&code.triggers, [&](const catalog::Trigger& t) { return !table_kept(t.table_oid); });
   EraseIf(&code.rules, [&](const catalog::Rule& r) { return !table_kept(r.table_oid); });
@@ -319,6 +331,8 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   KeepInDumpedSchemas(sel, &m.ts_dictionaries);
   KeepInDumpedSchemas(sel, &m.ts_configs);
   KeepInDumpedSchemas(sel, &m.statistics);
+  // An extended statistics object goes with its table (-T, -t), as in pg_dump.
+  EraseIf(&m.statistics, [&](const catalog::ExtStatistics& s) { return !table_kept(s.table_oid); });
   KeepInDumpedSchemas(sel, &m.operators);
   KeepInDumpedSchemas(sel, &m.op_families);
   KeepInDumpedSchemas(sel, &m.op_classes);
@@ -352,6 +366,97 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   }
 }
 
+namespace {
+
+// -a: an archive of data only has no foreign keys for a restore to order the data by, so each
+// table's data entries depend on those of the tables its foreign keys reference (a partitioned
+// table standing for its partitions), as pg_dump -a makes them, and come after them in the TOC.
+// Tables on a cycle of foreign keys, or after one, get no such dependency.
+void OrderDataByForeignKeys(const catalog::Catalog& cat, BuiltToc* toc) {
+  std::unordered_map<Oid, std::vector<uint32_t>> data_of;  // table -> its data entries
+  for (const auto& e : toc->entries) {
+    if (e.kind == "TABLE DATA" && e.catalog_oid != 0) {
+      data_of[static_cast<Oid>(e.catalog_oid)].push_back(e.dump_id);
+    }
+  }
+  std::unordered_map<Oid, std::vector<Oid>> partitions;
+  for (const auto& t : cat.tables) {
+    if (t.is_partition && !t.parents.empty()) partitions[t.parents[0]].push_back(t.oid);
+  }
+  auto leaves = [&](Oid table) {
+    std::vector<Oid> out{table};
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto it = partitions.find(out[i]);
+      if (it != partitions.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return out;
+  };
+  std::unordered_map<uint32_t, std::set<uint32_t>> firsts;  // data entry -> data entries first
+  for (const auto& t : cat.tables) {
+    for (const auto& c : t.constraints) {
+      if (c.type != 'f' || c.parent != 0) continue;  // a partition's clone: its parent's covers it
+      for (Oid from : leaves(t.oid)) {
+        for (Oid to : leaves(c.ref_table)) {
+          if (from == to) continue;
+          for (uint32_t d : data_of[from]) {
+            for (uint32_t f : data_of[to]) firsts[d].insert(f);
+          }
+        }
+      }
+    }
+  }
+  if (firsts.empty()) return;
+  // Kahn's algorithm over the data entries, the earliest in TOC order first; what it cannot
+  // place (a cycle) keeps its place and gets no dependency.
+  std::vector<size_t> positions;  // of the data entries in the TOC
+  std::unordered_map<uint32_t, size_t> index;
+  for (size_t i = 0; i < toc->entries.size(); ++i) {
+    if (toc->entries[i].kind == "TABLE DATA") {
+      index[toc->entries[i].dump_id] = positions.size();
+      positions.push_back(i);
+    }
+  }
+  const size_t n = positions.size();
+  std::vector<std::vector<size_t>> next(n);
+  std::vector<size_t> waiting(n, 0);
+  for (const auto& [d, fs] : firsts) {
+    for (uint32_t f : fs) {
+      next[index[f]].push_back(index[d]);
+      ++waiting[index[d]];
+    }
+  }
+  std::set<size_t> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (waiting[i] == 0) ready.insert(i);
+  }
+  std::vector<size_t> order;
+  std::vector<bool> placed(n, false);
+  while (!ready.empty()) {
+    const size_t i = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(i);
+    placed[i] = true;
+    for (size_t j : next[i]) {
+      if (--waiting[j] == 0) ready.insert(j);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!placed[i]) order.push_back(i);
+  }
+  std::vector<format::TocEntry> moved;
+  moved.reserve(n);
+  for (size_t k : order) moved.push_back(std::move(toc->entries[positions[k]]));
+  for (size_t k = 0; k < n; ++k) {
+    format::TocEntry& e = moved[k];
+    if (placed[order[k]]) {
+      for (uint32_t f : firsts[e.dump_id]) e.deps.push_back(f);
+    }
+    toc->entries[positions[k]] = std::move(e);
+  }
+}
+
+}  // namespace
+
 void FilterToc(const Selection& selection, const DumpOptions& options,
                const catalog::Catalog& catalog, BuiltToc* toc) {
   // Relations whose data is left out, by name for the entries that carry no OID.
@@ -376,6 +481,12 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     if ((e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" ||
          e.kind == "MATERIALIZED VIEW DATA") &&
         no_data.count({e.schema, e.name}) != 0) {
+      return false;
+    }
+    // A refresh fills a materialized view with data: pg_dump -s leaves it out (and -a, as every
+    // post-data entry).
+    if (e.kind == "MATERIALIZED VIEW DATA" &&
+        options.content == DumpOptions::Content::kSchemaOnly) {
       return false;
     }
     // As pg_dump, sequence values and large objects (with their comments and privileges) count
@@ -403,6 +514,7 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     return (options.sections & bit) != 0;
   };
 
+  if (options.content == DumpOptions::Content::kDataOnly) OrderDataByForeignKeys(catalog, toc);
   // In place: a second array of entries would double the TOC's share of the dump's peak memory
   // (on 10,000 tables, about 11 MB).
   std::unordered_set<uint32_t> removed;

@@ -144,7 +144,8 @@ void TocBuilder::ResolveCatalogDepends() {
 
 void TocBuilder::OrderMaterializedViewRefreshes() {
   // A materialized view that reads another must be refreshed after it, or it would read an
-  // empty one.
+  // empty one; also when it reads it through views (as pg_dump links refreshes), so the walk
+  // goes on through VIEW entries and a looped view's real definition (RULE).
   std::unordered_map<uint32_t, uint32_t> refresh_of;  // matview entry -> its REFRESH entry
   for (const auto& e : out_.entries) {
     if (e.kind == "MATERIALIZED VIEW DATA" && !e.deps.empty()) {
@@ -152,9 +153,20 @@ void TocBuilder::OrderMaterializedViewRefreshes() {
     }
   }
   for (const auto& [view, refresh] : refresh_of) {
-    for (uint32_t d : Entry(view).deps) {
-      auto it = refresh_of.find(d);
-      if (it != refresh_of.end()) AddDep(refresh, it->second);
+    std::vector<uint32_t> todo = Entry(view).deps;
+    std::unordered_set<uint32_t> seen(todo.begin(), todo.end());
+    while (!todo.empty()) {
+      const uint32_t d = todo.back();
+      todo.pop_back();
+      if (auto it = refresh_of.find(d); it != refresh_of.end()) {
+        AddDep(refresh, it->second);
+        continue;
+      }
+      const format::TocEntry& e = Entry(d);
+      if (e.kind != "VIEW" && e.kind != "RULE") continue;
+      for (uint32_t next : e.deps) {
+        if (seen.insert(next).second) todo.push_back(next);
+      }
     }
   }
 }
@@ -172,9 +184,11 @@ void TocBuilder::PostponeForPostData() {
       if (e.section != Section::kPreData) continue;
       // Functions too: a SQL-standard body (BEGIN ATOMIC) is parsed, and depends, like a view.
       // A RULE in pre-data is a looped view's real definition (toc_loops.cc).
-      if (e.kind != "VIEW" && e.kind != "COMMENT" && e.kind != "ACL" && e.kind != "FUNCTION" &&
-          e.kind != "PROCEDURE" && e.kind != "AGGREGATE" && e.kind != "RULE" &&
-          e.kind != "SECURITY LABEL") {
+      // A materialized view too (pg_dump's postponed definition): its refresh is post-data
+      // already, its indexes follow it.
+      if (e.kind != "VIEW" && e.kind != "MATERIALIZED VIEW" && e.kind != "COMMENT" &&
+          e.kind != "ACL" && e.kind != "FUNCTION" && e.kind != "PROCEDURE" &&
+          e.kind != "AGGREGATE" && e.kind != "RULE" && e.kind != "SECURITY LABEL") {
         continue;
       }
       for (uint32_t d : e.deps) {

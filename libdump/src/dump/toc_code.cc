@@ -1,6 +1,8 @@
 // Code-like objects: procedural languages, extensions (and the data of their configuration
 // tables), functions, procedures, aggregates, casts, transforms in pre-data; triggers, rules and
 // event triggers in post-data.
+#include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -139,7 +141,8 @@ void TocBuilder::AddCodeObjects() {
 
   // Triggers and rules have no owner of their own: they belong to their table's owner. A clone's
   // own state is set after its parent's, whose ALTER TABLE recurses to the partitions.
-  std::vector<std::pair<uint32_t, catalog::Oid>> clones;  // (entry, parent trigger)
+  std::vector<std::pair<uint32_t, const catalog::Trigger*>> clones;
+  std::map<std::pair<catalog::Oid, std::string>, uint32_t> by_table;  // (table, name) -> entry
   for (const auto& t : code.triggers) {
     const std::string table = QualifiedName(t.table_schema, t.table_name);
     const std::string target = "TRIGGER " + QuoteIdent(t.name) + " ON " + table;
@@ -147,14 +150,31 @@ void TocBuilder::AddCodeObjects() {
         Add("TRIGGER", Section::kPostData, t.table_schema, t.table_name + " " + t.name,
             t.table_owner, ddl::CreateTrigger(t), t.clone ? "" : "DROP " + target + ";\n",
             {Lookup(cls::kClass, t.table_oid)});
+    Register(cls::kTrigger, t.oid, id);
+    by_table[{t.table_oid, t.name}] = id;
     if (t.clone) {
-      clones.emplace_back(id, t.parent_oid);
+      clones.emplace_back(id, &t);
       continue;
     }
-    Register(cls::kTrigger, t.oid, id);
     AddComment(t.comment, id, target, "TRIGGER " + t.name + " ON " + t.table_name);
   }
-  for (const auto& [id, parent] : clones) AddDep(id, Lookup(cls::kTrigger, parent));
+  // A clone's parent is a clone too below the first level of partitions, and read only when its
+  // state differs from its own parent's: then the clone waits for the nearest entry up the
+  // partition tree with its name (clones keep their parent's name), or its state would be set
+  // before the trigger exists (42704) or be undone by an ancestor's recursing ALTER TABLE.
+  std::unordered_map<catalog::Oid, const catalog::Table*> tables;
+  for (const auto& t : cat_.tables) tables[t.oid] = &t;
+  for (const auto& [id, trigger] : clones) {
+    uint32_t parent = Lookup(cls::kTrigger, trigger->parent_oid);
+    for (catalog::Oid table = trigger->table_oid; parent == 0;) {
+      auto it = tables.find(table);
+      if (it == tables.end() || it->second->parents.empty()) break;
+      table = it->second->parents[0];
+      auto found = by_table.find({table, trigger->name});
+      if (found != by_table.end()) parent = found->second;
+    }
+    AddDep(id, parent);
+  }
 
   for (const auto& r : code.rules) {
     const std::string target =

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
 
@@ -134,7 +135,7 @@ void TocBuilder::RepairLoops() {
   // entries of their own. `clause` gives a constraint's text in the object's SQL, `add` the
   // statement that adds it afterwards.
   auto separate = [&](uint32_t id, const std::unordered_set<uint32_t>& loop, const auto& checks,
-                      Section section, const auto& clause, const auto& add) {
+                      Section section, const auto& clause, const auto& add, const auto& drop) {
     std::set<uint32_t> moved_targets;
     bool moved = false;
     for (const auto* c : checks) {
@@ -148,7 +149,7 @@ void TocBuilder::RepairLoops() {
       Entry(id).create_sql = std::move(sql);
       const format::TocEntry& owner = Entry(id);
       const uint32_t cid = Add("CHECK CONSTRAINT", section, owner.schema,
-                               owner.name + " " + c->name, owner.owner, add(*c), "", {id});
+                               owner.name + " " + c->name, owner.owner, add(*c), drop(*c), {id});
       for (uint32_t t : targets) AddDep(cid, t);
       Register(cls::kConstraint, c->oid, cid);
       moved_targets.insert(targets.begin(), targets.end());
@@ -188,20 +189,27 @@ void TocBuilder::RepairLoops() {
               [&](const catalog::Constraint& c) {
                 return "ALTER TABLE " + qname + "\n    ADD CONSTRAINT " + QuoteIdent(c.name) + " " +
                        c.definition + ";\n";
+              },
+              // Its own drop for --clean: the function it calls, and the table whose row type
+              // that function takes, could not be dropped while it holds them.
+              [&](const catalog::Constraint& c) {
+                return "ALTER TABLE " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n";
               });
         } else if (auto d = domain.find(id); d != domain.end()) {
           const catalog::DomainType& dom = *d->second;
           std::vector<const catalog::DomainConstraint*> checks;
-          for (const auto& c : dom.constraints) checks.push_back(&c);
+          for (const auto& c : dom.constraints) {
+            if (c.validated) checks.push_back(&c);  // a NOT VALID one is already apart
+          }
           const std::string qname = QualifiedName(dom.schema, dom.name);
           fixed = separate(
               id, loop, checks, Section::kPreData,
               [](const catalog::DomainConstraint& c) {
                 return "\n    CONSTRAINT " + QuoteIdent(c.name) + " " + c.definition;
               },
+              [&](const catalog::DomainConstraint& c) { return ddl::AddDomainConstraint(dom, c); },
               [&](const catalog::DomainConstraint& c) {
-                return "ALTER DOMAIN " + qname + " ADD CONSTRAINT " + QuoteIdent(c.name) + " " +
-                       c.definition + ";\n";
+                return "ALTER DOMAIN " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n";
               });
         }
       }
@@ -217,9 +225,12 @@ void TocBuilder::RepairLoops() {
           if (std::find(f.deps.begin(), f.deps.end(), id) == f.deps.end()) continue;
           if (shell == 0) {
             const format::TocEntry& type = Entry(id);
+            const std::string qname = QualifiedName(type.schema, type.name);
             shell = Add("SHELL TYPE", type.section, type.schema, type.name, type.owner,
-                        "CREATE TYPE " + QualifiedName(type.schema, type.name) + ";\n", "",
-                        {SchemaId(type.schema)});
+                        "CREATE TYPE " + qname + ";\n", "", {SchemaId(type.schema)});
+            // The function takes the range, the range names the function: neither drops alone
+            // (--clean), so the range goes with CASCADE, as a base type with its I/O functions.
+            Entry(id).drop_sql = "DROP TYPE " + qname + " CASCADE;\n";
           }
           std::replace(Entry(fn).deps.begin(), Entry(fn).deps.end(), id, shell);
           fixed = true;
@@ -252,9 +263,14 @@ void TocBuilder::RepairLoops() {
                                              Entry(d).section == Section::kPostData;
                                     }),
                      e.deps.end());
+        // Its drop (--clean) turns the view back into the stub, as pg_dump's does: the loop is
+        // then broken, and the view and what it read drop in turn.
+        std::string unstub = e.create_sql;
+        unstub.replace(0, create.size(), "CREATE OR REPLACE VIEW ");
         const format::TocEntry& stub = Entry(id);
-        const uint32_t rid = Add("RULE", stub.section, stub.schema, stub.name + " _RETURN",
-                                 stub.owner, std::move(replace), "", std::move(deps));
+        const uint32_t rid =
+            Add("RULE", stub.section, stub.schema, stub.name + " _RETURN", stub.owner,
+                std::move(replace), std::move(unstub), std::move(deps));
         AddDep(rid, id);
         fixed = true;
       }

@@ -9,6 +9,7 @@
 #include "ddl/ddl_misc.h"
 #include "dump/toc_builder_internal.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 
 namespace libdump::dump {
 
@@ -152,15 +153,22 @@ void TocBuilder::AddMiscObjects() {
   }
 
   // Large objects, as pg_dump 17 has them: a BLOB METADATA entry per group of objects with one
-  // owner (pre-data: creates them, sets the owner), and a BLOBS entry per group whose data, like
+  // owner (creates them, sets the owner), and a BLOBS entry per group whose data, like
   // a table's, a dump worker streams (their contents never pass through the catalog or the
   // TOC). Privileges, comments and security labels are entries of their own on the group's
   // entry, only for the objects that have them.
+  // The objects are created in the section where pg_dump of the source's version creates them:
+  // pre-data before 17, data from 17 on (--section=pre-data then leaves them out); a restore runs
+  // BLOB METADATA with the pre-data entries in either case (restore::RunsBeforeData), so that
+  // the objects exist when their contents are loaded.
+  const Section lo_section = pg::Has(cat_.server_version, pg::Feature::kLargeObjectsInDataSection)
+                                 ? Section::kData
+                                 : Section::kPreData;
   std::unordered_map<Oid, const catalog::LargeObject*> decorated;
   for (const auto& lo : m.large_objects) decorated.emplace(lo.oid, &lo);
   for (const auto& g : m.large_object_groups) {
     const std::string range = std::to_string(g.oids.front()) + ".." + std::to_string(g.oids.back());
-    const uint32_t id = Add("BLOB METADATA", Section::kPreData, "", range, g.owner,
+    const uint32_t id = Add("BLOB METADATA", lo_section, "", range, g.owner,
                             ddl::CreateLargeObjects(g), ddl::DropLargeObjects(g), {});
     // The owner of every object of the group (restore::OwnerSql reads the list).
     Entry(id).owner_object = "LARGE OBJECT";

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ddl/ddl.h"
 #include "dump/toc_builder_internal.h"
@@ -65,7 +66,8 @@ void TocBuilder::AddRelations() {
     } else {
       sql = InheritanceChildSql(t, by_oid, identity[t.oid], &attach);
     }
-    sql = ddl::InTablespace(t.tablespace, std::move(sql)) + ddl::TableProperties(t);
+    sql = ddl::InAccessMethod(t.access_method, ddl::InTablespace(t.tablespace, std::move(sql))) +
+          ddl::TableProperties(t);
     const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
                             "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
     if (!attach.empty()) {
@@ -187,12 +189,46 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
   }
 }
 
+namespace {
+
+// What an inheritance child changed on columns it inherits, which CREATE TABLE ... INHERITS
+// cannot say (it lists the child's own columns only), as pg_dump writes it: its own NOT NULL
+// (before 18: from 18 the constraint is named in CREATE TABLE) and its own default.
+std::string InheritedColumnChanges(const catalog::Table& t,
+                                   const std::unordered_map<Oid, const catalog::Table*>& by_oid) {
+  std::string sql;
+  const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
+  for (const auto& c : t.columns) {
+    if (c.dropped || c.local || c.generated != '\0' || c.identity != '\0') continue;
+    bool parent_not_null = false;
+    const catalog::OptionalText* parent_default = nullptr;
+    for (Oid p : t.parents) {
+      auto it = by_oid.find(p);
+      if (it == by_oid.end()) continue;
+      for (const auto& pc : it->second->columns) {
+        if (pc.dropped || pc.name != c.name) continue;
+        parent_not_null = parent_not_null || pc.not_null;
+        if (pc.default_expr) parent_default = &pc.default_expr;
+      }
+    }
+    const std::string column = alter + " ALTER COLUMN " + QuoteIdent(c.name);
+    if (c.not_null && !parent_not_null && !c.notnull_name) sql += column + " SET NOT NULL;\n";
+    if (c.default_expr && (parent_default == nullptr || **parent_default != *c.default_expr)) {
+      sql += column + " SET DEFAULT " + *c.default_expr + ";\n";
+    }
+  }
+  return sql;
+}
+
+}  // namespace
+
 std::string TocBuilder::InheritanceChildSql(
     const catalog::Table& t, const std::unordered_map<Oid, const catalog::Table*>& by_oid,
     const std::map<int, const catalog::Sequence*>& identity, std::string* inherit_sql) {
   // The order the server gives a child created with INHERITS: its parents' columns first, in
   // their order, then its own.
   std::vector<std::string> expected;
+  std::vector<std::string> generated;  // the parents' generated columns
   std::string parents;
   for (Oid p : t.parents) {
     auto it = by_oid.find(p);
@@ -203,6 +239,7 @@ std::string TocBuilder::InheritanceChildSql(
       if (!c.dropped && std::find(expected.begin(), expected.end(), c.name) == expected.end()) {
         expected.push_back(c.name);
       }
+      if (!c.dropped && c.generated != '\0') generated.push_back(c.name);
     }
   }
   std::vector<std::string> actual;
@@ -215,31 +252,8 @@ std::string TocBuilder::InheritanceChildSql(
     }
   }
   if (expected == actual) {
-    // CREATE TABLE ... INHERITS writes only the child's own columns. What the child holds of its
-    // own on an inherited one comes after: a default other than its parents', and (before 18,
-    // where it is no constraint of its own) a NOT NULL none of its parents has.
-    std::string own;
-    const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
-    for (const auto& c : t.columns) {
-      if (c.dropped || c.local) continue;
-      bool parent_not_null = false, parent_default = false;
-      for (Oid p : t.parents) {
-        auto it = by_oid.find(p);
-        if (it == by_oid.end()) continue;
-        for (const auto& pc : it->second->columns) {
-          if (pc.dropped || pc.name != c.name) continue;
-          parent_not_null = parent_not_null || pc.not_null;
-          parent_default = parent_default || (pc.default_expr && c.default_expr &&
-                                              *pc.default_expr == *c.default_expr);
-        }
-      }
-      const std::string column = alter + " ALTER COLUMN " + QuoteIdent(c.name);
-      if (c.default_expr && c.generated == '\0' && c.identity == '\0' && !parent_default) {
-        own += column + " SET DEFAULT " + *c.default_expr + ";\n";
-      }
-      if (c.not_null && !c.notnull_name && !parent_not_null) own += column + " SET NOT NULL;\n";
-    }
-    return ddl::CreateTable(t, identity, parents) + own;
+    return ddl::CreateTable(t, identity, parents, false, generated) +
+           InheritedColumnChanges(t, by_oid);
   }
   // pg_dump would lose this column order. Keep it: create the table with every column in its
   // own order, then INHERIT, then mark the inherited columns and constraints as not local, as
@@ -305,6 +319,8 @@ void TocBuilder::AddSequenceTails() {
 
 void TocBuilder::AddPostData() {
   std::map<std::pair<std::string, std::string>, uint32_t> index_entry;  // (schema, name) -> id
+  std::unordered_set<Oid> attached_indexes;
+  for (const auto& a : cat_.index_attachments) attached_indexes.insert(a.index);
   auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c,
                             const char* kind) {
     const std::string qname = QualifiedName(t.schema, t.name);
@@ -313,7 +329,7 @@ void TocBuilder::AddPostData() {
                             // A partition's copy of its parent's constraint cannot be dropped on
                             // its own (42P16); dropping the parent's drops it.
                             c.parent != 0 ? std::string()
-                                          : "ALTER TABLE ONLY " + qname + " DROP CONSTRAINT " +
+                                          : ddl::AlterTableFor(t, c) + qname + " DROP CONSTRAINT " +
                                                 QuoteIdent(c.name) + ";\n",
                             {Lookup(cls::kClass, t.oid)});
     // The two-statement form, for a restore to build a big table's key beside its other indexes.
@@ -337,9 +353,14 @@ void TocBuilder::AddPostData() {
   for (const auto& t : cat_.tables) {
     const uint32_t table_id = Lookup(cls::kClass, t.oid);
     for (const auto& i : t.indexes) {
-      const uint32_t id =
-          Add("INDEX", Section::kPostData, t.schema, i.name, t.owner, ddl::CreateIndex(i),
-              "DROP INDEX " + QualifiedName(t.schema, i.name) + ";\n", {table_id});
+      // A partition's index attached to its parent's index cannot be dropped on its own (2BP01);
+      // dropping the parent index or the partition drops it.
+      const uint32_t id = Add("INDEX", Section::kPostData, t.schema, i.name, t.owner,
+                              ddl::CreateIndex(i) + ddl::IndexStatistics(t.schema, i),
+                              attached_indexes.count(i.oid) != 0
+                                  ? std::string()
+                                  : "DROP INDEX " + QualifiedName(t.schema, i.name) + ";\n",
+                              {table_id});
       Register(cls::kClass, i.oid, id);
       index_entry[{t.schema, i.name}] = id;
       AddComment(i.comment, id, "INDEX " + QualifiedName(t.schema, i.name), "INDEX " + i.name);
@@ -356,9 +377,11 @@ void TocBuilder::AddPostData() {
     }
   }
   for (const auto& a : cat_.index_attachments) {
+    // Also when the parent index is not dumped (-t of a partition): as the partition's ATTACH
+    // PARTITION, the attach names a parent the target must already have.
     const uint32_t child = Lookup(cls::kClass, a.index);
     const uint32_t parent = Lookup(cls::kClass, a.parent);
-    if (child == 0 || parent == 0) continue;
+    if (child == 0) continue;
     Add("INDEX ATTACH", Section::kPostData, a.schema, a.name, Entry(child).owner,
         "ALTER INDEX " + QualifiedName(a.parent_schema, a.parent_name) + " ATTACH PARTITION " +
             QualifiedName(a.schema, a.name) + ";\n",

@@ -31,7 +31,11 @@ void TocBuilder::AddSchemas() {
     }
     schema_ids_[s.name] = id;
     Register(cls::kNamespace, s.oid, id);
-    if (!(s.name == "public" && s.comment && *s.comment == kPublicSchemaComment)) {
+    if (s.name == "public" && !s.comment) {
+      // A new database's public schema has its standard comment: a removed one is removed again.
+      Add("COMMENT", Section::kPreData, "", "SCHEMA " + s.name, Entry(id).owner,
+          "COMMENT ON SCHEMA " + QuoteIdent(s.name) + " IS NULL;\n", "", {id});
+    } else if (!(s.name == "public" && s.comment && *s.comment == kPublicSchemaComment)) {
       AddComment(s.comment, id, "SCHEMA " + QuoteIdent(s.name), "SCHEMA " + s.name);
     }
     // The public schema's initial privileges are those of a new database's (pg_init_privs is
@@ -68,9 +72,17 @@ void TocBuilder::AddTypes() {
     uint32_t id = add_type("DOMAIN", d.oid, d.array_oid, d.schema, d.name, d.owner,
                            ddl::CreateDomain(d), d.comment, d.acl);
     for (const auto& c : d.constraints) {
-      Register(cls::kConstraint, c.oid, id);
+      uint32_t cid = id;
+      if (!c.validated) {
+        // As pg_dump: a NOT VALID check is added after the data, which it need not hold.
+        const std::string qname = QualifiedName(d.schema, d.name);
+        cid = Add("CHECK CONSTRAINT", Section::kPostData, d.schema, d.name + " " + c.name, d.owner,
+                  ddl::AddDomainConstraint(d, c),
+                  "ALTER DOMAIN " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n", {id});
+      }
+      Register(cls::kConstraint, c.oid, cid);
       AddComment(
-          c.comment, id,
+          c.comment, cid,
           "CONSTRAINT " + QuoteIdent(c.name) + " ON DOMAIN " + QualifiedName(d.schema, d.name),
           "CONSTRAINT " + c.name + " ON DOMAIN " + d.name);
     }
@@ -100,6 +112,10 @@ void TocBuilder::AddTypes() {
     // even as superuser; the full definition's entry sets the owner.
     const uint32_t id = add_type("TYPE", b.oid, b.array_oid, b.schema, b.name, b.owner,
                                  ddl::CreateBaseType(b), b.comment, b.acl);
+    // The I/O functions and the type depend on each other: neither drops alone. As pg_dump,
+    // the type goes with CASCADE, taking its functions (their own drops, later in a --clean,
+    // then find nothing: IF EXISTS).
+    Entry(id).drop_sql = "DROP TYPE " + qname + " CASCADE;\n";
     AddDep(id, shell);
     for (catalog::Oid fn : b.functions) shell_redirects_[{fn, id}] = shell;
   }

@@ -48,6 +48,8 @@ constexpr std::array<FeatureInfo, static_cast<size_t>(Feature::kFeatureCount)> k
     {Feature::kNotEnforced, 180000, "NOT ENFORCED constraints", "pg_constraint.conenforced"},
     {Feature::kTemporalKeys, 180000, "temporal keys (WITHOUT OVERLAPS, PERIOD)",
      "pg_constraint.conperiod"},
+    {Feature::kLargeObjectsInDataSection, 170000, "large objects in the data section",
+     "none: pg_dump 17 and later dump a large object's metadata with its data"},
 }};
 
 // The table is in enum order, so InfoOf can index it; checked when the library is built.

@@ -23,31 +23,32 @@ inline constexpr int kNewestServerMajor = 18;
 
 // Catalog differences, by the version that introduced them (server_version_num).
 enum class Feature {
-  kInheritedTriggerParent,  // 13: pg_trigger.tgparentid
-  kStatisticsTarget,        // 13: pg_statistic_ext.stxstattarget
-  kPublicationViaRoot,      // 13: pg_publication.pubviaroot
-  kRangeMultirange,         // 14: pg_range.rngmultitypid, multirange types
-  kTypeSubscript,           // 14: pg_type.typsubscript
-  kColumnCompression,       // 14: pg_attribute.attcompression
-  kTidRangeScan,            // 14: ctid ranges served by a TID range scan
-  kSubscriptionBinary,      // 14: pg_subscription.subbinary, substream (boolean)
-  kDatabaseLocaleProvider,  // 15: pg_database.datlocprovider, daticulocale
-  kCollationIcuLocale,      // 15: pg_collation.colliculocale
-  kNullsNotDistinct,        // 15: pg_index.indnullsnotdistinct
-  kPublicationSchemas,      // 15: pg_publication_namespace, row filters, column lists
-  kSubscriptionTwoPhase,    // 15: pg_subscription.subtwophasestate, subdisableonerr
-  kCollationIcuRules,       // 16: pg_collation.collicurules
-  kSubscriptionOrigin,      // 16: suborigin, subpasswordrequired, subrunasowner; substream char
-  kDatabaseIcuRules,        // 16: pg_database.daticurules
-  kLocale17,                // 17: datlocale and colllocale replace daticulocale/colliculocale
-  kMaintainPrivilege,       // 17: the MAINTAIN privilege ('m') on tables
-  kStatTargetNullable,      // 17: attstattarget/stxstattarget NULL for the default
-  kPartitionedIdentity,     // 17: identity columns on partitioned tables
-  kSubscriptionFailover,    // 17: pg_subscription.subfailover
-  kNotNullConstraints,      // 18: NOT NULL as pg_constraint rows (contype 'n') for tables
-  kVirtualGenerated,        // 18: attgenerated 'v', virtual generated columns
-  kNotEnforced,             // 18: pg_constraint.conenforced
-  kTemporalKeys,            // 18: pg_constraint.conperiod (WITHOUT OVERLAPS, PERIOD)
+  kInheritedTriggerParent,     // 13: pg_trigger.tgparentid
+  kStatisticsTarget,           // 13: pg_statistic_ext.stxstattarget
+  kPublicationViaRoot,         // 13: pg_publication.pubviaroot
+  kRangeMultirange,            // 14: pg_range.rngmultitypid, multirange types
+  kTypeSubscript,              // 14: pg_type.typsubscript
+  kColumnCompression,          // 14: pg_attribute.attcompression
+  kTidRangeScan,               // 14: ctid ranges served by a TID range scan
+  kSubscriptionBinary,         // 14: pg_subscription.subbinary, substream (boolean)
+  kDatabaseLocaleProvider,     // 15: pg_database.datlocprovider, daticulocale
+  kCollationIcuLocale,         // 15: pg_collation.colliculocale
+  kNullsNotDistinct,           // 15: pg_index.indnullsnotdistinct
+  kPublicationSchemas,         // 15: pg_publication_namespace, row filters, column lists
+  kSubscriptionTwoPhase,       // 15: pg_subscription.subtwophasestate, subdisableonerr
+  kCollationIcuRules,          // 16: pg_collation.collicurules
+  kSubscriptionOrigin,         // 16: suborigin, subpasswordrequired, subrunasowner; substream char
+  kDatabaseIcuRules,           // 16: pg_database.daticurules
+  kLocale17,                   // 17: datlocale and colllocale replace daticulocale/colliculocale
+  kMaintainPrivilege,          // 17: the MAINTAIN privilege ('m') on tables
+  kStatTargetNullable,         // 17: attstattarget/stxstattarget NULL for the default
+  kPartitionedIdentity,        // 17: identity columns on partitioned tables
+  kSubscriptionFailover,       // 17: pg_subscription.subfailover
+  kNotNullConstraints,         // 18: NOT NULL as pg_constraint rows (contype 'n') for tables
+  kVirtualGenerated,           // 18: attgenerated 'v', virtual generated columns
+  kNotEnforced,                // 18: pg_constraint.conenforced
+  kTemporalKeys,               // 18: pg_constraint.conperiod (WITHOUT OVERLAPS, PERIOD)
+  kLargeObjectsInDataSection,  // 17: pg_dump dumps large objects' metadata in the data section
   kFeatureCount,
 };
 

@@ -11,13 +11,16 @@
 namespace libdump {
 
 // Settings every restore session runs with; the empty search_path matches how the dump
-// deparsed names, standard_conforming_strings matches how it quoted literals.
+// deparsed names, standard_conforming_strings matches how it quoted literals; heap is the
+// access method of every table whose entry does not set another (ddl::InAccessMethod), whatever
+// the target database's default.
 inline std::string RestoreSessionSql(const std::string& encoding) {
   return "SET client_encoding = " + pg::QuoteLiteral(encoding.empty() ? "UTF8" : encoding) +
          "; SET standard_conforming_strings = on; SET check_function_bodies = false; "
          "SET xmloption = content; SET client_min_messages = warning; SET row_security = off; "
          "SET DateStyle = ISO; SET IntervalStyle = postgres; SET statement_timeout = 0; "
          "SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+         "SET default_table_access_method = heap; "
          "SELECT pg_catalog.set_config('search_path', '', false);";
 }
 

@@ -739,7 +739,9 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   Events events(observer);
   if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
   if (source == nullptr) return Status::InvalidArgument("no input source");
-  const RestoreContent& content = options.content;
+  // The options as given, but for data_only, which the selection may imply (DataOnly).
+  RestoreContent effective_content = options.content;
+  const RestoreContent& content = effective_content;
   RETURN_IF_ERROR(restore::CheckContent(content, options.jobs));
 
   // A seekable archive: header, TOC, footer and block index, then (unless the caller opts out)
@@ -755,6 +757,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   if (!streaming && options.check_blocks_first) {
     RETURN_IF_ERROR(restore::CheckBlocksFirst(*reader, plan, &events, cancel));
   }
+  effective_content.data_only = restore::DataOnly(plan, content);
   restore::ErrorPolicy policy(content, &events);
 
   ConnectionOptions conn_opts = options.connection;
@@ -829,7 +832,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // DATABASE PROPERTIES entry) and with -1 (one connection) it all runs first, as from a pipe.
   std::vector<const TocEntry*> pre;
   for (const TocEntry* ep : plan.entries) {
-    if (ep->section == Section::kPreData || ep->section == Section::kNone) pre.push_back(ep);
+    if (restore::RunsBeforeData(*ep)) pre.push_back(ep);
   }
   const bool pre_data_first =
       streaming || plan.database != nullptr || content.single_transaction || options.jobs == 1;
@@ -872,11 +875,24 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   }
   // Largest first, so that the biggest table does not start last; with -L, the list's order,
   // as pg_restore keeps it (its position in plan.entries).
+  // A data-only restore loads into tables whose foreign keys exist: referenced tables first.
+  restore::DataOrder fk_order;
+  if (content.data_only) {
+    fk_order = restore::ForeignKeyDataOrder(toc, data);
+    if (!fk_order.cycle.empty()) {
+      std::string names;
+      for (const auto& t : fk_order.cycle) names += (names.empty() ? "" : ", ") + t;
+      events.Warning("there are circular foreign-key constraints among these tables: " + names +
+                     "; their data may not load without --disable-triggers or dropping the "
+                     "constraints for a while");
+    }
+  }
   if (!content.use_list) {
     std::stable_sort(data.begin(), data.end(), [&](const TocEntry* a, const TocEntry* b) {
       return raw_size[a->dump_id] > raw_size[b->dump_id];
     });
   }
+  restore::SortDataEntries(fk_order, &data);
   std::unordered_map<uint32_t, size_t> list_pos;
   if (content.use_list) {
     for (size_t i = 0; i < plan.entries.size(); ++i) list_pos[plan.entries[i]->dump_id] = i;
@@ -1052,6 +1068,13 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     // always record that dependency.
     if (e.kind == "FK CONSTRAINT") t.phase = 2;
     if (e.kind == "EVENT TRIGGER") t.phase = 3;
+    // A domain's NOT VALID check is on no table: it waits for all the data, which it would
+    // otherwise check as it is loaded into the columns of that domain.
+    if (e.kind == "CHECK CONSTRAINT" && std::none_of(e.deps.begin(), e.deps.end(), [&](uint32_t d) {
+          return data_of_table.count(d) != 0 || tables_without_data.count(d) != 0;
+        })) {
+      t.phase = std::max(t.phase, 1);
+    }
     for (uint32_t d : e.deps) {
       auto it = post_index.find(d);
       if (it != post_index.end()) t.deps.push_back(it->second);
@@ -1215,6 +1238,19 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
         tasks[data_pos[i]].group = data[i]->deps[0];
       }
     }
+    // Data-only: a table's data after that of the tables its foreign keys reference.
+    if (!fk_order.after.empty()) {
+      std::unordered_map<uint32_t, size_t> data_index;  // dump id -> index into data
+      for (size_t i = 0; i < data.size(); ++i) data_index[data[i]->dump_id] = i;
+      for (size_t i = 0; i < data.size(); ++i) {
+        auto it = fk_order.after.find(data[i]->dump_id);
+        if (it == fk_order.after.end()) continue;
+        for (uint32_t first : it->second) {
+          auto at = data_index.find(first);
+          if (at != data_index.end()) tasks[data_pos[i]].deps.push_back(data_pos[at->second]);
+        }
+      }
+    }
     for (size_t i = 0; i < post.size(); ++i) {
       sched::Task& t = tasks[post_pos[i]];
       t.phase = post_tasks[i].phase;
@@ -1240,7 +1276,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // Pass 4: sequence values and any other data-section entry without COPY data.
   for (const TocEntry* ep : plan.entries) {
     const TocEntry& e = *ep;
-    if (e.section != Section::kData || e.has_data()) continue;
+    if (e.section != Section::kData || e.has_data() || restore::RunsBeforeData(e)) continue;
     if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
     RETURN_IF_ERROR(exec_entry(*conns[0], e));
     ++summary.entries;

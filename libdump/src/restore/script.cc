@@ -67,8 +67,8 @@ std::string ConnectCommand(const std::string& name) {
 
 }  // namespace
 
-Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& content) {
-  RETURN_IF_ERROR(restore::CheckContent(content, 1));
+Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requested) {
+  RETURN_IF_ERROR(restore::CheckContent(requested, 1));
   if (!source->Seekable()) {
     return Status::Unsupported(
         "writing a script needs a seekable archive file; save the stream to a file first");
@@ -77,7 +77,22 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
                    format::ArchiveReader::Open(source));
   RETURN_IF_ERROR(reader->LoadIndex());
   const auto& header = reader->header();
-  ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(reader->toc(), content));
+  ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(reader->toc(), requested));
+  // The options as given, but for data_only, which the selection may imply (DataOnly).
+  RestoreContent effective_content = requested;
+  effective_content.data_only = restore::DataOnly(plan, requested);
+  const RestoreContent& content = effective_content;
+  // psql's \connect cannot name such a database: the script would go on in the database it
+  // started in. pg_dump and pg_restore refuse it too.
+  if (plan.database != nullptr && plan.database->name.find_first_of("\n\r") != std::string::npos) {
+    std::string shown;  // on one line, as every error message
+    for (char c : plan.database->name) {
+      shown += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+    }
+    return Status::InvalidArgument(
+        "database name contains a newline or carriage return: \"" + shown +
+        "\"; a script cannot connect to it (restore with -d, which can)");
+  }
   // COPY's binary format cannot go through psql's COPY FROM stdin; say so before writing
   // anything.
   for (const TocEntry* e : plan.entries) {
@@ -130,12 +145,19 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
   // The same passes as Restore: pre-data, table data, post-data, then the other data entries
   // (sequence values).
   for (const TocEntry* e : plan.entries) {
-    if (e->section == Section::kPreData || e->section == Section::kNone) RETURN_IF_ERROR(emit(*e));
+    if (restore::RunsBeforeData(*e)) RETURN_IF_ERROR(emit(*e));
   }
   std::string block;
+  std::vector<const TocEntry*> data;
   for (const TocEntry* ep : plan.entries) {
+    if (ep->has_data()) data.push_back(ep);
+  }
+  // Data only: into tables whose foreign keys exist, referenced tables first (as pg_dump -a).
+  if (content.data_only) {
+    restore::SortDataEntries(restore::ForeignKeyDataOrder(reader->toc(), data), &data);
+  }
+  for (const TocEntry* ep : data) {
     const TocEntry& e = *ep;
-    if (!e.has_data()) continue;
     RETURN_IF_ERROR(w.Header(e));
     RETURN_IF_ERROR(w.Write(restore::BeforeCopySql(e, content) + e.copy_sql + "\n"));
     bool at_line_start = true;
@@ -153,7 +175,9 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& cont
     if (e->section == Section::kPostData) RETURN_IF_ERROR(emit(*e));
   }
   for (const TocEntry* e : plan.entries) {
-    if (e->section == Section::kData && !e->has_data()) RETURN_IF_ERROR(emit(*e));
+    if (e->section == Section::kData && !e->has_data() && !restore::RunsBeforeData(*e)) {
+      RETURN_IF_ERROR(emit(*e));
+    }
   }
   if (content.single_transaction) RETURN_IF_ERROR(w.Write("COMMIT;\n\n"));
   RETURN_IF_ERROR(w.Write("\\unrestrict " + key + "\n"));

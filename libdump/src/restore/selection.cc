@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <unordered_map>
 
 #include "ddl/ddl_misc.h"
@@ -98,6 +99,10 @@ size_t FindOutsideQuotes(const std::string& s, std::string_view word, size_t fro
 bool IsDatabaseEntry(const TocEntry& e) {
   if (e.kind == "DATABASE" || e.kind == "DATABASE PROPERTIES") return true;
   return IsDependent(e) && StartsWith(e.name, "DATABASE ");
+}
+
+bool RunsBeforeData(const TocEntry& e) {
+  return e.section == Section::kPreData || e.section == Section::kNone || e.kind == "BLOB METADATA";
 }
 
 bool IsDataEntry(const TocEntry& e) {
@@ -223,6 +228,184 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
   return plan;
 }
 
+bool DataOnly(const Plan& plan, const RestoreContent& c) {
+  if (c.data_only) return true;
+  if (plan.entries.empty()) return false;
+  return std::all_of(plan.entries.begin(), plan.entries.end(),
+                     [](const TocEntry* e) { return IsDataEntry(*e); });
+}
+
+DataOrder ForeignKeyDataOrder(const std::vector<TocEntry>& toc,
+                              const std::vector<const TocEntry*>& data) {
+  std::unordered_map<uint32_t, const TocEntry*> tables;  // TABLE entries by dump id
+  for (const auto& e : toc) {
+    if (e.kind == "TABLE") tables[e.dump_id] = &e;
+  }
+  // The table an entry named "<table> <rest>" in the table's schema is on: of the TABLE entries
+  // it depends on, the one whose name starts its tag (the longest, should names share a prefix).
+  auto owner = [&](const TocEntry& e) -> uint32_t {
+    uint32_t best = 0;
+    size_t best_len = 0;
+    for (uint32_t d : e.deps) {
+      auto it = tables.find(d);
+      if (it == tables.end() || it->second->schema != e.schema) continue;
+      const std::string& name = it->second->name;
+      if (e.name.size() > name.size() && e.name.compare(0, name.size(), name) == 0 &&
+          e.name[name.size()] == ' ' && name.size() >= best_len) {
+        best = d;
+        best_len = name.size();
+      }
+    }
+    return best;
+  };
+  // Partitions of each partitioned table, from TABLE ATTACH (tagged with the partition's name).
+  std::unordered_map<uint32_t, std::vector<uint32_t>> partitions;
+  for (const auto& e : toc) {
+    if (e.kind != "TABLE ATTACH") continue;
+    uint32_t child = 0;
+    for (uint32_t d : e.deps) {
+      auto it = tables.find(d);
+      if (it != tables.end() && it->second->schema == e.schema && it->second->name == e.name)
+        child = d;
+    }
+    for (uint32_t d : e.deps) {
+      if (d != child && child != 0 && tables.count(d) != 0) partitions[d].push_back(child);
+    }
+  }
+  // A table and, for a partitioned one, its partitions at every level.
+  auto leaves = [&](uint32_t table) {
+    std::vector<uint32_t> out{table};
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto it = partitions.find(out[i]);
+      if (it != partitions.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return out;
+  };
+  std::unordered_set<uint32_t> loaded;  // tables whose data this restore loads
+  for (const TocEntry* e : data) {
+    if (e->has_data() && e->deps.size() == 1) loaded.insert(e->deps[0]);
+  }
+  // Table level: a referencing table -> the tables it references.
+  std::unordered_map<uint32_t, std::vector<uint32_t>> table_after;
+  for (const auto& e : toc) {
+    if (e.kind != "FK CONSTRAINT") continue;
+    const uint32_t from = owner(e);
+    if (from == 0) continue;
+    for (uint32_t d : e.deps) {
+      if (d == from || tables.count(d) == 0) continue;
+      for (uint32_t referencing : leaves(from)) {
+        if (loaded.count(referencing) == 0) continue;
+        for (uint32_t referenced : leaves(d)) {
+          if (referenced != referencing && loaded.count(referenced) != 0) {
+            table_after[referencing].push_back(referenced);
+          }
+        }
+      }
+    }
+  }
+  // Entry level: each data entry after the data entries of the tables its table references,
+  // and after the data entries it depends on itself (ndump -a writes those, as pg_dump does,
+  // since such an archive has no foreign keys to read them from).
+  std::unordered_map<uint32_t, std::vector<uint32_t>> entries_of;  // table -> data entries
+  std::unordered_set<uint32_t> data_ids;
+  for (const TocEntry* e : data) {
+    data_ids.insert(e->dump_id);
+    if (e->deps.size() == 1) entries_of[e->deps[0]].push_back(e->dump_id);
+  }
+  DataOrder order;
+  for (const TocEntry* e : data) {
+    std::vector<uint32_t> firsts;
+    for (uint32_t d : e->deps) {
+      if (data_ids.count(d) != 0 && d != e->dump_id) firsts.push_back(d);
+    }
+    if (e->deps.size() == 1) {
+      auto it = table_after.find(e->deps[0]);
+      if (it != table_after.end()) {
+        for (uint32_t t : it->second) {
+          auto f = entries_of.find(t);
+          if (f != entries_of.end())
+            firsts.insert(firsts.end(), f->second.begin(), f->second.end());
+        }
+      }
+    }
+    std::sort(firsts.begin(), firsts.end());
+    firsts.erase(std::unique(firsts.begin(), firsts.end()), firsts.end());
+    if (!firsts.empty()) order.after[e->dump_id] = std::move(firsts);
+  }
+  // Cycles: what a topological sort of the entries cannot place.
+  std::unordered_map<uint32_t, size_t> waiting;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> next;
+  for (const auto& [id, firsts] : order.after) {
+    waiting[id] = firsts.size();
+    for (uint32_t f : firsts) next[f].push_back(id);
+  }
+  std::vector<uint32_t> ready;
+  for (uint32_t id : data_ids) {
+    if (waiting[id] == 0) ready.push_back(id);
+  }
+  std::unordered_set<uint32_t> placed;
+  while (!ready.empty()) {
+    const uint32_t id = ready.back();
+    ready.pop_back();
+    placed.insert(id);
+    for (uint32_t n : next[id]) {
+      if (--waiting[n] == 0) ready.push_back(n);
+    }
+  }
+  for (const TocEntry* e : data) {
+    if (placed.count(e->dump_id) != 0) continue;
+    // No order can hold for it (a cycle, or after one): its data goes without waiting, so that
+    // the order's graph has no cycle a scheduler could wait on forever.
+    order.after.erase(e->dump_id);
+    const std::string name = e->schema + "." + e->name;
+    if (std::find(order.cycle.begin(), order.cycle.end(), name) == order.cycle.end()) {
+      order.cycle.push_back(name);
+    }
+  }
+  return order;
+}
+
+void SortDataEntries(const DataOrder& order, std::vector<const TocEntry*>* data) {
+  if (order.after.empty()) return;
+  // Kahn's algorithm over the entries, taking the earliest ready one each time, so that the
+  // order changes only where a foreign key asks for it.
+  const size_t n = data->size();
+  std::unordered_map<uint32_t, size_t> index;  // dump id -> position in *data
+  for (size_t i = 0; i < n; ++i) index[(*data)[i]->dump_id] = i;
+  std::vector<std::vector<size_t>> next(n);
+  std::vector<size_t> waiting(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    auto it = order.after.find((*data)[i]->dump_id);
+    if (it == order.after.end()) continue;
+    for (uint32_t f : it->second) {
+      auto at = index.find(f);
+      if (at == index.end()) continue;
+      next[at->second].push_back(i);
+      ++waiting[i];
+    }
+  }
+  std::set<size_t> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (waiting[i] == 0) ready.insert(i);
+  }
+  std::vector<const TocEntry*> out;
+  std::vector<bool> done(n, false);
+  out.reserve(n);
+  while (!ready.empty()) {
+    const size_t i = *ready.begin();
+    ready.erase(ready.begin());
+    out.push_back((*data)[i]);
+    done[i] = true;
+    for (size_t j : next[i]) {
+      if (--waiting[j] == 0) ready.insert(j);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!done[i]) out.push_back((*data)[i]);  // not placed: left in its order
+  }
+  *data = std::move(out);
+}
+
 std::string EntrySql(const TocEntry& e, const RestoreContent& c) {
   return c.no_owner ? e.create_sql : e.create_sql + OwnerSql(e);
 }
@@ -277,6 +460,12 @@ std::string DropSql(const TocEntry& e, bool if_exists) {
     if (p != std::string::npos) sql.insert(p + 17, "IF EXISTS ");
     return sql;
   }
+  if (StartsWith(sql, "ALTER DOMAIN ")) {
+    // ALTER DOMAIN has no IF EXISTS of its own; the constraint's is the one it takes.
+    const size_t p = FindOutsideQuotes(sql, " DROP CONSTRAINT ", 13);
+    if (p != std::string::npos) sql.insert(p + 17, "IF EXISTS ");
+    return sql;
+  }
   return sql;
 }
 
@@ -294,6 +483,7 @@ std::string BeforeCopySql(const TocEntry& e, const RestoreContent& c) {
            ";\nCREATE TEMP TABLE " + ddl::kLargeObjectStaging +
            " (loid pg_catalog.oid, off pg_catalog.int8, data pg_catalog.bytea);\n";
   }
+  // c.data_only as DataOnly() decided it, implied or not.
   if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
   return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " DISABLE TRIGGER ALL;\n";
 }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -24,6 +25,11 @@ bool IsDatabaseEntry(const format::TocEntry& e);
 // Entries that count as data for -a/-s: table data, sequence values, large objects and their
 // comments and ACLs (as pg_restore counts them).
 bool IsDataEntry(const format::TocEntry& e);
+
+// Entries of the first restore pass: pre-data and section-less ones, and BLOB METADATA in any
+// section (archive_format.md §7.5: from a 17+ source it is in the data section, but the objects
+// must exist before the BLOBS entries' data is loaded, which comes before other data entries).
+bool RunsBeforeData(const format::TocEntry& e);
 
 struct Plan {
   // The selected entries other than the DATABASE entry, in restore order: archive order, or the
@@ -46,6 +52,29 @@ Status CheckContent(const RestoreContent& c, int jobs);
 // and for --create on an archive without a DATABASE entry or --clean on one without drop
 // statements (both written by an older ndump).
 Result<Plan> Select(const std::vector<format::TocEntry>& toc, const RestoreContent& c);
+
+// Whether the restore of `plan` is data-only: -a, or, as pg_restore infers it, a selection of
+// data entries only (an archive written by ndump -a). --disable-triggers acts on such restores.
+bool DataOnly(const Plan& plan, const RestoreContent& c);
+
+// The order a data-only restore loads tables in: a table's data after the data of the tables its
+// foreign keys reference (as pg_dump orders a data-only dump), from the archive's FK CONSTRAINT
+// entries (a foreign key on or to a partitioned table stands for its partitions: TABLE ATTACH
+// entries), and after the data entries a data entry depends on (ndump -a records them, its
+// archive having no foreign keys). A restore of data only has no foreign keys to create
+// afterwards: they are in the target already, and check each row as it comes.
+struct DataOrder {
+  // Data entry dump id -> the data entries (of `data`) that must be loaded first.
+  std::unordered_map<uint32_t, std::vector<uint32_t>> after;
+  // Tables ("schema.name") on a cycle of foreign keys, or after one, which no order satisfies
+  // (they have no `after` list); empty if none.
+  std::vector<std::string> cycle;
+};
+DataOrder ForeignKeyDataOrder(const std::vector<format::TocEntry>& toc,
+                              const std::vector<const format::TocEntry*>& data);
+// The data entries of `data` reordered (stable) so that each follows those `order` puts first;
+// the entries on a cycle keep their order, after the others.
+void SortDataEntries(const DataOrder& order, std::vector<const format::TocEntry*>* data);
 
 // What running an entry sends: its create_sql and, unless --no-owner, its owner statement.
 std::string EntrySql(const format::TocEntry& e, const RestoreContent& c);

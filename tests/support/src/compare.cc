@@ -91,6 +91,29 @@ std::string DataReport(const std::string& db) {
   for (const auto& [name, state] : SequenceStates(db)) {
     os << "sequence " << name << ": " << state << "\n";
   }
+  // pg_dump --schema-only writes every materialized view WITH NO DATA: whether a restore
+  // refreshed it, and with which rows, shows only here.
+  const TestCluster& cluster = TestCluster::Get();
+  for (const std::string& mv : UserRelations(db, "m")) {
+    std::string literal;  // the name as a string literal
+    for (char c : mv) literal += c == '\'' ? std::string("''") : std::string(1, c);
+    const Rows populated =
+        cluster.QueryRows(db, "SELECT relispopulated FROM pg_catalog.pg_class WHERE oid = '" +
+                                  literal + "'::pg_catalog.regclass");
+    if (populated.size() != 1) continue;
+    os << "materialized view " << mv << ": ";
+    if (populated[0].at(0).value_or("") != "t") {
+      os << "not populated\n";
+      continue;
+    }
+    const Rows rows = cluster.QueryRows(
+        db,
+        "SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h COLLATE \"C\"), ''))"
+        "  FROM (SELECT md5(t::text) AS h FROM " +
+            mv + " t) s");
+    if (rows.size() != 1) continue;
+    os << "rows=" << rows[0].at(0).value_or("0") << " md5=" << rows[0].at(1).value_or("") << "\n";
+  }
   return os.str();
 }
 

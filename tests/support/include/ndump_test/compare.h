@@ -6,7 +6,8 @@
 //   - their data is: every user table (relkind r or p outside pg_catalog, information_schema and
 //     the toast/temp schemas) has the same row count and the same order-independent hash of its
 //     rows (md5 over the sorted md5s of each row's text form), and every sequence has the same
-//     last_value and is_called (pg_dump --schema-only does not show them).
+//     last_value and is_called (pg_dump --schema-only does not show them), and every
+//     materialized view is populated or not alike, with the same rows.
 //
 // All functions use the cluster from TestCluster::Get() and report query failures as non-fatal
 // test failures.
