@@ -208,6 +208,7 @@ Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
     return Status::Unsupported("unsupported archive header flags " + Hex(flags));
   }
   header_.entry_ends_marked = (flags & layout::kHeaderFlagEntryEnds) != 0;
+  header_.large_objects = (flags & layout::kHeaderFlagLargeObjects) != 0;
   RETURN_IF_ERROR(internal::DecodeHeaderFields(
       std::string_view(header).substr(layout::kHeaderFixedSize, fields_len), &header_));
 

@@ -167,8 +167,7 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
   h.compression = options.compression;
   h.compression_level = options.compression_level;
   const std::string header_bytes = internal::EncodeHeader(
-      h, options.mark_entry_ends ? layout::kHeaderFlagEntryEnds : uint32_t{0},
-      internal::TocMinorVersion(toc));
+      h, internal::TocHeaderFlags(toc, options.mark_entry_ends), internal::TocMinorVersion(toc));
   if (header_bytes.size() - layout::kHeaderFixedSize - layout::kChecksumSize >
       layout::kMaxHeaderFields) {
     return Status::InvalidArgument("archive header fields exceed 1 MiB");

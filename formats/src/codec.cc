@@ -316,13 +316,26 @@ void AppendTocEntry(std::string* out, const TocEntry& e) {
            static_cast<uint32_t>(out->size() - length_at - 4));
 }
 
+bool IsLargeObjectData(const TocEntry& e) { return e.kind == "BLOBS" && e.has_data(); }
+
 uint16_t TocMinorVersion(const std::vector<TocEntry>& toc) {
   uint16_t minor = 0;
   for (const TocEntry& e : toc) {
-    if (!e.char_columns.empty()) return 3;
-    if (e.has_index_sql()) minor = 2;
+    if (IsLargeObjectData(e)) return 4;
+    if (!e.char_columns.empty()) minor = 3;
+    if (e.has_index_sql()) minor = std::max<uint16_t>(minor, 2);
   }
   return minor;
+}
+
+uint32_t TocHeaderFlags(const std::vector<TocEntry>& toc, bool mark_entry_ends) {
+  uint32_t flags = mark_entry_ends ? layout::kHeaderFlagEntryEnds : 0;
+  // §4.3: a reader older than 1.4 would load BLOBS data as a table's; the flag makes it refuse
+  // the archive instead.
+  if (std::any_of(toc.begin(), toc.end(), IsLargeObjectData)) {
+    flags |= layout::kHeaderFlagLargeObjects;
+  }
+  return flags;
 }
 
 Status CheckCharColumns(const TocEntry& e) {

@@ -147,9 +147,12 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where);
 
 // The raw TOC payload.
 std::string EncodeToc(const std::vector<TocEntry>& toc);
-// The lowest minor version whose TOC fields `toc` uses: 3 when an entry has char_columns, 2
-// when one has index_sql (§6.2), else 0.
+// The lowest minor version whose TOC fields `toc` uses: 4 when it has a BLOBS entry with data
+// (§7.5), 3 when an entry has char_columns, 2 when one has index_sql (§6.2), else 0.
 uint16_t TocMinorVersion(const std::vector<TocEntry>& toc);
+// The §4.3 header flags of an archive of `toc`: entry_ends when the writer marks entry ends,
+// large_objects when the TOC has a BLOBS entry with data (§7.5).
+uint32_t TocHeaderFlags(const std::vector<TocEntry>& toc, bool mark_entry_ends);
 // The §6.2 rules of char_columns: only on an entry with data, strictly increasing.
 // kInvalidArgument; a reader reports it as corruption.
 Status CheckCharColumns(const TocEntry& e);

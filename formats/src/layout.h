@@ -20,7 +20,9 @@ inline constexpr uint32_t kMaxHeaderFields = 1u << 20;
 
 // §4.3 header flags. Bit 0 (1.1): the last data block of every entry is marked (§7.4).
 inline constexpr uint32_t kHeaderFlagEntryEnds = 0x1;
-inline constexpr uint32_t kKnownHeaderFlags = kHeaderFlagEntryEnds;
+// Bit 1 (1.4): the archive has BLOBS entries, whose data is large-object contents (§7.5).
+inline constexpr uint32_t kHeaderFlagLargeObjects = 0x2;
+inline constexpr uint32_t kKnownHeaderFlags = kHeaderFlagEntryEnds | kHeaderFlagLargeObjects;
 
 // §4.2 header field tags.
 inline constexpr uint16_t kHdrToolVersion = 1;

@@ -232,6 +232,42 @@ TEST(RestoreList, ReadsWhatListWrites) {
             (std::vector<std::string>{"no id here", "12; TABLE app t postgres", "0; bad"}));
 }
 
+// archive_format.md §7.5: a group's owner goes to each of its objects; a BLOBS entry's COPY goes
+// into a temporary table that lo_put empties into the objects; both count as data.
+TEST(LargeObjects, OwnerAndStatementsAroundTheCopy) {
+  TocEntry meta = Entry(3, "BLOB METADATA", Section::kPreData, "", "16400..16402");
+  meta.owner = "Ann \"A\"";
+  meta.owner_object = "LARGE OBJECT";
+  meta.create_sql =
+      "SELECT pg_catalog.count(pg_catalog.lo_create(o)) FROM "
+      "pg_catalog.unnest('{16400,16402}'::pg_catalog.oid[]) AS o;\n";
+  RestoreContent c;
+  EXPECT_EQ(EntrySql(meta, c), meta.create_sql +
+                                   "ALTER LARGE OBJECT 16400 OWNER TO \"Ann \"\"A\"\"\";\n"
+                                   "ALTER LARGE OBJECT 16402 OWNER TO \"Ann \"\"A\"\"\";\n");
+  c.no_owner = true;
+  EXPECT_EQ(EntrySql(meta, c), meta.create_sql);
+
+  TocEntry blobs = Entry(4, "BLOBS", Section::kData, "", "16400..16402", {3});
+  blobs.copy_sql = "COPY pg_temp.ndump_blobs (loid, off, data) FROM stdin;";
+  const RestoreContent plain;
+  EXPECT_NE(BeforeCopySql(blobs, plain).find("CREATE TEMP TABLE pg_temp.ndump_blobs"),
+            std::string::npos);
+  EXPECT_NE(AfterCopySql(blobs, plain).find("pg_catalog.lo_put(loid, off, data)"),
+            std::string::npos);
+  // --disable-triggers does not apply: there is no table of the user's.
+  RestoreContent triggers;
+  triggers.data_only = triggers.disable_triggers = true;
+  EXPECT_EQ(BeforeCopySql(blobs, triggers).find("ALTER TABLE"), std::string::npos);
+  EXPECT_TRUE(IsDataEntry(meta));
+  EXPECT_TRUE(IsDataEntry(blobs));
+  // From a 17+ source the metadata is in the data section, and still runs before any data.
+  EXPECT_TRUE(RunsBeforeData(meta));
+  meta.section = Section::kData;
+  EXPECT_TRUE(RunsBeforeData(meta));
+  EXPECT_FALSE(RunsBeforeData(blobs));
+}
+
 }  // namespace
 }  // namespace libdump::restore
 

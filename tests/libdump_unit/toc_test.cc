@@ -445,5 +445,55 @@ TEST(Tables, FreeingColumnsGivesTheSameToc) {
   EXPECT_EQ(cat.tables[0].columns.size(), 2u);  // BuildToc left its catalog whole
 }
 
+// archive_format.md §7.5: a BLOB METADATA entry and a BLOBS data job per group; comments and
+// privileges only for the objects that have them, on their group's entry.
+TEST(LargeObjects, GroupsBecomeMetadataAndDataEntries) {
+  Catalog cat = WithSchema();
+  catalog::LargeObjectGroup a;
+  a.owner = "alice";
+  a.oids = {100, 101, 105};
+  catalog::LargeObjectGroup b;
+  b.owner = "bob";
+  b.oids = {102};
+  cat.misc.large_object_groups = {a, b};
+  catalog::LargeObject decorated;
+  decorated.oid = 105;
+  decorated.comment = "five";
+  cat.misc.large_objects = {decorated};
+  const BuiltToc toc = Build(cat);
+  const int meta = Find(toc, "BLOB METADATA", "'{100,101,105}'::pg_catalog.oid[]");
+  ASSERT_GE(meta, 0);
+  const auto& m = toc.entries[static_cast<size_t>(meta)];
+  EXPECT_EQ(m.name, "100..105");
+  EXPECT_EQ(m.owner, "alice");
+  EXPECT_EQ(m.owner_object, "LARGE OBJECT");
+  EXPECT_EQ(m.section, format::Section::kPreData);
+  EXPECT_NE(m.drop_sql.find("lo_unlink"), std::string::npos);
+  ASSERT_GE(Find(toc, "BLOB METADATA", "'{102}'::pg_catalog.oid[]"), 0);
+  int blobs = 0, comments = 0;
+  for (const auto& e : toc.entries) {
+    if (e.kind == "BLOBS") {
+      ++blobs;
+      EXPECT_EQ(e.copy_sql, "COPY pg_temp.ndump_blobs (loid, off, data) FROM stdin;");
+      EXPECT_EQ(e.section, format::Section::kData);
+      ASSERT_EQ(e.deps.size(), 1u);
+      EXPECT_EQ(toc.entries[static_cast<size_t>(meta)].dump_id == e.deps[0], e.name == "100..105");
+    }
+    if (e.kind == "COMMENT") {
+      ++comments;
+      EXPECT_EQ(e.name, "LARGE OBJECT 105");
+      EXPECT_EQ(e.deps, std::vector<uint32_t>{m.dump_id});
+    }
+  }
+  EXPECT_EQ(blobs, 2);
+  EXPECT_EQ(comments, 1);
+  ASSERT_EQ(toc.data_jobs.size(), 2u);
+  for (const auto& j : toc.data_jobs) {
+    EXPECT_EQ(j.kind, "BLOBS");
+    EXPECT_TRUE(j.copy_out_sql.starts_with("COPY (WITH RECURSIVE")) << j.copy_out_sql;
+    EXPECT_TRUE(j.copy_out_sql.ends_with(") TO STDOUT")) << j.copy_out_sql;
+  }
+}
+
 }  // namespace
 }  // namespace libdump::dump

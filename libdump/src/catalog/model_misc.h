@@ -230,13 +230,26 @@ struct Conversion {
   std::optional<std::string> comment;
 };
 
+// Large objects are kept as groups of OIDs: a database may hold millions of them, and the dump's
+// memory must not grow by a struct (with its strings) per object. Their contents are never in
+// the catalog; a dump worker streams them (toc_misc.cc).
+struct LargeObjectGroup {
+  std::string owner;
+  std::vector<Oid> oids;  // increasing, at most kLargeObjectGroupSize
+};
+
+// A large object with something besides an owner: privileges, a comment or a security label.
+// Only these are listed one by one (with the group they are in).
 struct LargeObject {
   Oid oid = 0;
-  std::string owner;
-  std::string data_hex;  // the contents, hex
   std::optional<std::string> acl;
   std::optional<std::string> comment;
 };
+
+// Large objects per BLOB METADATA entry and per BLOBS data entry, as pg_dump groups them: few
+// enough that one group's statements stay small, many enough that a million objects make a
+// thousand entries, not a million.
+inline constexpr size_t kLargeObjectGroupSize = 1000;
 
 struct MiscObjects {
   std::vector<Collation> collations;
@@ -258,7 +271,8 @@ struct MiscObjects {
   std::vector<OpFamily> op_families;
   std::vector<OpClass> op_classes;
   std::vector<Conversion> conversions;
-  std::vector<LargeObject> large_objects;
+  std::vector<LargeObjectGroup> large_object_groups;  // in order of their first OID
+  std::vector<LargeObject> large_objects;             // the decorated ones only, by OID
 };
 
 }  // namespace libdump::catalog

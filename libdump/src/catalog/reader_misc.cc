@@ -747,20 +747,52 @@ Status ReadConversions(pg::PgConn& conn, MiscObjects* m) {
 }
 
 Status ReadLargeObjects(pg::PgConn& conn, MiscObjects* m) {
-  // The contents travel as hex text in the TOC: fine for the small objects this serves; a data
-  // stream of their own (like a table's COPY) is the way for large ones.
-  ASSIGN_OR_RETURN(pg::PgResult r,
-                   conn.Query("SELECT l.oid, pg_catalog.pg_get_userbyid(l.lomowner), "
-                              "pg_catalog.encode(pg_catalog.lo_get(l.oid), 'hex'), l.lomacl, " +
-                              Comment("l.oid", "pg_largeobject") +
-                              " FROM pg_catalog.pg_largeobject_metadata l ORDER BY l.oid"));
+  // The groups are made by the server: one row per group, its OIDs as text, so the client never
+  // holds a row (nor a PGresult tuple) per large object.
+  const std::string size = std::to_string(kLargeObjectGroupSize);
+  ASSIGN_OR_RETURN(
+      pg::PgResult g,
+      conn.Query("SELECT pg_catalog.pg_get_userbyid(lomowner) AS owner, "
+                 "pg_catalog.string_agg(oid::pg_catalog.text, ',' ORDER BY oid) AS oids "
+                 "FROM (SELECT l.oid, l.lomowner, (pg_catalog.row_number() OVER "
+                 "(PARTITION BY l.lomowner ORDER BY l.oid) - 1) / " +
+                 size +
+                 " AS grp FROM pg_catalog.pg_largeobject_metadata l) s "
+                 "GROUP BY lomowner, grp ORDER BY pg_catalog.min(oid)"));
+  const int owner_col = g.Col("owner");
+  const int oids_col = g.Col("oids");
+  m->large_object_groups.reserve(static_cast<size_t>(g.rows()));
+  for (int i = 0; i < g.rows(); ++i) {
+    LargeObjectGroup group;
+    group.owner = g.GetString(i, owner_col);
+    const std::string_view list = g.Get(i, oids_col);
+    Oid oid = 0;
+    for (char c : list) {
+      if (c == ',') {
+        group.oids.push_back(oid);
+        oid = 0;
+      } else {
+        oid = oid * 10 + static_cast<Oid>(c - '0');
+      }
+    }
+    group.oids.push_back(oid);
+    m->large_object_groups.push_back(std::move(group));
+  }
+  // Only the large objects that have privileges, a comment or a security label are listed one by
+  // one (the label itself is read with the others' labels).
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT l.oid, l.lomacl, " + Comment("l.oid", "pg_largeobject") +
+                 " FROM pg_catalog.pg_largeobject_metadata l WHERE l.lomacl IS NOT NULL OR "
+                 "EXISTS (SELECT 1 FROM pg_catalog.pg_description d WHERE d.objoid = l.oid AND "
+                 "d.classoid = 'pg_catalog.pg_largeobject'::pg_catalog.regclass) OR "
+                 "EXISTS (SELECT 1 FROM pg_catalog.pg_seclabel s WHERE s.objoid = l.oid AND "
+                 "s.classoid = 'pg_catalog.pg_largeobject'::pg_catalog.regclass) ORDER BY l.oid"));
   for (int i = 0; i < r.rows(); ++i) {
     LargeObject lo;
     lo.oid = GetOid(r, i, 0);
-    lo.owner = r.GetString(i, 1);
-    lo.data_hex = r.GetString(i, 2);
-    lo.acl = OptString(r, i, 3);
-    lo.comment = OptString(r, i, 4);
+    lo.acl = OptString(r, i, 1);
+    lo.comment = OptString(r, i, 2);
     m->large_objects.push_back(std::move(lo));
   }
   return Status::Ok();

@@ -278,14 +278,42 @@ std::string CreateConversion(const catalog::Conversion& c) {
          QuoteLiteral(c.to_encoding) + " FROM " + c.function + ";\n";
 }
 
-std::string CreateLargeObject(const catalog::LargeObject& lo) {
-  return "SELECT pg_catalog.lo_create('" + std::to_string(lo.oid) + "');\n";
+std::string OidArrayLiteral(const std::vector<catalog::Oid>& oids) {
+  std::string s = "'{";
+  for (size_t i = 0; i < oids.size(); ++i) {
+    if (i > 0) s += ',';
+    s += std::to_string(oids[i]);
+  }
+  return s + "}'::pg_catalog.oid[]";
 }
 
-std::string LargeObjectData(const catalog::LargeObject& lo) {
-  if (lo.data_hex.empty()) return "";
-  return "SELECT pg_catalog.lo_put('" + std::to_string(lo.oid) + "', 0, '\\x" + lo.data_hex +
-         "'::pg_catalog.bytea);\n";
+std::string CreateLargeObjects(const catalog::LargeObjectGroup& g) {
+  // count() so that psql prints one row for the group, not one per object.
+  return "SELECT pg_catalog.count(pg_catalog.lo_create(o)) FROM pg_catalog.unnest(" +
+         OidArrayLiteral(g.oids) + ") AS o;\n";
+}
+
+std::string DropLargeObjects(const catalog::LargeObjectGroup& g) {
+  return "SELECT pg_catalog.count(pg_catalog.lo_unlink(l.oid)) FROM "
+         "pg_catalog.pg_largeobject_metadata l WHERE l.oid = ANY (" +
+         OidArrayLiteral(g.oids) + ");\n";
+}
+
+std::string LargeObjectsCopyOutSql(const catalog::LargeObjectGroup& g) {
+  // Each object in pieces of kLargeObjectChunk bytes, so that no COPY row (nor the server's
+  // bytea) holds a whole object of any size: the recursion reads a next piece only of objects
+  // whose last piece was full. The pieces come in any order; lo_put writes each at its offset.
+  const std::string chunk = std::to_string(kLargeObjectChunk);
+  return "COPY (WITH RECURSIVE c (loid, off, data) AS (SELECT o, 0::pg_catalog.int8, "
+         "pg_catalog.lo_get(o, 0, " +
+         chunk + ") FROM pg_catalog.unnest(" + OidArrayLiteral(g.oids) +
+         ") AS o UNION ALL SELECT loid, off + " + chunk + ", pg_catalog.lo_get(loid, off + " +
+         chunk + ", " + chunk + ") FROM c WHERE pg_catalog.length(data) = " + chunk +
+         ") SELECT loid, off, data FROM c WHERE pg_catalog.length(data) > 0) TO STDOUT";
+}
+
+std::string LargeObjectsCopyInSql() {
+  return std::string("COPY ") + kLargeObjectStaging + " (loid, off, data) FROM stdin;";
 }
 
 }  // namespace libdump::ddl

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catalog/model.h"
 #include "libdump/status.h"
@@ -51,9 +52,23 @@ std::string CreateOpFamily(const catalog::OpFamily& f);
 std::string CreateOpClass(const catalog::OpClass& c);
 std::string CreateConversion(const catalog::Conversion& c);
 
-std::string CreateLargeObject(const catalog::LargeObject& lo);
-// Writes the contents of an existing large object; empty when it has none.
-std::string LargeObjectData(const catalog::LargeObject& lo);
+// Large objects, a group at a time (archive_format.md §7.5). The contents of a group travel as
+// COPY text rows (loid, off, data): `data` is the object's bytes from offset `off`, at most
+// kLargeObjectChunk of them, and an empty object has no row. A restorer loads the rows into a
+// temporary table of that shape (kLargeObjectStaging) and writes each with lo_put.
+inline constexpr const char* kLargeObjectStaging = "pg_temp.ndump_blobs";
+inline constexpr int kLargeObjectChunk = 256 * 1024;
+
+// `'{1,2,3}'::pg_catalog.oid[]`
+std::string OidArrayLiteral(const std::vector<catalog::Oid>& oids);
+// BLOB METADATA's create_sql: creates every object of the group, empty and owned by whoever runs
+// it. One statement, so a million objects make a thousand statements, not a million.
+std::string CreateLargeObjects(const catalog::LargeObjectGroup& g);
+// Its drop_sql: unlinks those of the group's objects that exist (so also the --if-exists form).
+std::string DropLargeObjects(const catalog::LargeObjectGroup& g);
+// BLOBS: the COPY ... TO STDOUT a dump worker runs, and the COPY ... FROM stdin of the entry.
+std::string LargeObjectsCopyOutSql(const catalog::LargeObjectGroup& g);
+std::string LargeObjectsCopyInSql();
 
 }  // namespace libdump::ddl
 

@@ -210,7 +210,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   auto run = [&](int w, size_t i) -> Status {
     const dump::DataJob& job = toc.data_jobs[i];
     const bool binary = job.copy_out_sql.ends_with("(FORMAT binary)");
-    events.StartEntry("TABLE DATA " + job.label);
+    events.StartEntry(job.kind + " " + job.label);
     ASSIGN_OR_RETURN(std::unique_ptr<format::EntryStream> stream, writer->OpenStream(job.dump_id));
     std::string buffer;
     buffer.reserve(options.block_size + 4096);
@@ -247,7 +247,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
         });
     if (st.ok()) st = flush();
     if (st.ok()) st = stream->Close();
-    if (!st.ok()) return st.WithObject("TABLE DATA " + job.label);
+    if (!st.ok()) return st.WithObject(job.kind + " " + job.label);
     events.AddProgress(0, 0, 0, true);
     events.Verbose("dumped " + job.label);
     return Status::Ok();

@@ -362,6 +362,7 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
                              (options.large_objects == DumpOptions::LargeObjects::kDefault && all);
   if (!large_objects || options.content == DumpOptions::Content::kSchemaOnly) {
     m.large_objects.clear();
+    m.large_object_groups.clear();
   }
 }
 
@@ -491,7 +492,8 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     // As pg_dump, sequence values and large objects (with their comments and privileges) count
     // as data for -a and -s, whatever section their entries are in.
     const bool data = e.section == format::Section::kData || e.kind == "SEQUENCE SET" ||
-                      e.kind == "BLOB" || is_large_object_decoration(e);
+                      e.kind == "BLOB" || e.kind == "BLOB METADATA" ||
+                      is_large_object_decoration(e);
     if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
     if (options.content == DumpOptions::Content::kSchemaOnly && data) return false;
     unsigned bit = 0;

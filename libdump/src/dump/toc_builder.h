@@ -17,6 +17,7 @@ struct DataJob {
   std::string copy_out_sql;
   std::string label;  // `"s"."t"` for messages
   uint64_t size_estimate = 0;
+  std::string kind = "TABLE DATA";  // the entry's kind, for messages
 };
 
 struct BuiltToc {

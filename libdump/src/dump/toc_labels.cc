@@ -84,6 +84,9 @@ void TocBuilder::AddSecurityLabels() {
         target = "SEQUENCE " + QualifiedName(s->second->schema, s->second->name);
         tag = "SEQUENCE " + s->second->name;
       }
+    } else if (l.classid == kLargeObjectClass) {
+      // Registered to its group's BLOB METADATA entry, which names no single object.
+      target = tag = "LARGE OBJECT " + std::to_string(l.objid);
     } else if (l.subid == 0) {
       const std::string kind = LabelKind(l.classid, Entry(id).owner_object);
       if (!kind.empty()) {

@@ -3,6 +3,8 @@
 // mappings (pre-data); large objects (pre-data, contents in the data section); extended
 // statistics, publications, subscriptions and default privileges (post-data, as pg_dump has
 // them).
+#include <unordered_map>
+
 #include "ddl/acl.h"
 #include "ddl/ddl_misc.h"
 #include "dump/toc_builder_internal.h"
@@ -150,26 +152,43 @@ void TocBuilder::AddMiscObjects() {
     Register(kUserMapping, u.oid, id);
   }
 
-  // A large object is created in the section where pg_dump of the source's version creates it:
-  // pre-data before 17, data from 17 on (--section=pre-data then leaves large objects out).
+  // Large objects, as pg_dump 17 has them: a BLOB METADATA entry per group of objects with one
+  // owner (creates them, sets the owner), and a BLOBS entry per group whose data, like
+  // a table's, a dump worker streams (their contents never pass through the catalog or the
+  // TOC). Privileges, comments and security labels are entries of their own on the group's
+  // entry, only for the objects that have them.
+  // The objects are created in the section where pg_dump of the source's version creates them:
+  // pre-data before 17, data from 17 on (--section=pre-data then leaves them out); a restore runs
+  // BLOB METADATA with the pre-data entries in either case (restore::RunsBeforeData), so that
+  // the objects exist when their contents are loaded.
   const Section lo_section = pg::Has(cat_.server_version, pg::Feature::kLargeObjectsInDataSection)
                                  ? Section::kData
                                  : Section::kPreData;
-  for (const auto& lo : m.large_objects) {
-    const std::string name = std::to_string(lo.oid);
-    const uint32_t id = Add("BLOB", lo_section, "", name, lo.owner, ddl::CreateLargeObject(lo),
-                            "SELECT pg_catalog.lo_unlink('" + name + "');\n", {});
-    Entry(id).owner_object = "LARGE OBJECT " + name;
-    Entry(id).catalog_oid = lo.oid;
-    Register(kLargeObject, lo.oid, id);
-    AddComment(lo.comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
-    AddAcl(lo.acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
-    // The contents are written after the tables' data, by a statement (restore's pass 4 runs
-    // data-section entries that carry no COPY).
-    std::string data = ddl::LargeObjectData(lo);
-    if (!data.empty()) {
-      Add("BLOB DATA", Section::kData, "", name, lo.owner, std::move(data), "", {id});
+  std::unordered_map<Oid, const catalog::LargeObject*> decorated;
+  for (const auto& lo : m.large_objects) decorated.emplace(lo.oid, &lo);
+  for (const auto& g : m.large_object_groups) {
+    const std::string range = std::to_string(g.oids.front()) + ".." + std::to_string(g.oids.back());
+    const uint32_t id = Add("BLOB METADATA", lo_section, "", range, g.owner,
+                            ddl::CreateLargeObjects(g), ddl::DropLargeObjects(g), {});
+    // The owner of every object of the group (restore::OwnerSql reads the list).
+    Entry(id).owner_object = "LARGE OBJECT";
+    Entry(id).catalog_oid = g.oids.front();
+    // Only the decorated objects are registered (security labels find them so): a map of every
+    // OID would cost more than the rest of the objects' metadata together.
+    for (Oid oid : g.oids) {
+      if (decorated.empty()) break;
+      const auto it = decorated.find(oid);
+      if (it == decorated.end()) continue;
+      const std::string name = std::to_string(oid);
+      Register(kLargeObject, oid, id);
+      AddComment(it->second->comment, id, "LARGE OBJECT " + name, "LARGE OBJECT " + name);
+      AddAcl(it->second->acl, id, "LARGE OBJECT", name, "LARGE OBJECT " + name);
     }
+    const uint32_t data_id = Add("BLOBS", Section::kData, "", range, g.owner, "", "", {id});
+    Entry(data_id).copy_sql = ddl::LargeObjectsCopyInSql();
+    Entry(data_id).catalog_oid = g.oids.front();
+    out_.data_jobs.push_back(
+        {data_id, ddl::LargeObjectsCopyOutSql(g), "large objects " + range, 0, "BLOBS"});
   }
 
   // --- post-data ------------------------------------------------------------------------------

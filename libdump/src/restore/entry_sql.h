@@ -39,9 +39,24 @@ inline bool IsBinaryCopy(const std::string& copy_sql) {
 
 // ALTER ... OWNER TO, built at restore time from the entry (as pg_restore does) so that options
 // such as --no-owner need not edit the stored SQL.
+// A BLOB METADATA entry (archive_format.md §7.5) has owner_object "LARGE OBJECT": the owner is
+// set on each object of the group, whose OIDs are the array literal of its create_sql.
 inline std::string OwnerSql(const format::TocEntry& e) {
   if (e.owner.empty() || e.owner_object.empty()) return "";
-  return "ALTER " + e.owner_object + " OWNER TO " + pg::QuoteIdent(e.owner) + ";\n";
+  const std::string to = " OWNER TO " + pg::QuoteIdent(e.owner) + ";\n";
+  if (e.kind != "BLOB METADATA") return "ALTER " + e.owner_object + to;
+  const size_t begin = e.create_sql.find("'{");
+  const size_t end = e.create_sql.find("}'", begin);
+  if (begin == std::string::npos || end == std::string::npos) return "";
+  std::string sql;
+  size_t from = begin + 2;
+  while (from < end) {
+    size_t comma = e.create_sql.find(',', from);
+    if (comma == std::string::npos || comma > end) comma = end;
+    sql += "ALTER LARGE OBJECT " + e.create_sql.substr(from, comma - from) + to;
+    from = comma + 1;
+  }
+  return sql;
 }
 
 }  // namespace libdump

@@ -583,7 +583,7 @@ class StreamLoader {
     const TocEntry& e = *item.entry->entry;
     switch (item.kind) {
       case Item::Kind::kBegin: {
-        const std::string disable = restore::DisableTriggersSql(e, *content_);
+        const std::string disable = restore::BeforeCopySql(e, *content_);
         if (!disable.empty()) RETURN_IF_ERROR(w.conn->Command(disable));
         events_->StartEntry(Describe(e));
         w.trimmer.reset();
@@ -613,7 +613,7 @@ class StreamLoader {
         w.trimmer.reset();
         RETURN_IF_ERROR(rest);
         RETURN_IF_ERROR(w.conn->EndCopy());
-        const std::string enable = restore::EnableTriggersSql(e, *content_);
+        const std::string enable = restore::AfterCopySql(e, *content_);
         if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
         ++tables_;
         {
@@ -832,7 +832,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // DATABASE PROPERTIES entry) and with -1 (one connection) it all runs first, as from a pipe.
   std::vector<const TocEntry*> pre;
   for (const TocEntry* ep : plan.entries) {
-    if (ep->section == Section::kPreData || ep->section == Section::kNone) pre.push_back(ep);
+    if (restore::RunsBeforeData(*ep)) pre.push_back(ep);
   }
   const bool pre_data_first =
       streaming || plan.database != nullptr || content.single_transaction || options.jobs == 1;
@@ -933,7 +933,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     const TocEntry& e = *data[i];
     pg::PgConn& conn = *conns[static_cast<size_t>(w)];
     events.StartEntry(Describe(e));
-    const std::string disable = restore::DisableTriggersSql(e, content);
+    const std::string disable = restore::BeforeCopySql(e, content);
     if (!disable.empty())
       RETURN_IF_ERROR(policy.Handle(conn.Command(disable).WithObject(Describe(e))));
     // COPY FREEZE needs the table created or truncated in the same transaction. Only for a table
@@ -941,8 +941,9 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     // a split table load in parallel transactions), and not inside -1's own transaction.
     std::string copy_sql = e.copy_sql;
     bool in_transaction = false;
-    if (!content.single_transaction && raw_size[e.dump_id] >= kFreezeMinBytes &&
-        e.deps.size() == 1 && was_created(e.deps[0]) && data_of_table[e.deps[0]].size() == 1) {
+    if (e.kind == "TABLE DATA" && !content.single_transaction &&
+        raw_size[e.dump_id] >= kFreezeMinBytes && e.deps.size() == 1 && was_created(e.deps[0]) &&
+        data_of_table[e.deps[0]].size() == 1) {
       std::string freeze = FreezeCopySql(e.copy_sql);
       if (!freeze.empty()) {
         Status truncate =
@@ -990,7 +991,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
     }
     if (!st.ok()) return st.WithObject(Describe(e));
     if (!end.ok()) return policy.Handle(end.WithObject(Describe(e)));
-    const std::string enable = restore::EnableTriggersSql(e, content);
+    const std::string enable = restore::AfterCopySql(e, content);
     if (!enable.empty())
       RETURN_IF_ERROR(policy.Handle(conn.Command(enable).WithObject(Describe(e))));
     events.AddProgress(0, 0, 0, true);
@@ -1278,7 +1279,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   // Pass 4: sequence values and any other data-section entry without COPY data.
   for (const TocEntry* ep : plan.entries) {
     const TocEntry& e = *ep;
-    if (e.section != Section::kData || e.has_data()) continue;
+    if (e.section != Section::kData || e.has_data() || restore::RunsBeforeData(e)) continue;
     if (cancel && cancel->cancelled()) return Status::Cancelled("restore cancelled");
     RETURN_IF_ERROR(exec_entry(*conns[0], e));
     ++summary.entries;

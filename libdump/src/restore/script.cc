@@ -145,7 +145,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
   // The same passes as Restore: pre-data, table data, post-data, then the other data entries
   // (sequence values).
   for (const TocEntry* e : plan.entries) {
-    if (e->section == Section::kPreData || e->section == Section::kNone) RETURN_IF_ERROR(emit(*e));
+    if (restore::RunsBeforeData(*e)) RETURN_IF_ERROR(emit(*e));
   }
   std::string block;
   std::vector<const TocEntry*> data;
@@ -159,7 +159,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
   for (const TocEntry* ep : data) {
     const TocEntry& e = *ep;
     RETURN_IF_ERROR(w.Header(e));
-    RETURN_IF_ERROR(w.Write(restore::DisableTriggersSql(e, content) + e.copy_sql + "\n"));
+    RETURN_IF_ERROR(w.Write(restore::BeforeCopySql(e, content) + e.copy_sql + "\n"));
     bool at_line_start = true;
     for (const auto& b : reader->BlocksOf(e.dump_id)) {
       RETURN_IF_ERROR(reader->ReadBlock(b, &block));
@@ -169,13 +169,15 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
     // COPY text data ends every row with a new line, and a backslash in data is always escaped,
     // so no data line can read as the terminator.
     RETURN_IF_ERROR(w.Write(at_line_start ? "\\.\n" : "\n\\.\n"));
-    RETURN_IF_ERROR(w.Write(restore::EnableTriggersSql(e, content) + "\n"));
+    RETURN_IF_ERROR(w.Write(restore::AfterCopySql(e, content) + "\n"));
   }
   for (const TocEntry* e : plan.entries) {
     if (e->section == Section::kPostData) RETURN_IF_ERROR(emit(*e));
   }
   for (const TocEntry* e : plan.entries) {
-    if (e->section == Section::kData && !e->has_data()) RETURN_IF_ERROR(emit(*e));
+    if (e->section == Section::kData && !e->has_data() && !restore::RunsBeforeData(*e)) {
+      RETURN_IF_ERROR(emit(*e));
+    }
   }
   if (content.single_transaction) RETURN_IF_ERROR(w.Write("COMMIT;\n\n"));
   RETURN_IF_ERROR(w.Write("\\unrestrict " + key + "\n"));

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "ddl/ddl_misc.h"
 #include "pg/pg.h"
 #include "pg/server_versions.h"
 #include "restore/entry_sql.h"
@@ -100,9 +101,13 @@ bool IsDatabaseEntry(const TocEntry& e) {
   return IsDependent(e) && StartsWith(e.name, "DATABASE ");
 }
 
+bool RunsBeforeData(const TocEntry& e) {
+  return e.section == Section::kPreData || e.section == Section::kNone || e.kind == "BLOB METADATA";
+}
+
 bool IsDataEntry(const TocEntry& e) {
   if (e.has_data() || e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" || e.kind == "BLOB" ||
-      e.kind == "BLOB DATA") {
+      e.kind == "BLOB DATA" || e.kind == "BLOB METADATA" || e.kind == "BLOBS") {
     return true;
   }
   return IsDependent(e) && StartsWith(e.name, "LARGE OBJECT ");
@@ -470,13 +475,24 @@ std::string SessionSql(const std::string& encoding, const RestoreContent& c) {
   return sql;
 }
 
-std::string DisableTriggersSql(const TocEntry& e, const RestoreContent& c) {
+std::string BeforeCopySql(const TocEntry& e, const RestoreContent& c) {
+  if (e.kind == "BLOBS") {
+    // archive_format.md §7.5: the rows go to a table of this session, then into the objects. A
+    // table left by an entry that failed on this connection is replaced.
+    return std::string("DROP TABLE IF EXISTS ") + ddl::kLargeObjectStaging +
+           ";\nCREATE TEMP TABLE " + ddl::kLargeObjectStaging +
+           " (loid pg_catalog.oid, off pg_catalog.int8, data pg_catalog.bytea);\n";
+  }
   // c.data_only as DataOnly() decided it, implied or not.
   if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
   return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " DISABLE TRIGGER ALL;\n";
 }
 
-std::string EnableTriggersSql(const TocEntry& e, const RestoreContent& c) {
+std::string AfterCopySql(const TocEntry& e, const RestoreContent& c) {
+  if (e.kind == "BLOBS") {
+    return std::string("SELECT pg_catalog.count(pg_catalog.lo_put(loid, off, data)) FROM ") +
+           ddl::kLargeObjectStaging + ";\nDROP TABLE " + ddl::kLargeObjectStaging + ";\n";
+  }
   if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
   return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " ENABLE TRIGGER ALL;\n";
 }

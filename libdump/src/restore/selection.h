@@ -26,6 +26,11 @@ bool IsDatabaseEntry(const format::TocEntry& e);
 // comments and ACLs (as pg_restore counts them).
 bool IsDataEntry(const format::TocEntry& e);
 
+// Entries of the first restore pass: pre-data and section-less ones, and BLOB METADATA in any
+// section (archive_format.md §7.5: from a 17+ source it is in the data section, but the objects
+// must exist before the BLOBS entries' data is loaded, which comes before other data entries).
+bool RunsBeforeData(const format::TocEntry& e);
+
 struct Plan {
   // The selected entries other than the DATABASE entry, in restore order: archive order, or the
   // order of the -L list. The restore passes take them section by section in this order.
@@ -88,10 +93,11 @@ std::string DropSql(const format::TocEntry& e, bool if_exists);
 // The session settings of every restore connection, plus SET ROLE for --role.
 std::string SessionSql(const std::string& encoding, const RestoreContent& c);
 
-// --disable-triggers: the statements around one table's data ("" when not asked for, or not a
-// data-only restore).
-std::string DisableTriggersSql(const format::TocEntry& e, const RestoreContent& c);
-std::string EnableTriggersSql(const format::TocEntry& e, const RestoreContent& c);
+// The statements around a data entry's COPY: for BLOBS (archive_format.md §7.5) the temporary
+// table the rows go to and the lo_put that writes them into the large objects; for a table's
+// data, --disable-triggers in a data-only restore; else "".
+std::string BeforeCopySql(const format::TocEntry& e, const RestoreContent& c);
+std::string AfterCopySql(const format::TocEntry& e, const RestoreContent& c);
 
 // The per-entry error policy. With exit_on_error (or -1) a failure is returned as it is. Without
 // it a server error of one entry is reported as a warning (the object, the server's message and

@@ -23,9 +23,9 @@ namespace libdump::format {
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
 // 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
-// entries (§6.2), 1.3 their char_columns. An archive claims the minor version of the newest
-// feature it uses (§12).
-inline constexpr uint16_t kFormatMinor = 3;
+// entries (§6.2), 1.3 their char_columns, 1.4 BLOBS entries (large-object contents, §7.5). An
+// archive claims the minor version of the newest feature it uses (§12).
+inline constexpr uint16_t kFormatMinor = 4;
 
 // pg_dump's three sections; kNone for entries that belong to none (unused for now).
 enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
@@ -82,6 +82,10 @@ struct ArchiveHeader {
   // sequential reader knows where an entry ends before it reaches the index. Set by the reader;
   // the writer takes it from WriterOptions::mark_entry_ends instead.
   bool entry_ends_marked = false;
+  // Header flag bit 1 (§4.3, since 1.4): the archive has entries of kind "BLOBS" with data, whose
+  // rows are large objects' contents (§7.5), not a table's. Set by the reader; the writer sets
+  // the flag when the TOC has such an entry.
+  bool large_objects = false;
 };
 
 // Where one data block lives; from the trailing index.
