@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ddl/ddl_misc.h"
 #include "pg/pg.h"
 #include "pg/server_versions.h"
 
@@ -277,11 +278,6 @@ Result<std::string> DefaultPrivilegesSql(char object_type, std::string_view role
                      : object_type == 'T' ? "TYPE"
                      : object_type == 'n' ? "SCHEMA"
                                           : nullptr;
-  const char* objects = object_type == 'r'   ? "TABLES"
-                        : object_type == 'S' ? "SEQUENCES"
-                        : object_type == 'f' ? "FUNCTIONS"
-                        : object_type == 'T' ? "TYPES"
-                                             : "SCHEMAS";
   if (kind == nullptr) {
     return Status::InvalidArgument("unknown default ACL object type '" +
                                    std::string(1, object_type) + "'");
@@ -293,7 +289,7 @@ Result<std::string> DefaultPrivilegesSql(char object_type, std::string_view role
   std::string prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + pg::QuoteIdent(role);
   if (!schema.empty()) prefix += " IN SCHEMA " + pg::QuoteIdent(schema);
   return DiffSql(items, base_items, NewestPrivileges(kind, false), prefix + " ",
-                 " ON " + std::string(objects), "", role);
+                 " ON " + std::string(DefaultAclObjects(object_type)), "", role);
 }
 
 }  // namespace libdump::ddl
