@@ -136,3 +136,62 @@ ALTER INDEX wild.idx_stats_parted_expr ALTER COLUMN 1 SET STATISTICS 50;
 
 -- The public schema's standard comment, removed.
 COMMENT ON SCHEMA public IS NULL;
+
+-- Column options of columns a foreign-table child inherits from a plain parent (and of its own
+-- column), read through file_fdw so the data compare can scan parent and child.
+CREATE EXTENSION IF NOT EXISTS file_fdw;
+CREATE SERVER "Wild Files" FOREIGN DATA WRAPPER file_fdw;
+CREATE TABLE wild.fdw_parent (a integer, "B b" text);
+INSERT INTO wild.fdw_parent VALUES (1, 'local');
+CREATE FOREIGN TABLE wild.fdw_child (c integer OPTIONS (force_null 'true')) INHERITS (wild.fdw_parent)
+    SERVER "Wild Files" OPTIONS (program 'echo 2,remote,3', format 'csv');
+ALTER FOREIGN TABLE wild.fdw_child ALTER COLUMN a OPTIONS (force_not_null 'true');
+ALTER FOREIGN TABLE wild.fdw_child ALTER COLUMN "B b" OPTIONS (force_null 'true');
+CREATE FOREIGN TABLE wild.fdw_grandchild () INHERITS (wild.fdw_child)
+    SERVER "Wild Files" OPTIONS (program 'echo 4,far,5', format 'csv');
+ALTER FOREIGN TABLE wild.fdw_grandchild ALTER COLUMN c OPTIONS (force_not_null 'true');
+
+-- Catalog values no other fixture sets: REPLICA IDENTITY NOTHING, lz4 compression, ON DELETE
+-- SET NULL (column list), CHECK NO INHERIT on a parent, a moving aggregate with every m* option,
+-- a language with an inline handler, rules enabled for replicas and always.
+CREATE TABLE wild.ri_none (a integer, b text COMPRESSION lz4);
+ALTER TABLE wild.ri_none REPLICA IDENTITY NOTHING;
+INSERT INTO wild.ri_none VALUES (1, repeat('lz4 ', 2000));
+CREATE TABLE wild.sn_parent (a integer, b integer, PRIMARY KEY (a, b));
+CREATE TABLE wild.sn_child (a integer, b integer,
+    FOREIGN KEY (a, b) REFERENCES wild.sn_parent ON DELETE SET NULL (b) ON UPDATE CASCADE);
+INSERT INTO wild.sn_parent VALUES (1, 2);
+INSERT INTO wild.sn_child VALUES (1, 2);
+CREATE TABLE wild.noinh_parent (a integer, CONSTRAINT "pos ""only""" CHECK (a > 0) NO INHERIT);
+CREATE TABLE wild.noinh_child () INHERITS (wild.noinh_parent);
+INSERT INTO wild.noinh_child VALUES (-1);
+CREATE FUNCTION wild.mfin(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE
+    AS 'SELECT $1 * 10';
+CREATE AGGREGATE wild.msum(integer) (
+    sfunc = int4pl, stype = integer, initcond = '0',
+    msfunc = int4pl, minvfunc = int4mi, mstype = integer, minitcond = '0', msspace = 64,
+    mfinalfunc = wild.mfin, mfinalfunc_extra, mfinalfunc_modify = read_write);
+CREATE FUNCTION wild.pl_call() RETURNS language_handler LANGUAGE c
+    AS '$libdir/plpgsql', 'plpgsql_call_handler';
+CREATE FUNCTION wild.pl_inline(internal) RETURNS void LANGUAGE c STRICT
+    AS '$libdir/plpgsql', 'plpgsql_inline_handler';
+CREATE FUNCTION wild.pl_valid(oid) RETURNS void LANGUAGE c STRICT
+    AS '$libdir/plpgsql', 'plpgsql_validator';
+CREATE LANGUAGE "wild pl" HANDLER wild.pl_call INLINE wild.pl_inline VALIDATOR wild.pl_valid;
+CREATE RULE r_replica AS ON INSERT TO wild.ri_none DO ALSO NOTIFY wild_replica;
+ALTER TABLE wild.ri_none ENABLE REPLICA RULE r_replica;
+CREATE RULE r_always AS ON UPDATE TO wild.ri_none DO ALSO NOTIFY wild_always;
+ALTER TABLE wild.ri_none ENABLE ALWAYS RULE r_always;
+CREATE RULE r_disabled AS ON DELETE TO wild.ri_none DO ALSO NOTIFY wild_disabled;
+ALTER TABLE wild.ri_none DISABLE RULE r_disabled;
+
+-- 16+: subscription options origin, password_required, run_as_owner; ICU tailoring rules.
+SELECT pg_catalog.current_setting('server_version_num')::int >= 160000 AS wild_v16 \gset
+\if :wild_v16
+CREATE SUBSCRIPTION "Wild Sub" CONNECTION 'host=/nonexistent dbname=none'
+    PUBLICATION p WITH (connect = false, slot_name = NONE, origin = none,
+                        password_required = false, run_as_owner = true);
+CREATE COLLATION wild."tailored ü" (provider = icu, locale = 'und', rules = '&a < g');
+CREATE TABLE wild.uses_tailored (t text COLLATE wild."tailored ü");
+INSERT INTO wild.uses_tailored VALUES ('g'), ('b'), ('a');
+\endif

@@ -200,7 +200,13 @@ std::string InheritedColumnChanges(const catalog::Table& t,
   std::string sql;
   const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
   for (const auto& c : t.columns) {
-    if (c.dropped || c.local || c.generated != '\0' || c.identity != '\0') continue;
+    if (c.dropped || c.local) continue;
+    // A foreign-table child's options on a column it inherits (not written in its CREATE).
+    if (t.kind == 'f' && c.fdw_options) {
+      sql += "ALTER FOREIGN TABLE ONLY " + QualifiedName(t.schema, t.name) + " ALTER COLUMN " +
+             QuoteIdent(c.name) + " OPTIONS (" + *c.fdw_options + ");\n";
+    }
+    if (c.generated != '\0' || c.identity != '\0') continue;
     bool parent_not_null = false;
     const catalog::OptionalText* parent_default = nullptr;
     for (Oid p : t.parents) {
