@@ -202,6 +202,13 @@ TEST(Selection, IfExistsRewrite) {
   EXPECT_EQ(drop("SELECT pg_catalog.lo_unlink('16401');\n"),
             "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = "
             "'16401';\n");
+  // A domain's constraint: only when the domain is there (ALTER DOMAIN has no IF EXISTS).
+  EXPECT_EQ(drop("ALTER DOMAIN \"s\".\"d 'q'\" DROP CONSTRAINT \"c\";\n"),
+            "DO $ndump_drop$BEGIN IF pg_catalog.to_regtype('\"s\".\"d ''q''\"') IS NOT NULL THEN "
+            "ALTER DOMAIN \"s\".\"d 'q'\" DROP CONSTRAINT IF EXISTS \"c\"; END IF; "
+            "END$ndump_drop$;\n");
+  EXPECT_EQ(drop("ALTER DOMAIN \"$ndump_drop$\" DROP CONSTRAINT \"c\";\n"),
+            "ALTER DOMAIN \"$ndump_drop$\" DROP CONSTRAINT IF EXISTS \"c\";\n");
   e.drop_sql = "DROP TABLE \"t\";\n";
   EXPECT_EQ(DropSql(e, false), "DROP TABLE \"t\";\n");
 }

@@ -461,10 +461,18 @@ std::string DropSql(const TocEntry& e, bool if_exists) {
     return sql;
   }
   if (StartsWith(sql, "ALTER DOMAIN ")) {
-    // ALTER DOMAIN has no IF EXISTS of its own; the constraint's is the one it takes.
+    // ALTER DOMAIN has no IF EXISTS of its own (the constraint's is the one it takes), so a
+    // missing domain would be an error: the statement runs only when the domain is there.
     const size_t p = FindOutsideQuotes(sql, " DROP CONSTRAINT ", 13);
-    if (p != std::string::npos) sql.insert(p + 17, "IF EXISTS ");
-    return sql;
+    if (p == std::string::npos) return sql;
+    const std::string domain = sql.substr(13, p - 13);
+    sql.insert(p + 17, "IF EXISTS ");
+    constexpr std::string_view kTag = "$ndump_drop$";
+    if (sql.find(kTag) != std::string::npos) return sql;  // cannot be quoted safely: as is
+    while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';')) sql.pop_back();
+    return "DO " + std::string(kTag) + "BEGIN IF pg_catalog.to_regtype(" +
+           pg::QuoteLiteral(domain) + ") IS NOT NULL THEN " + sql + "; END IF; END" +
+           std::string(kTag) + ";\n";
   }
   return sql;
 }
