@@ -23,6 +23,7 @@
 #include "common/events.h"
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 #include "restore/char_trim.h"
 #include "restore/entry_sql.h"
 #include "restore/precheck.h"
@@ -679,10 +680,10 @@ constexpr const char* kDurableSql =
 // all the data and all of these.
 bool TableLocal(const TocEntry& e) {
   static const std::unordered_set<std::string> kKinds = {
-      "INDEX",         "CONSTRAINT",       "CHECK CONSTRAINT", "INDEX ATTACH",
-      "CLUSTER ON",    "REPLICA IDENTITY", "TRIGGER",          "RULE",
-      "POLICY",        "STATISTICS",       "COMMENT",          "ACL",
-      "SECURITY LABEL"};
+      "INDEX",          "CONSTRAINT",       "CHECK CONSTRAINT", "INDEX ATTACH",
+      "CLUSTER ON",     "REPLICA IDENTITY", "TRIGGER",          "RULE",
+      "POLICY",         "STATISTICS",       "COMMENT",          "ACL",
+      "SECURITY LABEL", "STATISTICS DATA"};
   return kKinds.count(e.kind) != 0;
 }
 
@@ -753,7 +754,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
                    format::ArchiveReader::Open(source));
   if (!streaming) RETURN_IF_ERROR(reader->LoadIndex());
   const auto& toc = reader->toc();
-  ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(toc, content));
+  ASSIGN_OR_RETURN(restore::Plan plan, restore::Select(toc, content));
   if (!streaming && options.check_blocks_first) {
     RETURN_IF_ERROR(restore::CheckBlocksFirst(*reader, plan, &events, cancel));
   }
@@ -793,6 +794,18 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   ConnectionOptions worker_opts = conn_opts;
   worker_opts.password = leader->password();
   worker_opts.password_policy = PasswordPolicy::kNever;
+  // Statistics restore through functions PostgreSQL 18 brought: into an older server they are
+  // left out, with one warning for all of them rather than an error each.
+  if (!pg::Has(leader->server_version(), pg::Feature::kRestoreStatistics)) {
+    const size_t skipped = restore::DropStatistics(&plan);
+    if (skipped > 0) {
+      events.Warning("skipped " + std::to_string(skipped) +
+                     " STATISTICS DATA entries: PostgreSQL " +
+                     pg::MajorVersionString(leader->server_version()) +
+                     " has no pg_restore_relation_stats() (new in 18); the restored relations "
+                     "have no optimizer statistics until they are analyzed");
+    }
+  }
 
   RestoreSummary summary;
   // Runs an entry's statements. A failure goes through the error policy (counted and passed
