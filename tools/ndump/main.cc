@@ -153,6 +153,11 @@ int main(int argc, char** argv) {
   bool data_only = false, schema_only = false;
   app.add_flag("-a,--data-only", data_only, "dump only the data, not the schema");
   app.add_flag("-s,--schema-only", schema_only, "dump only the schema, no data");
+  bool statistics = false, no_statistics = false, statistics_only = false;
+  app.add_flag("--statistics", statistics, "dump the statistics");
+  app.add_flag("--no-statistics", no_statistics, "do not dump statistics (the default)");
+  app.add_flag("--statistics-only", statistics_only,
+               "dump only the statistics, not schema or data");
   std::vector<std::string> sections;
   app.add_option("--section", sections, "dump named section (pre-data, data, or post-data)")
       ->allow_extra_args(false)
@@ -186,15 +191,15 @@ int main(int argc, char** argv) {
   app.add_flag("--no-sync", no_sync, "do not wait for the archive to be written safely to disk");
   AddConnectionOptions(app, &conn);
   SetHelpGroup(app, "Output options", {"--file", "--compress", "--compress-level", "--no-sync"});
-  SetHelpGroup(
-      app, "Selection options",
-      {"--schema", "--exclude-schema", "--table", "--exclude-table", "--exclude-table-data",
-       "--table-and-children", "--exclude-table-and-children", "--exclude-table-data-and-children",
-       "--strict-names", "--filter", "--data-only", "--schema-only", "--section"});
-  SetHelpGroup(
-      app, "Content options",
-      {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
-       "--no-subscriptions", "--no-security-labels", "--large-objects", "--no-large-objects"});
+  SetHelpGroup(app, "Selection options",
+               {"--schema", "--exclude-schema", "--table", "--exclude-table",
+                "--exclude-table-data", "--table-and-children", "--exclude-table-and-children",
+                "--exclude-table-data-and-children", "--strict-names", "--filter", "--data-only",
+                "--schema-only", "--statistics-only", "--section"});
+  SetHelpGroup(app, "Content options",
+               {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
+                "--no-subscriptions", "--no-security-labels", "--large-objects",
+                "--no-large-objects", "--statistics", "--no-statistics"});
   SetHelpGroup(app, "Behaviour options",
                {"--jobs", "--split-size", "--copy-format", "--snapshot", "--lock-wait-timeout",
                 "--serializable-deferrable", "--verbose", "--progress", "--help", "--version"});
@@ -225,9 +230,30 @@ int main(int argc, char** argv) {
   if (data_only && schema_only) {
     return usage("options -s/--schema-only and -a/--data-only cannot be used together");
   }
-  options.content = data_only     ? libdump::DumpOptions::Content::kDataOnly
-                    : schema_only ? libdump::DumpOptions::Content::kSchemaOnly
-                                  : libdump::DumpOptions::Content::kAll;
+  // pg_dump 18's rules for the statistics options.
+  if (schema_only && statistics_only) {
+    return usage("options -s/--schema-only and --statistics-only cannot be used together");
+  }
+  if (data_only && statistics_only) {
+    return usage("options -a/--data-only and --statistics-only cannot be used together");
+  }
+  if (statistics_only && no_statistics) {
+    return usage("options --statistics-only and --no-statistics cannot be used together");
+  }
+  if (statistics && no_statistics) {
+    return usage("options --statistics and --no-statistics cannot be used together");
+  }
+  if (data_only && statistics) {
+    return usage("options -a/--data-only and --statistics cannot be used together");
+  }
+  if (schema_only && statistics) {
+    return usage("options -s/--schema-only and --statistics cannot be used together");
+  }
+  options.content = data_only         ? libdump::DumpOptions::Content::kDataOnly
+                    : schema_only     ? libdump::DumpOptions::Content::kSchemaOnly
+                    : statistics_only ? libdump::DumpOptions::Content::kStatisticsOnly
+                                      : libdump::DumpOptions::Content::kAll;
+  options.statistics = statistics || statistics_only;
   if (!sections.empty()) {
     options.sections = 0;
     for (const auto& name : sections) {

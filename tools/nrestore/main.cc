@@ -141,6 +141,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_flag("-a,--data-only", content.data_only, "restore only the data, no schema");
   app.add_flag("-s,--schema-only", content.schema_only, "restore only the schema, no data");
+  bool statistics = false, no_statistics = false;
+  app.add_flag("--statistics", statistics, "restore the statistics (the default)");
+  app.add_flag("--no-statistics", no_statistics, "do not restore statistics");
+  app.add_flag("--statistics-only", content.statistics_only,
+               "restore only the statistics, not schema or data");
   app.add_flag("-c,--clean", content.clean, "drop database objects before recreating them");
   app.add_flag("--if-exists", content.if_exists, "use IF EXISTS when dropping objects");
   app.add_flag("-C,--create", content.create, "create the target database");
@@ -157,10 +162,10 @@ int main(int argc, char** argv) {
   SetHelpGroup(app, "Output options", {"--list", "--verify", "--file"});
   SetHelpGroup(app, "Selection options",
                {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
-                "--function", "--section", "--data-only", "--schema-only"});
+                "--function", "--section", "--data-only", "--schema-only", "--statistics-only"});
   SetHelpGroup(app, "Content options",
                {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
-                "--disable-triggers"});
+                "--disable-triggers", "--statistics", "--no-statistics"});
   SetHelpGroup(app, "Behaviour options",
                {"--jobs", "--single-transaction", "--exit-on-error", "--keep-char-padding",
                 "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
@@ -189,6 +194,26 @@ int main(int argc, char** argv) {
   if (content.data_only && content.clean) {
     return usage("options -c/--clean and -a/--data-only cannot be used together");
   }
+  // pg_restore 18's rules for the statistics options (the others: restore::CheckContent).
+  if (statistics && no_statistics) {
+    return usage("options --statistics and --no-statistics cannot be used together");
+  }
+  if (content.data_only && statistics) {
+    return usage("options -a/--data-only and --statistics cannot be used together");
+  }
+  if (content.schema_only && statistics) {
+    return usage("options -s/--schema-only and --statistics cannot be used together");
+  }
+  if (content.schema_only && content.statistics_only) {
+    return usage("options -s/--schema-only and --statistics-only cannot be used together");
+  }
+  if (content.data_only && content.statistics_only) {
+    return usage("options -a/--data-only and --statistics-only cannot be used together");
+  }
+  if (content.statistics_only && no_statistics) {
+    return usage("options --statistics-only and --no-statistics cannot be used together");
+  }
+  content.statistics = !no_statistics;
   if (content.if_exists && !content.clean) {
     return usage("option --if-exists requires option -c/--clean");
   }

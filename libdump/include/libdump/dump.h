@@ -99,10 +99,20 @@ struct DumpOptions {
 
   enum class Content {
     kAll,
-    kSchemaOnly,  // -s: everything but table data, sequence values and large objects
-    kDataOnly,    // -a: only table data, sequence values and large objects
+    kSchemaOnly,      // -s: everything but table data, sequence values and large objects
+    kDataOnly,        // -a: only table data, sequence values and large objects
+    kStatisticsOnly,  // --statistics-only: only the STATISTICS DATA entries (see statistics)
   };
   Content content = Content::kAll;
+  // The planner's statistics of every dumped table, partitioned table, materialized view,
+  // foreign table and index, as pg_dump 18 --statistics dumps them: one STATISTICS DATA entry
+  // each (pg_class's relpages, reltuples, relallvisible and from 18 relallfrozen, and pg_stats'
+  // rows), whose SQL calls pg_restore_relation_stats() and pg_restore_attribute_stats(), which a
+  // PostgreSQL 18 or later target has. A table's are in the data section, an index's and a
+  // materialized view's in post-data. Off by default, as in pg_dump 18; with kSchemaOnly or
+  // kDataOnly it is kInvalidArgument. kStatisticsOnly implies it. Extended statistics' data
+  // (CREATE STATISTICS objects) is not dumped, as pg_dump 18 does not dump it.
+  bool statistics = false;
   // Sections to dump (--section), a mask of kSection* bits; combined with `content`.
   static constexpr unsigned kSectionPreData = 1, kSectionData = 2, kSectionPostData = 4;
   unsigned sections = kSectionPreData | kSectionData | kSectionPostData;

@@ -72,6 +72,13 @@ struct RestoreContent {
   // -a: only data (table data, sequence values, large objects); -s: everything but data.
   bool data_only = false;
   bool schema_only = false;
+  // STATISTICS DATA entries (ndump --statistics, pg_dump 18): restored when the archive has them
+  // (`statistics`, false with --no-statistics), but not with -a or -s; `statistics_only`
+  // restores them alone (with neither -a, -s nor statistics false: kInvalidArgument). Into a
+  // server older than 18, which lacks pg_restore_relation_stats(), they are skipped with one
+  // warning that counts them.
+  bool statistics = true;
+  bool statistics_only = false;
   // -O: no ALTER ... OWNER TO statements. -x: no ACL and DEFAULT ACL entries.
   bool no_owner = false;
   bool no_privileges = false;

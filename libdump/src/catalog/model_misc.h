@@ -151,6 +151,8 @@ struct Publication {
   bool all_tables = false;
   bool insert = true, update = true, del = true, truncate = true;
   bool via_root = false;
+  // 18: publish_generated_columns, 's' (stored) or 'n' (none, the default and all before 18).
+  char generated_columns = 'n';
   std::vector<PublicationTable> tables;
   std::vector<PublicationSchema> schemas;
   std::optional<std::string> comment;
@@ -250,6 +252,28 @@ struct LargeObject {
 // enough that one group's statements stay small, many enough that a million objects make a
 // thousand entries, not a million.
 inline constexpr size_t kLargeObjectGroupSize = 1000;
+
+// The planner's statistics of one table, index or materialized view (pg_dump 18 --statistics),
+// as the server prints them (text), so that they are restored exactly. Read by reader_stats.cc
+// after the TOC is built, only for the relations whose STATISTICS DATA entries are dumped.
+struct RelationStats {
+  std::string relpages, reltuples, relallvisible;
+  std::optional<std::string> relallfrozen;  // 18+
+};
+
+// One row of pg_stats: a column's statistics (of a table, or of an index's expression), with
+// the values a restore passes to pg_restore_attribute_stats(). NULL fields are left out.
+struct AttributeStats {
+  std::string attname;
+  // For an index: the column's position in it, by which a restore addresses it (an expression
+  // column's name is made up by the server and may differ on the target). 0 for a table.
+  int index_attnum = 0;
+  std::optional<std::string> inherited, null_frac, avg_width, n_distinct, most_common_vals,
+      most_common_freqs, histogram_bounds, correlation, most_common_elems, most_common_elem_freqs,
+      elem_count_histogram;
+  std::optional<std::string> range_length_histogram, range_empty_frac,
+      range_bounds_histogram;  // 17+
+};
 
 struct MiscObjects {
   std::vector<Collation> collations;

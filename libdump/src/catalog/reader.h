@@ -4,6 +4,9 @@
 #ifndef LIBDUMP_SRC_CATALOG_READER_H_
 #define LIBDUMP_SRC_CATALOG_READER_H_
 
+#include <functional>
+#include <vector>
+
 #include "catalog/model.h"
 #include "libdump/status.h"
 #include "pg/pg.h"
@@ -26,6 +29,16 @@ Status ReadDatabase(pg::PgConn& conn, Catalog* catalog);     // reader_database.
 // Reads the current value of every sequence in `catalog`: one query for all, plus one per 500
 // sequences not yet called (or readable only with USAGE).
 Status ReadSequenceValues(pg::PgConn& conn, Catalog* catalog);
+
+// Reads the planner statistics of `relations` (tables, partitioned tables, materialized views,
+// foreign tables and indexes, by OID) in two queries, each read a row at a time: first
+// `on_relation(i, ...)` for relations[i] (a relation that no longer exists gets no call), then
+// `on_attribute(i, ...)` for each pg_stats row of relations[i], by i, then by column name and
+// `inherited`, as pg_dump 18 orders them (reader_stats.cc). Stops at the first error a callback
+// returns and returns it.
+Status ReadStatistics(pg::PgConn& conn, const std::vector<Oid>& relations,
+                      const std::function<Status(size_t, RelationStats)>& on_relation,
+                      const std::function<Status(size_t, AttributeStats)>& on_attribute);
 
 }  // namespace libdump::catalog
 

@@ -421,25 +421,33 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query(
-            std::string("SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner), "
+            std::string("SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner) AS owner, "
                         "p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, "
                         "p.pubtruncate, ") +
             (pg::Has(conn.server_version(), pg::Feature::kPublicationViaRoot) ? "p.pubviaroot"
                                                                               : "false") +
-            ", " + Comment("p.oid", "pg_publication") + " FROM pg_catalog.pg_publication p WHERE " +
+            " AS pubviaroot, " +
+            // 18: which generated columns are published ('s' stored, 'n' none); none before.
+            (pg::Has(conn.server_version(), pg::Feature::kPublicationGeneratedColumns)
+                 ? "p.pubgencols"
+                 : "'n'") +
+            " AS pubgencols, " + Comment("p.oid", "pg_publication") +
+            " AS description FROM pg_catalog.pg_publication p WHERE " +
             UserGlobal("pg_publication", "p.oid") + " ORDER BY p.pubname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       Publication p;
-      p.oid = GetOid(r, i, 0);
-      p.name = r.GetString(i, 1);
-      p.owner = r.GetString(i, 2);
-      p.all_tables = r.GetBool(i, 3);
-      p.insert = r.GetBool(i, 4);
-      p.update = r.GetBool(i, 5);
-      p.del = r.GetBool(i, 6);
-      p.truncate = r.GetBool(i, 7);
-      p.via_root = r.GetBool(i, 8);
-      p.comment = OptString(r, i, 9);
+      p.oid = row.GetOid("oid");
+      p.name = row.GetString("pubname");
+      p.owner = row.GetString("owner");
+      p.all_tables = row.GetBool("puballtables");
+      p.insert = row.GetBool("pubinsert");
+      p.update = row.GetBool("pubupdate");
+      p.del = row.GetBool("pubdelete");
+      p.truncate = row.GetBool("pubtruncate");
+      p.via_root = row.GetBool("pubviaroot");
+      p.generated_columns = row.GetChar("pubgencols");
+      p.comment = row.Opt("description");
       by_oid[p.oid] = m->publications.size();
       m->publications.push_back(std::move(p));
     }

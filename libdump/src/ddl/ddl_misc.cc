@@ -167,6 +167,62 @@ std::string CreateUserMapping(const catalog::UserMapping& u) {
   return "CREATE USER MAPPING " + UserMappingTarget(u) + OptionsClause(u.options) + ";\n";
 }
 
+namespace {
+
+// The start of a pg_restore_*_stats() call: its version and the relation it names.
+std::string StatsCallHead(const char* function, int source_version, const std::string& schema,
+                          const std::string& relation) {
+  return std::string("SELECT * FROM pg_catalog.") + function + "(\n\t'version', '" +
+         std::to_string(source_version) + "'::integer,\n\t'schemaname', " + QuoteLiteral(schema) +
+         ",\n\t'relname', " + QuoteLiteral(relation);
+}
+
+// One more argument of such a call, a name and its value as text cast to the argument's type;
+// nothing for a NULL value.
+void StatsArgument(std::string* sql, const char* name, const char* type,
+                   const std::optional<std::string>& value) {
+  if (!value) return;
+  *sql += std::string(",\n\t'") + name + "', " + QuoteLiteral(*value) + "::" + type;
+}
+
+}  // namespace
+
+std::string RestoreRelationStats(int source_version, const std::string& schema,
+                                 const std::string& relation, const catalog::RelationStats& s) {
+  std::string sql = StatsCallHead("pg_restore_relation_stats", source_version, schema, relation);
+  StatsArgument(&sql, "relpages", "integer", s.relpages);
+  StatsArgument(&sql, "reltuples", "real", s.reltuples);
+  StatsArgument(&sql, "relallvisible", "integer", s.relallvisible);
+  StatsArgument(&sql, "relallfrozen", "integer", s.relallfrozen);
+  return sql + "\n);\n";
+}
+
+std::string RestoreAttributeStats(int source_version, const std::string& schema,
+                                  const std::string& relation, const catalog::AttributeStats& s) {
+  std::string sql = StatsCallHead("pg_restore_attribute_stats", source_version, schema, relation);
+  // An index's column by its position: the names of expression columns are the server's own.
+  if (s.index_attnum > 0) {
+    StatsArgument(&sql, "attnum", "smallint", std::to_string(s.index_attnum));
+  } else {
+    sql += ",\n\t'attname', " + QuoteLiteral(s.attname);
+  }
+  StatsArgument(&sql, "inherited", "boolean", s.inherited);
+  StatsArgument(&sql, "null_frac", "real", s.null_frac);
+  StatsArgument(&sql, "avg_width", "integer", s.avg_width);
+  StatsArgument(&sql, "n_distinct", "real", s.n_distinct);
+  StatsArgument(&sql, "most_common_vals", "text", s.most_common_vals);
+  StatsArgument(&sql, "most_common_freqs", "real[]", s.most_common_freqs);
+  StatsArgument(&sql, "histogram_bounds", "text", s.histogram_bounds);
+  StatsArgument(&sql, "correlation", "real", s.correlation);
+  StatsArgument(&sql, "most_common_elems", "text", s.most_common_elems);
+  StatsArgument(&sql, "most_common_elem_freqs", "real[]", s.most_common_elem_freqs);
+  StatsArgument(&sql, "elem_count_histogram", "real[]", s.elem_count_histogram);
+  StatsArgument(&sql, "range_length_histogram", "text", s.range_length_histogram);
+  StatsArgument(&sql, "range_empty_frac", "real", s.range_empty_frac);
+  StatsArgument(&sql, "range_bounds_histogram", "text", s.range_bounds_histogram);
+  return sql + "\n);\n";
+}
+
 std::string CreatePublication(const catalog::Publication& p) {
   std::string sql = "CREATE PUBLICATION " + QuoteIdent(p.name);
   if (p.all_tables) sql += " FOR ALL TABLES";
@@ -182,6 +238,7 @@ std::string CreatePublication(const catalog::Publication& p) {
   add(p.truncate, "truncate");
   sql += " WITH (publish = " + QuoteLiteral(publish);
   if (p.via_root) sql += ", publish_via_partition_root = true";
+  if (p.generated_columns == 's') sql += ", publish_generated_columns = stored";
   return sql + ");\n";
 }
 

@@ -25,6 +25,16 @@ std::string CreateTsConfig(const catalog::TsConfig& c);
 // CREATE STATISTICS, and ALTER STATISTICS ... SET STATISTICS when the target is not the default.
 std::string CreateStatistics(const catalog::ExtStatistics& s);
 
+// The statements of a STATISTICS DATA entry, as pg_dump 18 writes them: a call of
+// pg_restore_relation_stats() with the relation's page and row counts, and one of
+// pg_restore_attribute_stats() per column. `source_version` is the dumped server's
+// server_version_num, which tells the target how to read the values; `schema` and `relation`
+// name the relation (not quoted: they are passed as text).
+std::string RestoreRelationStats(int source_version, const std::string& schema,
+                                 const std::string& relation, const catalog::RelationStats& s);
+std::string RestoreAttributeStats(int source_version, const std::string& schema,
+                                  const std::string& relation, const catalog::AttributeStats& s);
+
 // "TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "SCHEMAS" for defaclobjtype; "" if unknown.
 std::string_view DefaultAclObjects(char object_type);
 

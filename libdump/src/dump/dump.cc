@@ -11,6 +11,7 @@
 #include "common/events.h"
 #include "dump/copy_format.h"
 #include "dump/selection.h"
+#include "dump/statistics.h"
 #include "dump/toc_builder.h"
 #include "libdump/format/archive.h"
 #include "libdump/version.h"
@@ -56,6 +57,15 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     return Status::InvalidArgument("block size must be between 4 KiB and 8 MiB");
   }
   if (sink == nullptr) return Status::InvalidArgument("no output sink");
+  // As pg_dump 18: statistics are neither schema nor data.
+  if (options.statistics && options.content == DumpOptions::Content::kSchemaOnly) {
+    return Status::InvalidArgument(
+        "options -s/--schema-only and --statistics cannot be used together");
+  }
+  if (options.statistics && options.content == DumpOptions::Content::kDataOnly) {
+    return Status::InvalidArgument(
+        "options -a/--data-only and --statistics cannot be used together");
+  }
   if ((options.sections & ~(DumpOptions::kSectionPreData | DumpOptions::kSectionData |
                             DumpOptions::kSectionPostData)) != 0 ||
       options.sections == 0) {
@@ -147,6 +157,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     dump::PruneCatalog(selection, options, &cat);
     // Sequence values are data (SEQUENCE SET): not read when no data is dumped.
     if (options.content != DumpOptions::Content::kSchemaOnly &&
+        options.content != DumpOptions::Content::kStatisticsOnly &&
         (options.sections & DumpOptions::kSectionData) != 0) {
       RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));
     }
@@ -156,8 +167,14 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     }
     dump::BuildOptions build;
     build.chunk_bytes = options.split_bytes;
+    build.statistics =
+        options.statistics || options.content == DumpOptions::Content::kStatisticsOnly;
     ASSIGN_OR_RETURN(toc, dump::BuildTocFreeingColumns(&cat, build));
     dump::FilterToc(selection, options, cat, &toc);
+    // Only for the entries the selection kept: a dump without statistics reads none.
+    if (build.statistics) {
+      RETURN_IF_ERROR(dump::FillStatistics(*leader, cat.server_version, &toc.entries));
+    }
     if (options.copy_format == DumpOptions::CopyFormat::kBinary) {
       RETURN_IF_ERROR(dump::UseBinaryCopy(*leader, &toc));
     }

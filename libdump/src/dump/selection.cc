@@ -489,6 +489,14 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
         options.content == DumpOptions::Content::kSchemaOnly) {
       return false;
     }
+    // Statistics are neither schema nor data (pg_dump 18): --statistics-only keeps them alone,
+    // -a and -s (which exclude --statistics) none.
+    const bool statistics = e.kind == "STATISTICS DATA";
+    if (options.content == DumpOptions::Content::kStatisticsOnly && !statistics) return false;
+    if (statistics && (options.content == DumpOptions::Content::kSchemaOnly ||
+                       options.content == DumpOptions::Content::kDataOnly)) {
+      return false;
+    }
     // As pg_dump, sequence values and large objects (with their comments and privileges) count
     // as data for -a and -s, whatever section their entries are in.
     const bool data = e.section == format::Section::kData || e.kind == "SEQUENCE SET" ||

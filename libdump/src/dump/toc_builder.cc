@@ -47,6 +47,7 @@ Result<BuiltToc> TocBuilder::Build() {
   AddMiscObjects();
   AddDatabase();
   AddSecurityLabels();
+  if (options_.statistics) AddStatistics();
   ResolveCatalogDepends();
   RepairLoops();
   OrderMaterializedViewRefreshes();

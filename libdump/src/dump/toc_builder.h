@@ -28,6 +28,9 @@ struct BuiltToc {
 struct BuildOptions {
   // Tables bigger than this are dumped in chunks of about this size (0: never split).
   uint64_t chunk_bytes = 64ull << 20;
+  // A STATISTICS DATA entry for every table, partitioned table, materialized view, foreign table
+  // and index (pg_dump 18 --statistics). Their SQL is empty until FillStatistics reads it.
+  bool statistics = false;
 };
 
 Result<BuiltToc> BuildToc(const catalog::Catalog& catalog, const BuildOptions& options = {});

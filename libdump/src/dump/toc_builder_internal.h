@@ -99,6 +99,7 @@ class TocBuilder {
   void AddMiscObjects();     // toc_misc.cc
   void AddDatabase();        // toc_database.cc
   void AddSecurityLabels();  // toc_labels.cc, once every labellable object has its entry
+  void AddStatistics();      // toc_statistics.cc, once the relations and indexes have entries
 
   // Tables bigger than options.chunk_bytes are dumped in chunks of about that size, at most
   // this many (toc_relations.cc).

@@ -50,6 +50,15 @@ constexpr std::array<FeatureInfo, static_cast<size_t>(Feature::kFeatureCount)> k
      "pg_constraint.conperiod"},
     {Feature::kLargeObjectsInDataSection, 170000, "large objects in the data section",
      "none: pg_dump 17 and later dump a large object's metadata with its data"},
+    {Feature::kRelTuplesUnknown, 140000, "unknown row count",
+     "pg_class.reltuples -1 before the first VACUUM or ANALYZE (0 before 14)"},
+    {Feature::kRangeStatistics, 170000, "range statistics",
+     "pg_stats.range_length_histogram, range_empty_frac, range_bounds_histogram"},
+    {Feature::kRelAllFrozen, 180000, "all-frozen pages", "pg_class.relallfrozen"},
+    {Feature::kRestoreStatistics, 180000, "statistics restore functions",
+     "pg_restore_relation_stats(), pg_restore_attribute_stats()"},
+    {Feature::kPublicationGeneratedColumns, 180000, "published generated columns",
+     "pg_publication.pubgencols"},
 }};
 
 // The table is in enum order, so InfoOf can index it; checked when the library is built.

@@ -49,6 +49,11 @@ enum class Feature {
   kNotEnforced,                // 18: pg_constraint.conenforced
   kTemporalKeys,               // 18: pg_constraint.conperiod (WITHOUT OVERLAPS, PERIOD)
   kLargeObjectsInDataSection,  // 17: pg_dump dumps large objects' metadata in the data section
+  kRelTuplesUnknown,           // 14: pg_class.reltuples -1 for "never vacuumed or analyzed"
+  kRangeStatistics,            // 17: pg_stats.range_length_histogram, range_empty_frac, ...
+  kRelAllFrozen,               // 18: pg_class.relallfrozen
+  kRestoreStatistics,          // 18: pg_restore_relation_stats(), pg_restore_attribute_stats()
+  kPublicationGeneratedColumns,  // 18: pg_publication.pubgencols
   kFeatureCount,
 };
 

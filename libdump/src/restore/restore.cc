@@ -13,6 +13,7 @@
 #include "common/events.h"
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
+#include "pg/server_versions.h"
 #include "restore/entry_sql.h"
 #include "restore/load.h"
 #include "restore/precheck.h"
@@ -62,6 +63,9 @@ class Restorer {
   Status Open(ByteSource* source);
   // --create's CREATE DATABASE, then the leader connection (and -1's BEGIN).
   Status Connect();
+  // The task graph of passes 1 to 3 (restore/schedule.h), for what the target server can take:
+  // statistics are left out of a server before 18.
+  Status PlanSchedule();
   // --clean: drops what is about to be created, dependents first.
   Status Clean();
   // Passes 1 to 3, as the schedule says.
@@ -153,7 +157,22 @@ Status Restorer::Open(ByteSource* source) {
   content_.data_only = restore::DataOnly(plan_, content_);
   policy_.emplace(content_, &events_);
   for (const auto& s : reader_->stats()) raw_size_[s.dump_id] = s.raw_bytes;
+  return Status::Ok();
+}
 
+Status Restorer::PlanSchedule() {
+  // Statistics restore through functions PostgreSQL 18 brought: into an older server they are
+  // left out, with one warning for all of them rather than an error each.
+  if (!pg::Has(conns_[0]->server_version(), pg::Feature::kRestoreStatistics)) {
+    const size_t skipped = restore::DropStatistics(&plan_);
+    if (skipped > 0) {
+      events_.Warning("skipped " + std::to_string(skipped) +
+                      " STATISTICS DATA entries: PostgreSQL " +
+                      pg::MajorVersionString(conns_[0]->server_version()) +
+                      " has no pg_restore_relation_stats() (new in 18); the restored relations "
+                      "have no optimizer statistics until they are analyzed");
+    }
+  }
   restore::ScheduleInput in;
   in.plan = &plan_;
   in.toc = &reader_->toc();
@@ -392,6 +411,7 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   Restorer r(options, observer, cancel);
   RETURN_IF_ERROR(r.Open(source));
   RETURN_IF_ERROR(r.Connect());
+  RETURN_IF_ERROR(r.PlanSchedule());
   RETURN_IF_ERROR(r.Clean());
   RETURN_IF_ERROR(r.RunSchedule());
   RETURN_IF_ERROR(r.RunLast());

@@ -11,10 +11,10 @@ using format::TocEntry;
 
 bool TableLocal(const TocEntry& e) {
   static const std::unordered_set<std::string> kKinds = {
-      "INDEX",         "CONSTRAINT",       "CHECK CONSTRAINT", "INDEX ATTACH",
-      "CLUSTER ON",    "REPLICA IDENTITY", "TRIGGER",          "RULE",
-      "POLICY",        "STATISTICS",       "COMMENT",          "ACL",
-      "SECURITY LABEL"};
+      "INDEX",          "CONSTRAINT",       "CHECK CONSTRAINT", "INDEX ATTACH",
+      "CLUSTER ON",     "REPLICA IDENTITY", "TRIGGER",          "RULE",
+      "POLICY",         "STATISTICS",       "COMMENT",          "ACL",
+      "SECURITY LABEL", "STATISTICS DATA"};
   return kKinds.count(e.kind) != 0;
 }
 

@@ -84,6 +84,25 @@ bool StandaloneWanted(const TocEntry& e, const RestoreContent& c, bool sel_types
   return false;
 }
 
+// pg_restore 18's -t and -I for a STATISTICS DATA entry: its table's (a table, view, foreign
+// table or materialized view named by -t) or its index's (named by -I), found among the entries
+// it depends on.
+bool StatisticsOfSelected(const TocEntry& e, const RestoreContent& c,
+                          const std::unordered_map<uint32_t, const TocEntry*>& by_id) {
+  for (uint32_t d : e.deps) {
+    auto it = by_id.find(d);
+    if (it == by_id.end()) continue;
+    const TocEntry& parent = *it->second;
+    const std::string& k = parent.kind;
+    if ((k == "TABLE" || k == "VIEW" || k == "FOREIGN TABLE" || k == "MATERIALIZED VIEW") &&
+        Member(c.tables, parent.name)) {
+      return true;
+    }
+    if (k == "INDEX" && Member(c.indexes, parent.name)) return true;
+  }
+  return false;
+}
+
 // Where an identifier list may hold a keyword: the keyword outside double quotes, or npos.
 size_t FindOutsideQuotes(const std::string& s, std::string_view word, size_t from = 0) {
   bool quoted = false;
@@ -95,6 +114,8 @@ size_t FindOutsideQuotes(const std::string& s, std::string_view word, size_t fro
 }
 
 }  // namespace
+
+bool IsStatistics(const TocEntry& e) { return e.kind == "STATISTICS DATA"; }
 
 bool IsDatabaseEntry(const TocEntry& e) {
   if (e.kind == "DATABASE" || e.kind == "DATABASE PROPERTIES") return true;
@@ -124,6 +145,18 @@ Status CheckContent(const RestoreContent& c, int jobs) {
   if (c.if_exists && !c.clean) {
     return Status::InvalidArgument("option --if-exists requires option -c/--clean");
   }
+  if (c.schema_only && c.statistics_only) {
+    return Status::InvalidArgument(
+        "options -s/--schema-only and --statistics-only cannot be used together");
+  }
+  if (c.data_only && c.statistics_only) {
+    return Status::InvalidArgument(
+        "options -a/--data-only and --statistics-only cannot be used together");
+  }
+  if (c.statistics_only && !c.statistics) {
+    return Status::InvalidArgument(
+        "options --statistics-only and --no-statistics cannot be used together");
+  }
   if (c.single_transaction && jobs > 1) {
     return Status::InvalidArgument("cannot specify both --single-transaction and multiple jobs");
   }
@@ -151,6 +184,8 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
   const bool sel_types =
       !c.tables.empty() || !c.indexes.empty() || !c.functions.empty() || !c.triggers.empty();
   const bool selective = sel_types || !c.schemas.empty() || !c.exclude_schemas.empty();
+  // pg_restore 18: statistics are neither schema nor data; -a and -s leave them out.
+  const bool statistics = (c.statistics && !c.schema_only && !c.data_only) || c.statistics_only;
 
   // Archive order puts every parent before its comments and ACLs, so a dependent entry can look
   // its parent's verdict up (pg_restore's "parent restored" rule for selective restores).
@@ -172,6 +207,14 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
         (e.section == Section::kPostData && c.post_data) || e.section == Section::kNone;
     if (!section_ok) continue;
     if (c.use_list && listed.count(e.dump_id) == 0) continue;
+    if (IsStatistics(e)) {
+      if (!statistics) continue;
+      if (!StandaloneWanted(e, c, false)) continue;  // -n, -N
+      if (sel_types && !StatisticsOfSelected(e, c, by_id)) continue;
+      wanted.insert(e.dump_id);
+      continue;
+    }
+    if (c.statistics_only) continue;
     if (IsDependent(e)) {
       if (StartsWith(e.name, "DATABASE ")) {
         if (!c.create) continue;
@@ -226,6 +269,14 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
     }
   }
   return plan;
+}
+
+size_t DropStatistics(Plan* plan) {
+  return std::erase_if(plan->entries, [&](const TocEntry* e) {
+    if (!IsStatistics(*e)) return false;
+    plan->ids.erase(e->dump_id);
+    return true;
+  });
 }
 
 bool DataOnly(const Plan& plan, const RestoreContent& c) {

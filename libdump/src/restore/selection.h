@@ -22,6 +22,9 @@ namespace libdump::restore {
 // LABEL entries tagged "DATABASE <name>". Restored only with --create.
 bool IsDatabaseEntry(const format::TocEntry& e);
 
+// STATISTICS DATA entries (pg_dump 18 --statistics): neither schema nor data.
+bool IsStatistics(const format::TocEntry& e);
+
 // Entries that count as data for -a/-s: table data, sequence values, large objects and their
 // comments and ACLs (as pg_restore counts them).
 bool IsDataEntry(const format::TocEntry& e);
@@ -43,6 +46,10 @@ struct Plan {
 
   bool Has(uint32_t dump_id) const { return ids.count(dump_id) != 0; }
 };
+
+// Removes the STATISTICS DATA entries from `plan` (for a target without the functions that
+// restore them) and returns how many there were.
+size_t DropStatistics(Plan* plan);
 
 // Checks options that contradict each other (kInvalidArgument naming them). `jobs` is 1 for a
 // script.

@@ -30,6 +30,8 @@ int KindPriority(std::string_view kind) {
       {"VIEW", 7},
       {"TABLE DATA", 10},
       {"SEQUENCE SET", 11},
+      // Statistics after the data (pg_dump 18's order), and in post-data after what they need.
+      {"STATISTICS DATA", 13},
       {"INDEX", 20},
       {"CONSTRAINT", 21},
       {"CHECK CONSTRAINT", 22},
