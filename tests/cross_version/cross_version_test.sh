@@ -151,6 +151,37 @@ for f in "${fixtures[@]}"; do
     same_or_source "src_$n" "src_same15_$n" "by_pg_dump_$n" "by_ndump_$n"
 done
 
+# Optimizer statistics (ndump --statistics) of a 15 source restored into 18: pg_class's counts
+# and pg_stats' rows (the columns 15 has) are the source's, as in the copy pg_dump 18
+# --statistics + pg_restore 18 make. Autovacuum is off: an automatic ANALYZE would replace them.
+for env in on15 on18; do
+  $env "$pg18/psql" -X -q -d postgres -c "ALTER SYSTEM SET autovacuum = off" \
+    -c "SELECT pg_reload_conf()" >/dev/null || exit 1
+done
+on15 "$pg15/psql" -X -q -d postgres -c "CREATE DATABASE src_stats" || exit 1
+on15 "$pg15/psql" -X -q -v ON_ERROR_STOP=1 -d src_stats -f "$sql_dir/statistics.sql" \
+  >"$work/load.log" 2>&1 || { tail -5 "$work/load.log" >&2; exit 1; }
+on18 "$pg18/psql" -X -q -d postgres -c "CREATE DATABASE stats_by_ndump" \
+  -c "CREATE DATABASE stats_by_pg_dump" || exit 1
+statistics() {  # the user relations' pg_class counts and pg_stats rows
+  on_server_of "$1" "$pg18/psql" -X -A -t -q -d "$1" -c "
+    SELECT n.nspname, c.relname, c.relkind, c.relpages, c.reltuples, c.relallvisible
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'm', 'f', 'i', 'I') AND n.nspname !~ '^pg_' AND
+      n.nspname <> 'information_schema' ORDER BY 1, 2" -c "
+    SELECT schemaname, tablename, attname, inherited, null_frac, avg_width, n_distinct,
+      most_common_vals, most_common_freqs, histogram_bounds, correlation, most_common_elems,
+      most_common_elem_freqs, elem_count_histogram FROM pg_stats
+    WHERE schemaname !~ '^pg_' AND schemaname <> 'information_schema' ORDER BY 1, 2, 3, 4"
+}
+on15 "$ndump" --statistics -j 2 -d src_stats -f "$work/stats.ndump" || exit 1
+on15 "$pg18/pg_dump" --statistics -Fc -d src_stats -f "$work/stats.dump" || exit 1
+check "statistics: nrestore of a 15 archive into 18" \
+  on18 "$nrestore" -j 2 -d stats_by_ndump "$work/stats.ndump"
+on18 "$pg18/pg_restore" -d stats_by_pg_dump "$work/stats.dump" || exit 1
+check "statistics: the 15 source's, in 18" same statistics src_stats stats_by_ndump
+check "statistics: as pg_dump 18 + pg_restore 18's" same statistics stats_by_pg_dump stats_by_ndump
+
 # The other way: an 18 archive with a virtual generated column restored into 15 fails and names
 # the table (15 has no virtual generated columns).
 on18 "$pg18/psql" -X -q -d postgres -c "CREATE DATABASE newer" || exit 1

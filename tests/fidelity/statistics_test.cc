@@ -264,6 +264,14 @@ TEST_F(Statistics, RestoreOptions) {
   EXPECT_EQ(stats_rows(schema), "0");
   ASSERT_TRUE(RestoreFrom(schema, archive, {"-a"}));
   EXPECT_EQ(stats_rows(schema), "0");
+  // -t: the table's statistics only, not its indexes' (as pg_restore 18 selects them).
+  const std::string one = Cluster().CreateDatabase("onetable");
+  ASSERT_TRUE(RestoreFrom(one, archive, {"--no-statistics"}));
+  ASSERT_TRUE(RestoreFrom(one, archive, {"--statistics-only", "-t", "Types Tab"}));
+  EXPECT_EQ(Cluster().Query(one,
+                            "SELECT string_agg(DISTINCT tablename, ',') FROM pg_stats "
+                            "WHERE schemaname = 'Stat \"Q\" ü'"),
+            "Types Tab");
   ASSERT_TRUE(RestoreFrom(without, archive, {"--statistics-only"}));
   EXPECT_EQ(StatsOf(src), StatsOf(without));
   EXPECT_TRUE(

@@ -227,6 +227,71 @@ TEST(Selection, ContradictingOptions) {
   EXPECT_EQ(CheckContent(c, 1).code(), StatusCode::kInvalidArgument);
 }
 
+// pg_restore 18's rules for STATISTICS DATA entries: restored by default, not with -a, -s or
+// --no-statistics; alone with --statistics-only; -t and -I through the entry they depend on;
+// left out of a plan for a server without pg_restore_relation_stats().
+TEST(Selection, StatisticsEntries) {
+  std::vector<TocEntry> toc = SampleToc();
+  toc.push_back(Entry(13, "STATISTICS DATA", Section::kData, "app", "t", {5}));
+  toc.push_back(Entry(14, "STATISTICS DATA", Section::kPostData, "app", "t_idx", {11}));
+  toc.push_back(Entry(15, "STATISTICS DATA", Section::kData, "app", "u", {8}));
+  for (TocEntry& e : toc) {
+    if (e.kind == "STATISTICS DATA") e.drop_sql.clear();
+  }
+  auto selected = [&](const RestoreContent& c) {
+    auto plan = Select(toc, c);
+    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+    std::vector<uint32_t> ids;
+    if (plan.ok()) {
+      for (const TocEntry* e : plan->entries) {
+        if (IsStatistics(*e)) ids.push_back(e->dump_id);
+      }
+    }
+    return ids;
+  };
+  const std::vector<uint32_t> all = {13, 14, 15};
+  EXPECT_EQ(selected({}), all);
+  RestoreContent c;
+  c.statistics = false;
+  EXPECT_TRUE(selected(c).empty());
+  c = {};
+  c.schema_only = true;
+  EXPECT_TRUE(selected(c).empty());
+  c = {};
+  c.data_only = true;
+  EXPECT_TRUE(selected(c).empty());
+  c = {};
+  c.statistics_only = true;
+  EXPECT_EQ(selected(c), all);
+  {
+    auto plan = Select(toc, c);
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(Ids(*plan), all);  // nothing else
+    EXPECT_EQ(DropStatistics(&*plan), 3u);
+    EXPECT_TRUE(plan->entries.empty());
+    EXPECT_FALSE(plan->Has(13));
+  }
+  c = {};
+  c.post_data = false;
+  EXPECT_EQ(selected(c), (std::vector<uint32_t>{13, 15}));
+  c = {};
+  c.tables = {"t"};
+  EXPECT_EQ(selected(c), (std::vector<uint32_t>{13}));
+  c = {};
+  c.indexes = {"t_idx"};
+  EXPECT_EQ(selected(c), (std::vector<uint32_t>{14}));
+  c = {};
+  c.exclude_schemas = {"app"};
+  EXPECT_TRUE(selected(c).empty());
+  c = {};
+  c.statistics_only = true;
+  c.statistics = false;
+  EXPECT_EQ(CheckContent(c, 1).code(), StatusCode::kInvalidArgument);
+  c.statistics = true;
+  c.schema_only = true;
+  EXPECT_EQ(CheckContent(c, 1).code(), StatusCode::kInvalidArgument);
+}
+
 TEST(RestoreList, ReadsWhatListWrites) {
   std::vector<std::string> ignored;
   const auto ids = ParseRestoreList(

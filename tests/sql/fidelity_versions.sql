@@ -35,6 +35,9 @@ REVOKE MAINTAIN ON "Parent" FROM CURRENT_USER;
 CREATE COLLATION "builtin C" (provider = builtin, locale = 'C');
 CREATE TABLE uses_builtin (t text COLLATE "builtin C");
 INSERT INTO uses_builtin VALUES ('b'), ('a');
+-- 17: a subscription whose slot is synchronized to standbys (failover), never connected.
+CREATE SUBSCRIPTION "Vers Failover" CONNECTION 'dbname=nothing'
+    PUBLICATION p WITH (connect = false, slot_name = NONE, enabled = false, failover = true);
 \endif
 
 \if :v18
@@ -65,6 +68,9 @@ CREATE TABLE gen (a int, v int GENERATED ALWAYS AS (a * 2) VIRTUAL,
 INSERT INTO gen (a) VALUES (1), (NULL), (7);
 CREATE TABLE gen_child (z text) INHERITS (gen);
 INSERT INTO gen_child (a, z) VALUES (5, 'five');
+-- 18: publications of stored generated columns (and the default, none, said explicitly).
+CREATE PUBLICATION "Gen Pub" FOR TABLE gen WITH (publish_generated_columns = stored);
+CREATE PUBLICATION gen_pub_none FOR TABLE gen WITH (publish_generated_columns = none);
 -- 18: temporal keys (WITHOUT OVERLAPS, PERIOD) and NOT ENFORCED constraints.
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE TABLE rooms (id int, during daterange, PRIMARY KEY (id, during WITHOUT OVERLAPS));
