@@ -1294,6 +1294,11 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
   summary.char_padding_bytes = padding.load();
   summary.stored_bytes = events.progress().stored_bytes_done;
   summary.seconds = SecondsSince(t0);
+  if (options.catalog_out != nullptr) {
+    options.catalog_out->header = reader->header();
+    options.catalog_out->toc = reader->toc();
+    options.catalog_out->stats = reader->stats();
+  }
   return summary;
 }
 
