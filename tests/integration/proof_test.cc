@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kExitUnproven = 6;
 
-// Five small tables of values whose text form depends on the session (timestamptz, floats,
+// Six small tables of values whose text form depends on the session (timestamptz, floats,
 // intervals), with NULLs, escaped newlines and bytea; on 18 one has a virtual generated column,
 // which COPY leaves out.
 std::string SourceDatabase() {
@@ -31,7 +31,9 @@ std::string SourceDatabase() {
       "INSERT INTO t_extra SELECT g, g * interval '1 day 3 sec' FROM generate_series(1, 30) g;"
       "CREATE TABLE t_gone (id int); INSERT INTO t_gone SELECT generate_series(1, 20);"
       "CREATE TABLE t_same (id int, n numeric); "
-      "INSERT INTO t_same SELECT g, g * 1.5 FROM generate_series(1, 25) g;";
+      "INSERT INTO t_same SELECT g, g * 1.5 FROM generate_series(1, 25) g;"
+      "CREATE TABLE t_column (id int, c text); "
+      "INSERT INTO t_column SELECT g, 'c' FROM generate_series(1, 10) g;";
   if (std::stoi(Cluster().Query(db, "SHOW server_version_num")) >= 180000) {
     sql +=
         "CREATE TABLE t_virtual (a int, v int GENERATED ALWAYS AS (a * 2) VIRTUAL);"
@@ -86,7 +88,8 @@ TEST(RestoreProof, EachDifferenceIsNamed) {
                              "UPDATE t_changed SET f = f + 1e-9 WHERE id = 7;"
                              "DELETE FROM t_deleted WHERE id = 3;"
                              "INSERT INTO t_extra VALUES (31, '1 day');"
-                             "DROP TABLE t_gone;"));
+                             "DROP TABLE t_gone;"
+                             "ALTER TABLE t_column DROP COLUMN c;"));
   const CommandResult r = Check(copy, archive);
   EXPECT_EQ(r.exit_code, 1) << r.Describe() << r.out;
   EXPECT_TRUE(Has(r.out, "differs: public.t_changed: 50 rows in the archive, 50 in the database"))
@@ -96,8 +99,11 @@ TEST(RestoreProof, EachDifferenceIsNamed) {
   EXPECT_TRUE(Has(r.out, "differs: public.t_extra: 30 rows in the archive, 31 in the database"))
       << r.out;
   EXPECT_TRUE(Has(r.out, "missing: public.t_gone (20 rows in the archive)")) << r.out;
+  // A dumped column the copy lacks: the table is there, and differs.
+  EXPECT_TRUE(Has(r.out, "differs: public.t_column (10 rows in the archive): column \"c\""))
+      << r.out;
   EXPECT_FALSE(Has(r.out, "t_same")) << r.out;
-  EXPECT_TRUE(Has(r.out, "4 not the same")) << r.out;
+  EXPECT_TRUE(Has(r.out, "5 not the same")) << r.out;
 }
 
 TEST(RestoreProof, SplitAndBinaryTablesAreProvenAndTheirDifferencesNamed) {
@@ -190,8 +196,15 @@ TEST(RestoreProof, TestRestorePassesFromAFileAndAPipeAndDropsItsDatabase) {
   EXPECT_EQ(file.exit_code, 0) << file.Describe() << file.out;
   EXPECT_TRUE(Has(file.out, "\"result\": \"pass\"")) << file.out;
   EXPECT_TRUE(Has(file.out, "\"dropped\": true")) << file.out;
-  EXPECT_TRUE(Has(file.out, "\"tables\": 5") || Has(file.out, "\"tables\": 6")) << file.out;
+  EXPECT_TRUE(Has(file.out, "\"tables\": 6") || Has(file.out, "\"tables\": 7")) << file.out;
   EXPECT_TRUE(Has(file.out, "\"objects_missing\": []")) << file.out;
+  // The source's relations (its primary key is a constraint entry, not counted).
+  const std::string relations =
+      Cluster().Query(src,
+                      "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                      "AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f')");
+  EXPECT_TRUE(Has(file.out, "\"objects_expected\": " + relations + ",")) << file.out;
+  EXPECT_TRUE(Has(file.out, "\"objects_found\": " + relations + ",")) << file.out;
   EXPECT_EQ(ThrowawayDatabases(), 0);
 
   std::string bytes;
