@@ -198,11 +198,13 @@ void Parallel(int threads, const std::function<void(int)>& fn) {
   for (auto& t : pool) t.join();
 }
 
-std::string WriteArchive(const std::vector<Table>& tables, int level, int threads) {
+std::string WriteArchive(const std::vector<Table>& tables, int level, int threads,
+                         bool fingerprints = false) {
   libdump::MemorySink sink;
   sink.mutable_data().reserve(size_t{64} << 20);
   libdump::format::WriterOptions options;
   options.compression_level = level;
+  options.fingerprint_rows = fingerprints;
   auto w = ArchiveWriter::Create(&sink, libdump::format::ArchiveHeader(), Toc(tables), options);
   if (!w.ok()) Die(w.status().ToString());
   std::atomic<size_t> next{0};
@@ -310,11 +312,23 @@ int main(int argc, char** argv) {
   add("XXH3-64 of every block, 1 thread", Best(runs, [&] {
         for (const std::string* b : blocks) sink_hash ^= libdump::format::Checksum64(*b);
       }));
+  // archive_format.md §7.6: what ndump adds to each table's data as it passes.
+  add("row fingerprints (XXH3-128 per row), 1 thread", Best(runs, [&] {
+        for (const Table& t : tables) {
+          libdump::format::RowHasher h(libdump::format::RowForm::kText);
+          for (const std::string& b : t.blocks) h.Update(b);
+          libdump::format::RowFingerprint f;
+          if (!h.Finish(&f)) Die("row hasher failed");
+          sink_hash ^= f.low;
+        }
+      }));
 
   // --- the archive ---
   std::string archive;
   add("archive write, 1 thread", Best(runs, [&] { archive = WriteArchive(tables, level, 1); }));
   add("archive write, 2 threads", Best(runs, [&] { archive = WriteArchive(tables, level, 2); }));
+  add("archive write with row fingerprints, 1 thread",
+      Best(runs, [&] { archive = WriteArchive(tables, level, 1, true); }));
   add("archive read, sequential (NextBlock)", Best(runs, [&] {
         libdump::MemorySource src(archive);
         src.set_seekable(false);

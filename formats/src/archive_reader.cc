@@ -127,6 +127,8 @@ struct ArchiveReader::SeqState {
     uint32_t next_seq = 0;
     bool ended = false;  // its end-of-entry mark has been read (§7.4)
     HashPtr hash;        // only when hashing content (Verify)
+    // §7.6, only when hashing content: the entry's rows as its copy_sql's form reads them.
+    std::unique_ptr<RowHasher> rows;
   };
 
   Cursor cursor;
@@ -524,8 +526,10 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
       p.hash.reset(XXH3_createState());
       if (p.hash == nullptr) return Status::Internal("out of memory creating a hash state");
       XXH3_64bits_reset(p.hash.get());
+      p.rows = std::make_unique<RowHasher>(RowFormOf(FindEntry(h.dump_id)->copy_sql));
     }
     XXH3_64bits_update(p.hash.get(), raw->data(), raw->size());
+    p.rows->Update(*raw);
   }
   ++p.next_seq;
   p.ended = marked;
@@ -618,6 +622,17 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
                                 ? layout::kEmptyContentHash
                                 : XXH3_64bits_digest(it->second.hash.get());
       if (hash != st.content_hash) return EntryError(st.dump_id, "content hash mismatch");
+      if (st.fingerprint_form == RowForm::kNone) continue;
+      // §7.6: the fingerprint must be the one the entry's data gives, in the form of its
+      // copy_sql. An entry without blocks has no rows.
+      RowHasher empty(st.fingerprint_form);
+      RowHasher* rows =
+          it == s->progress.end() || it->second.rows == nullptr ? &empty : it->second.rows.get();
+      RowFingerprint rows_got;
+      if (st.fingerprint_form != RowFormOf(FindEntry(st.dump_id)->copy_sql) ||
+          !rows->Finish(&rows_got) || !(rows_got == st.fingerprint)) {
+        return EntryError(st.dump_id, "row fingerprint mismatch");
+      }
     }
   }
   if (!index_loaded_) AdoptIndex(std::move(blocks), std::move(stats));

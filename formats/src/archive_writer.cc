@@ -39,7 +39,9 @@ std::string EntryLabel(uint32_t dump_id) { return "entry " + std::to_string(dump
 struct EntryStream::Impl {
   internal::CCtxPtr cctx;                             // null when compression is off
   std::unique_ptr<XXH3_state_t, HashStateFree> hash;  // §7.3 content hash, streaming
-  std::string compressed;                             // reused between blocks
+  std::unique_ptr<RowHasher> rows;                    // §7.6; null when not recorded
+  RowForm form = RowForm::kNone;
+  std::string compressed;  // reused between blocks
   // The block about to be written, or held back when entry ends are marked.
   bool has_pending = false;
   BlockHeader pending;
@@ -92,6 +94,7 @@ Status EntryStream::AppendBlock(std::string_view raw, uint32_t rows) {
     }
   }
   XXH3_64bits_update(impl_->hash.get(), raw.data(), raw.size());
+  if (impl_->rows) impl_->rows->Update(raw);
 
   BlockHeader h;
   h.kind = layout::kKindData;
@@ -120,13 +123,23 @@ Status EntryStream::AppendBlock(std::string_view raw, uint32_t rows) {
   return writer_->first_error();  // a held block still owes the caller an earlier failure
 }
 
+RowForm EntryStream::FinishFingerprint(RowFingerprint* out) {
+  // A stream the hasher cannot read as its form (never from a server) gets no fingerprint,
+  // rather than one that would fail every check.
+  if (!impl_->rows || !impl_->rows->Finish(out)) return RowForm::kNone;
+  return impl_->form;
+}
+
 Status EntryStream::Close() {
   if (closed_) return Status::InvalidArgument(EntryLabel(dump_id_) + ": stream closed twice");
   closed_ = true;
   // §7.4: the held block is the entry's last.
   const Status st = impl_->has_pending ? WritePending(true) : Status::Ok();
   // The stream is closed either way; a sink failure is sticky and EndStream returns it too.
-  const Status end = writer_->EndStream(dump_id_, XXH3_64bits_digest(impl_->hash.get()));
+  RowFingerprint fingerprint;
+  const RowForm form = FinishFingerprint(&fingerprint);
+  const Status end =
+      writer_->EndStream(dump_id_, XXH3_64bits_digest(impl_->hash.get()), form, fingerprint);
   return st.ok() ? end : st;
 }
 
@@ -166,8 +179,16 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
   ArchiveHeader h = header;
   h.compression = options.compression;
   h.compression_level = options.compression_level;
-  const std::string header_bytes = internal::EncodeHeader(
-      h, internal::TocHeaderFlags(toc, options.mark_entry_ends), internal::TocMinorVersion(toc));
+  // §12: 1.5 for the fingerprint fields of the index (§8.3); an archive without them is the
+  // archive an older writer wrote, time_zone (which only they need) left out.
+  uint16_t minor = internal::TocMinorVersion(toc);
+  if (options.fingerprint_rows) {
+    minor = std::max<uint16_t>(minor, 5);
+  } else {
+    h.time_zone.clear();
+  }
+  const std::string header_bytes =
+      internal::EncodeHeader(h, internal::TocHeaderFlags(toc, options.mark_entry_ends), minor);
   if (header_bytes.size() - layout::kHeaderFixedSize - layout::kChecksumSize >
       layout::kMaxHeaderFields) {
     return Status::InvalidArgument("archive header fields exceed 1 MiB");
@@ -186,6 +207,7 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
     s.dump_id = e.dump_id;
     s.content_hash = layout::kEmptyContentHash;  // §7.3, until a stream closes
     w->stats_.push_back(s);
+    w->forms_.push_back(options.fingerprint_rows ? RowFormOf(e.copy_sql) : RowForm::kNone);
   }
   w->stream_state_.assign(w->stats_.size(), kUnopened);
   {
@@ -215,6 +237,8 @@ Result<std::unique_ptr<EntryStream>> ArchiveWriter::OpenStream(uint32_t dump_id)
   if (it == stats_index_.end()) {
     return Status::InvalidArgument(EntryLabel(dump_id) + " is not a TOC entry with data");
   }
+  impl->form = forms_[it->second];
+  if (impl->form != RowForm::kNone) impl->rows = std::make_unique<RowHasher>(impl->form);
   if (stream_state_[it->second] != kUnopened) {
     return Status::InvalidArgument(EntryLabel(dump_id) + ": stream opened twice");
   }
@@ -253,10 +277,13 @@ Status ArchiveWriter::WriteBlock(const uint8_t* header, std::string_view stored,
   return Status::Ok();
 }
 
-Status ArchiveWriter::EndStream(uint32_t dump_id, uint64_t content_hash) {
+Status ArchiveWriter::EndStream(uint32_t dump_id, uint64_t content_hash, RowForm form,
+                                const RowFingerprint& fingerprint) {
   std::lock_guard<std::mutex> lock(mu_);
   const size_t i = stats_index_.at(dump_id);
   stats_[i].content_hash = content_hash;
+  stats_[i].fingerprint_form = form;
+  stats_[i].fingerprint = fingerprint;
   stream_state_[i] = kClosed;
   return sticky_error_;
 }
@@ -272,7 +299,7 @@ Status ArchiveWriter::Finish() {
   }
 
   // §8: the index, compressed like everything else.
-  const std::string payload = internal::EncodeIndex(blocks_, stats_);
+  const std::string payload = internal::EncodeIndex(blocks_, stats_, options_.fingerprint_rows);
   if (payload.size() > std::numeric_limits<uint32_t>::max()) {
     return Status::InvalidArgument("the block index exceeds 4 GiB");  // §13
   }

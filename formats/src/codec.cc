@@ -178,6 +178,8 @@ std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags, uint16_t minor)
   AppendU64Field(&fields, layout::kHdrCreated, static_cast<uint64_t>(h.created_unix_seconds));
   AppendU8Field(&fields, layout::kHdrCompression, h.compression);
   AppendU32Field(&fields, layout::kHdrCompressionLevel, static_cast<uint32_t>(h.compression_level));
+  // Since 1.5; left out when empty, so that older archives keep their bytes.
+  if (!h.time_zone.empty()) AppendStringField(&fields, layout::kHdrTimeZone, h.time_zone);
 
   std::string out(reinterpret_cast<const char*>(layout::kHeaderMagic), layout::kMagicSize);
   AppendU16(&out, kFormatMajor);
@@ -227,6 +229,9 @@ Status DecodeHeaderFields(std::string_view fields, ArchiveHeader* h) {
       case layout::kHdrCompressionLevel:
         RETURN_IF_ERROR(FieldU32(f, "header", &u32));
         h->compression_level = static_cast<int32_t>(u32);
+        break;
+      case layout::kHdrTimeZone:
+        h->time_zone = f.value;
         break;
       default:
         break;  // §12: a newer minor version's field
@@ -467,15 +472,17 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc) {
 
 // --- §8 --------------------------------------------------------------------------------------
 
-std::string EncodeIndex(const std::vector<BlockInfo>& blocks,
-                        const std::vector<EntryStats>& stats) {
+std::string EncodeIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats,
+                        bool fingerprints) {
+  const uint16_t stats_size =
+      fingerprints ? layout::kStatsRecordSizeFingerprint : layout::kStatsRecordSize;
   std::string out;
   out.reserve(layout::kIndexPreambleSize + blocks.size() * layout::kBlockRecordSize +
-              stats.size() * layout::kStatsRecordSize);
+              stats.size() * stats_size);
   AppendU32(&out, static_cast<uint32_t>(blocks.size()));
   AppendU32(&out, static_cast<uint32_t>(stats.size()));
   AppendU16(&out, layout::kBlockRecordSize);
-  AppendU16(&out, layout::kStatsRecordSize);
+  AppendU16(&out, stats_size);
   for (const BlockInfo& b : blocks) {
     AppendU32(&out, b.dump_id);
     AppendU32(&out, b.seq);
@@ -491,6 +498,13 @@ std::string EncodeIndex(const std::vector<BlockInfo>& blocks,
     AppendU64(&out, s.raw_bytes);
     AppendU64(&out, s.stored_bytes);
     AppendU64(&out, s.content_hash);
+    if (!fingerprints) continue;
+    // §8.3, 1.5: a record without a fingerprint has zeros after its form.
+    const bool has = s.fingerprint_form != RowForm::kNone;
+    out.push_back(static_cast<char>(s.fingerprint_form));
+    AppendU64(&out, has ? s.fingerprint.rows : 0);
+    AppendU64(&out, has ? s.fingerprint.low : 0);
+    AppendU64(&out, has ? s.fingerprint.high : 0);
   }
   return out;
 }
@@ -539,6 +553,19 @@ Status DecodeIndex(std::string_view payload, std::vector<BlockInfo>* blocks,
     s.raw_bytes = LoadU64(p + 20);
     s.stored_bytes = LoadU64(p + 28);
     s.content_hash = LoadU64(p + 36);
+    if (stats_size >= layout::kStatsRecordSizeFingerprint) {
+      // §8.3: forms other than 0, 1 and 2 are reserved.
+      if (p[44] > static_cast<uint8_t>(RowForm::kBinary)) {
+        return Status::Corruption("index: entry " + std::to_string(s.dump_id) +
+                                  ": unknown fingerprint form " + std::to_string(p[44]));
+      }
+      s.fingerprint_form = static_cast<RowForm>(p[44]);
+      if (s.fingerprint_form != RowForm::kNone) {
+        s.fingerprint.rows = LoadU64(p + 45);
+        s.fingerprint.low = LoadU64(p + 53);
+        s.fingerprint.high = LoadU64(p + 61);
+      }
+    }
     stats->push_back(s);
   }
   return Status::Ok();

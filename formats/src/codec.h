@@ -165,7 +165,9 @@ Status DecodeToc(std::string_view payload, std::vector<TocEntry>* toc);
 // --- §8 index --------------------------------------------------------------------------------
 
 // The raw index payload.
-std::string EncodeIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats);
+// With `fingerprints`, the statistics records have the 1.5 fields (§8.3).
+std::string EncodeIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats,
+                        bool fingerprints = false);
 // Decodes a raw index payload (record layout only; §8.4 validation is the reader's).
 Status DecodeIndex(std::string_view payload, std::vector<BlockInfo>* blocks,
                    std::vector<EntryStats>* stats);

@@ -33,6 +33,7 @@ inline constexpr uint16_t kHdrEncoding = 5;
 inline constexpr uint16_t kHdrCreated = 6;
 inline constexpr uint16_t kHdrCompression = 7;
 inline constexpr uint16_t kHdrCompressionLevel = 8;
+inline constexpr uint16_t kHdrTimeZone = 9;  // since 1.5
 
 // §2.5, §4.2 compression methods.
 inline constexpr uint8_t kCompressionNone = 0;
@@ -73,6 +74,8 @@ inline constexpr uint16_t kTocCharColumns = 16;  // since 1.3
 inline constexpr size_t kIndexPreambleSize = 12;
 inline constexpr uint16_t kBlockRecordSize = 28;  // §8.2
 inline constexpr uint16_t kStatsRecordSize = 44;  // §8.3
+// §8.3 since 1.5: the record with the row fingerprint fields, written when an entry has one.
+inline constexpr uint16_t kStatsRecordSizeFingerprint = 69;
 
 // §9.1 footer.
 inline constexpr size_t kFooterSize = 48;

@@ -120,6 +120,13 @@ inline std::string GoldenData(uint32_t dump_id) {
   return all;
 }
 
+// v1.5-fingerprints.ndump (format 1.5, row fingerprints): GoldenHeader with the dump's time zone.
+inline ArchiveHeader GoldenHeaderV15() {
+  ArchiveHeader h = GoldenHeader();
+  h.time_zone = "Europe/Paris";
+  return h;
+}
+
 }  // namespace ndump_golden
 
 #endif  // NDUMP_TESTS_GOLDEN_GOLDEN_CONTENT_H_

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -154,6 +155,50 @@ INSTANTIATE_TEST_SUITE_P(Golden, ValidGoldenTest,
                            }
                            return name;
                          });
+
+// Format 1.5: the same TOC and data, with row fingerprints (archive_format.md §7.6) that every
+// reader gives back and Verify recomputes, and the header's time_zone.
+TEST(GoldenTest, V15Fingerprints) {
+  const std::string bytes = Golden("v1.5-fingerprints.ndump");
+  for (const bool seekable : {true, false}) {
+    SCOPED_TRACE(seekable ? "file" : "pipe");
+    MemorySource src(bytes);
+    src.set_seekable(seekable);
+    auto r = ArchiveReader::Open(&src);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ((*r)->header().format_minor, 5);
+    EXPECT_EQ((*r)->header().time_zone, "Europe/Paris");
+    ExpectGoldenToc((*r)->toc());
+    const Status verified = (*r)->Verify(nullptr);
+    ASSERT_TRUE(verified.ok()) << verified.ToString();
+    const auto& stats = (*r)->stats();
+    ASSERT_EQ(stats.size(), 3u);
+    for (const auto& s : stats) {
+      SCOPED_TRACE("entry " + std::to_string(s.dump_id));
+      if (s.dump_id == 7) {  // the empty table: its stream was never opened
+        EXPECT_EQ(s.fingerprint_form, libdump::format::RowForm::kNone);
+        continue;
+      }
+      const std::string data = ndump_golden::GoldenData(s.dump_id);
+      libdump::format::RowHasher h(libdump::format::RowForm::kText);
+      h.Update(data);
+      libdump::format::RowFingerprint want;
+      ASSERT_TRUE(h.Finish(&want));
+      EXPECT_EQ(s.fingerprint_form, libdump::format::RowForm::kText);
+      EXPECT_EQ(s.fingerprint, want);
+      EXPECT_EQ(s.fingerprint.rows,
+                static_cast<uint64_t>(std::count(data.begin(), data.end(), '\n')));
+    }
+  }
+  // The older golden files have no fingerprints.
+  MemorySource old(Golden("v1.1-small.ndump"));
+  auto r = ArchiveReader::Open(&old);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE((*r)->LoadIndex().ok());
+  for (const auto& s : (*r)->stats()) {
+    EXPECT_EQ(s.fingerprint_form, libdump::format::RowForm::kNone);
+  }
+}
 
 TEST(GoldenTest, EmptyArchive) {
   const std::string bytes = Golden("v1.1-empty.ndump");

@@ -45,11 +45,12 @@ bool Fail(const std::string& what) {
 }
 
 // The golden TOC and blocks through the real writer, streams interleaved as GoldenBlocks says.
-bool WriteGolden(const WriterOptions& options, bool with_content, std::string* out) {
+bool WriteGolden(const WriterOptions& options, bool with_content, std::string* out,
+                 const libdump::format::ArchiveHeader& header = ndump_golden::GoldenHeader()) {
   MemorySink sink;
   const std::vector<libdump::format::TocEntry> toc =
       with_content ? ndump_golden::GoldenToc() : std::vector<libdump::format::TocEntry>{};
-  auto w = ArchiveWriter::Create(&sink, ndump_golden::GoldenHeader(), toc, options);
+  auto w = ArchiveWriter::Create(&sink, header, toc, options);
   if (!w.ok()) return Fail(w.status().ToString());
   if (with_content) {
     std::vector<std::unique_ptr<EntryStream>> streams;
@@ -226,6 +227,11 @@ int main(int argc, char** argv) {
   const std::vector<Golden> damaged = Damaged(all[0].bytes);
   if (damaged.empty()) return Fail("cannot derive the damaged archives") ? 0 : 1;
   all.insert(all.end(), damaged.begin(), damaged.end());
+  // Format 1.5: row fingerprints in the index, the time zone in the header.
+  WriterOptions v15 = zstd;
+  v15.fingerprint_rows = true;
+  all.push_back({"v1.5-fingerprints.ndump", ""});
+  if (!WriteGolden(v15, true, &all.back().bytes, ndump_golden::GoldenHeaderV15())) return 1;
   for (const Golden& g : all) {
     if (!Emit(argv[1], g)) return 1;
   }

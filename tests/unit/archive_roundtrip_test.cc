@@ -530,7 +530,7 @@ TEST(CompatibilityTest, NewerMinorWithUnknownFieldsIsRead) {
   internal::AppendU16(&index, layout::kStatsRecordSize + 2);
   std::string one_block = internal::EncodeIndex({b}, {}).substr(layout::kIndexPreambleSize);
   index += one_block + "TAIL";
-  EntryStats s{42, 1, 1, 5, 5, XXH3_64bits("hello", 5)};
+  EntryStats s{42, 1, 1, 5, 5, XXH3_64bits("hello", 5), RowForm::kNone, {}};
   index += internal::EncodeIndex({}, {s}).substr(layout::kIndexPreambleSize) + "ZZ";
   internal::Footer f;
   f.index_offset = bytes.size();

@@ -22,6 +22,7 @@ enum ExitCode {
   kExitConnection = 3,   // could not connect, or lost the connection
   kExitDamaged = 4,      // the archive is damaged, incomplete, or not an archive
   kExitInterrupted = 5,  // SIGINT / SIGTERM
+  kExitUnproven = 6,     // nrestore --check/--test-restore: the archive has no row fingerprints
 };
 
 struct ConnectionFlags {

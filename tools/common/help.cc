@@ -212,7 +212,10 @@ HelpText NrestoreHelp() {
                         {"0  success", "1  error (server, I/O, anything else)",
                          "2  bad command line", "3  could not connect, or lost the connection",
                          "4  the archive is damaged, incomplete, or not an ndump archive",
-                         "5  interrupted (SIGINT, SIGTERM)"}});
+                         "5  interrupted (SIGINT, SIGTERM)",
+                         "With --check and --test-restore: 1  a table differs or is missing, or",
+                         "   the test restore failed; 6  nothing proven: the archive has no row",
+                         "   fingerprints (written before archive format 1.5)"}});
   std::vector<std::string> env = LibpqEnvironment();
   env.push_back("TMPDIR");
   env.push_back("    where a restore from a pipe spills blocks (default /tmp)");

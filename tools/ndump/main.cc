@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "binary"}))
       ->capture_default_str();
+  bool no_row_fingerprints = false;
+  app.add_flag("--no-row-fingerprints", no_row_fingerprints,
+               "do not record each table's row fingerprint, with which nrestore --check proves "
+               "a restored copy whole (writes an archive of format 1.4 or lower)");
   app.add_flag("-v,--verbose", verbose, "verbose mode");
   std::string progress_mode = "auto";
   AddProgressOption(app, &progress_mode);
@@ -201,8 +205,9 @@ int main(int argc, char** argv) {
                 "--no-subscriptions", "--no-security-labels", "--large-objects",
                 "--no-large-objects", "--statistics", "--no-statistics"});
   SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--split-size", "--copy-format", "--snapshot", "--lock-wait-timeout",
-                "--serializable-deferrable", "--verbose", "--progress", "--help", "--version"});
+               {"--jobs", "--split-size", "--copy-format", "--no-row-fingerprints", "--snapshot",
+                "--lock-wait-timeout", "--serializable-deferrable", "--verbose", "--progress",
+                "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -305,6 +310,7 @@ int main(int argc, char** argv) {
   options.compression_level = level;
   options.split_bytes = static_cast<uint64_t>(split_mb * 1024 * 1024);
   if (copy_format == "binary") options.copy_format = libdump::DumpOptions::CopyFormat::kBinary;
+  options.row_fingerprints = !no_row_fingerprints;
   ProgressReporter observer("ndump", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Dump(options, sink->get(), &observer, &cancel);
   if (!result.ok()) {

@@ -12,6 +12,7 @@
 
 #include "cli_common.h"
 #include "help.h"
+#include "libdump/check.h"
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
 #include "libdump/restore.h"
@@ -75,6 +76,148 @@ int Verify(const std::string& file) {
   return std::fflush(stdout) == 0 ? ndump_cli::kExitOk : ndump_cli::kExitError;
 }
 
+std::string Table(const std::string& schema, const std::string& name) {
+  return schema.empty() ? name : schema + "." + name;
+}
+
+// The tables a check found not the same, one line each, on standard output.
+void PrintMismatches(const libdump::CheckReport& r) {
+  for (const auto& m : r.mismatches) {
+    const std::string t = ListSafe(Table(m.schema, m.name));
+    if (m.missing) {
+      std::printf("missing: %s (%llu rows in the archive): %s\n", t.c_str(),
+                  static_cast<unsigned long long>(m.source_rows), ListSafe(m.detail).c_str());
+    } else if (!m.detail.empty()) {
+      std::printf("differs: %s (%llu rows in the archive): %s\n", t.c_str(),
+                  static_cast<unsigned long long>(m.source_rows), ListSafe(m.detail).c_str());
+    } else {
+      std::printf("differs: %s: %llu rows in the archive, %llu in the database\n", t.c_str(),
+                  static_cast<unsigned long long>(m.source_rows),
+                  static_cast<unsigned long long>(m.copy_rows));
+    }
+  }
+}
+
+constexpr const char* kNoFingerprints =
+    "the archive has no row fingerprints (written before archive format 1.5, or by ndump "
+    "--no-row-fingerprints): nothing can be proven";
+
+// --check: exit 0 when every selected table is proven the same, 1 when one differs or is
+// missing, 6 when the archive cannot prove anything.
+int Check(const std::string& file, const libdump::CheckOptions& options,
+          ndump_cli::ProgressReporter* observer, libdump::CancelToken* cancel) {
+  using namespace ndump_cli;
+  auto source = libdump::OpenFileSource(file);
+  if (!source.ok()) return ReportError("nrestore", source.status());
+  auto r = libdump::CheckRestore(options, source->get(), observer, cancel);
+  if (!r.ok()) return ReportError("nrestore", r.status());
+  PrintMismatches(*r);
+  const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  if (!r->fingerprinted) {
+    std::fprintf(stderr, "nrestore: %s\n", kNoFingerprints);
+    return kExitUnproven;
+  }
+  std::printf("checked %llu tables, %llu rows in the archive, %llu read back: ", u(r->tables),
+              u(r->rows), u(r->rows_read));
+  if (!r->mismatches.empty()) {
+    std::printf("%zu not the same\n", r->mismatches.size());
+  } else {
+    std::printf("all the same\n");
+  }
+  if (r->tables_unproven > 0) {
+    std::printf("not proven: %llu tables without a row fingerprint\n", u(r->tables_unproven));
+  }
+  if (std::fflush(stdout) != 0) return kExitError;
+  if (!r->mismatches.empty()) return kExitError;
+  return r->tables_unproven > 0 ? kExitUnproven : kExitOk;
+}
+
+std::string Json(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (b < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", b);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+// --test-restore: the report as one JSON object on standard output (docs/nrestore.md, "Test
+// restores"); exit 0 when it passed, 1 when it failed, 6 when nothing could be proven.
+int TestRestoreCommand(const std::string& file, const libdump::TestRestoreOptions& options,
+                       ndump_cli::ProgressReporter* observer, libdump::CancelToken* cancel) {
+  using namespace ndump_cli;
+  const std::time_t started = std::time(nullptr);
+  auto source = libdump::OpenFileSource(file);
+  if (!source.ok()) return ReportError("nrestore", source.status());
+  std::string failure;
+  auto r = libdump::TestRestore(options, source->get(), &failure, observer, cancel);
+  if (!r.ok()) return ReportError("nrestore", r.status());
+  const bool passed = failure.empty() && r->passed();
+  const bool unproven = failure.empty() && r->restore.errors == 0 && r->objects_missing.empty() &&
+                        r->check.mismatches.empty() && !r->check.proven();
+  const char* result = passed ? "pass" : unproven ? "unproven" : "fail";
+  if (!failure.empty()) std::fprintf(stderr, "nrestore: error: %s\n", failure.c_str());
+  if (unproven && !r->check.fingerprinted) std::fprintf(stderr, "nrestore: %s\n", kNoFingerprints);
+  char when[32] = "";
+  std::tm tm{};
+  if (gmtime_r(&started, &tm)) std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const auto u = [](uint64_t v) { return std::to_string(v); };
+  std::string j = "{";
+  j += "\"result\": " + Json(result);
+  j += ", \"archive\": " + Json(file == "-" ? "stdin" : file);
+  j += ", \"started_at\": " + Json(when);
+  j += ", \"database\": " + Json(r->database);
+  j += ", \"throwaway\": " + std::string(options.use_database ? "false" : "true");
+  j += ", \"dropped\": " + std::string(r->dropped ? "true" : "false");
+  j += ", \"jobs\": " + std::to_string(options.restore.jobs);
+  j += ", \"duration_seconds\": " + JsonNumber(r->seconds);
+  j += ", \"restore_seconds\": " + JsonNumber(r->restore_seconds);
+  j += ", \"check_seconds\": " + JsonNumber(r->check.seconds);
+  j += ", \"archive_bytes\": " + (r->archive_bytes ? u(r->archive_bytes) : "null");
+  j += ", \"data_bytes\": " + u(r->restore.raw_bytes);
+  j += ", \"data_stored_bytes\": " + u(r->restore.stored_bytes);
+  j += ", \"entries\": " + u(r->restore.entries);
+  j += ", \"restore_errors\": " + u(r->restore.errors);
+  j += ", \"fingerprinted\": " + std::string(r->check.fingerprinted ? "true" : "false");
+  j += ", \"tables\": " + u(r->check.tables);
+  j += ", \"tables_unproven\": " + u(r->check.tables_unproven);
+  j += ", \"rows\": " + u(r->check.rows);
+  j += ", \"rows_read\": " + u(r->check.rows_read);
+  j += ", \"mismatches\": [";
+  for (size_t i = 0; i < r->check.mismatches.size(); ++i) {
+    const auto& m = r->check.mismatches[i];
+    j += std::string(i ? ", " : "") + "{\"table\": " + Json(Table(m.schema, m.name)) +
+         ", \"missing\": " + (m.missing ? "true" : "false") +
+         ", \"source_rows\": " + u(m.source_rows) + ", \"copy_rows\": " + u(m.copy_rows) +
+         ", \"detail\": " + Json(m.detail) + "}";
+  }
+  j += "], \"objects_expected\": " + u(r->objects_expected);
+  j += ", \"objects_found\": " + u(r->objects_found);
+  j += ", \"objects_missing\": [";
+  for (size_t i = 0; i < r->objects_missing.size(); ++i) {
+    j += std::string(i ? ", " : "") + Json(r->objects_missing[i]);
+  }
+  j += "], \"failure\": " + (failure.empty() ? std::string("null") : Json(failure)) + "}\n";
+  std::fputs(j.c_str(), stdout);
+  if (std::fflush(stdout) != 0) return kExitError;
+  return passed ? kExitOk : unproven ? kExitUnproven : kExitError;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,6 +233,8 @@ int main(int argc, char** argv) {
   int jobs = 1;
   bool list = false;
   bool verify = false;
+  bool check = false;
+  bool test_restore = false;
   bool verbose = false;
   std::string script = "-";
   std::string use_list;
@@ -99,6 +244,14 @@ int main(int argc, char** argv) {
   auto* list_flag = app.add_flag("-l,--list", list, "print a summarized TOC of the archive");
   app.add_flag("--verify", verify, "check every checksum and structure of the archive, no server")
       ->excludes(list_flag);
+  app.add_flag("--check", check,
+               "with -d: compare every restored table with the archive's row fingerprints")
+      ->excludes(list_flag);
+  app.add_flag("--test-restore", test_restore,
+               "restore into a throwaway database (or the empty one -d names), check it, drop "
+               "it, and print a JSON report")
+      ->excludes(list_flag)
+      ->excludes("--check");
   app.add_option("-j,--jobs", jobs, "use this many parallel jobs to restore")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
@@ -159,7 +312,8 @@ int main(int argc, char** argv) {
                "exit on error, default is to continue");
   app.add_flag("--disable-triggers", content.disable_triggers,
                "disable triggers during data-only restore");
-  SetHelpGroup(app, "Output options", {"--list", "--verify", "--file"});
+  SetHelpGroup(app, "Output options",
+               {"--list", "--verify", "--check", "--test-restore", "--file"});
   SetHelpGroup(app, "Selection options",
                {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
                 "--function", "--section", "--data-only", "--schema-only", "--statistics-only"});
@@ -185,6 +339,13 @@ int main(int argc, char** argv) {
     std::cerr << "nrestore: error: " << what << "\n";
     return kExitUsage;
   };
+  if ((check || test_restore) && (verify || app.count("--file") > 0)) {
+    return usage("options --check and --test-restore cannot be used with --verify or -f/--file");
+  }
+  if (check && conn.dbname.empty()) return usage("option --check needs -d/--dbname");
+  if (test_restore && content.create) {
+    return usage("options --test-restore and -C/--create cannot be used together");
+  }
   if (!conn.dbname.empty() && app.count("--file") > 0) {
     return usage("options -d/--dbname and -f/--file cannot be used together");
   }
@@ -244,6 +405,26 @@ int main(int argc, char** argv) {
     content.list = libdump::ParseRestoreList(text.str(), &ignored);
     for (const auto& line : ignored)
       std::cerr << "nrestore: warning: line ignored: " << line << "\n";
+  }
+  if (check || test_restore) {
+    libdump::CancelToken cancel;
+    InstallSignalHandlers(&cancel);
+    ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
+    if (check) {
+      libdump::CheckOptions options;
+      options.connection = ToConnectionOptions(conn, "nrestore");
+      options.content = content;
+      options.jobs = jobs;
+      return Check(file, options, &observer, &cancel);
+    }
+    libdump::TestRestoreOptions options;
+    options.restore.connection = ToConnectionOptions(conn, "nrestore");
+    options.restore.jobs = jobs;
+    options.restore.content = content;
+    options.restore.trim_char_padding = !keep_char_padding;
+    options.restore.check_blocks_first = !no_verify_first;
+    options.use_database = !conn.dbname.empty();
+    return TestRestoreCommand(file, options, &observer, &cancel);
   }
   if (conn.dbname.empty()) {
     // As pg_restore: with no database to restore into, print the archive as a script.

@@ -58,6 +58,10 @@ struct DumpOptions {
   // (docs/benchmarks.md).
   enum class CopyFormat { kText, kBinary };
   CopyFormat copy_format = CopyFormat::kText;
+  // Record each TABLE DATA entry's row fingerprint (archive format 1.5, §7.6), computed from the
+  // COPY stream as it passes, so that `nrestore --check` can prove a restored copy whole
+  // (CheckRestore, libdump/check.h). false writes an archive without them (format 1.4 or lower).
+  bool row_fingerprints = true;
 
   // --- Dump options and filters: which objects, as pg_dump's options choose them -------------
   //

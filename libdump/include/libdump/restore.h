@@ -113,6 +113,14 @@ struct RestoreContent {
 std::vector<uint32_t> ParseRestoreList(std::string_view text,
                                        std::vector<std::string>* ignored = nullptr);
 
+// What an archive holds besides its data: its header, TOC, and the entry statistics of its
+// index (archive_format.md §8.3), with the row fingerprints of format 1.5 (§7.6).
+struct ArchiveCatalog {
+  format::ArchiveHeader header;
+  std::vector<format::TocEntry> toc;
+  std::vector<format::EntryStats> stats;
+};
+
 struct RestoreOptions {
   ConnectionOptions connection;
   RestoreContent content;
@@ -133,6 +141,10 @@ struct RestoreOptions {
   // checked before its bytes are sent, but damage is then found while loading, after the schema
   // and the tables loaded before it were committed. Ignored for a pipe, which is read once.
   bool check_blocks_first = true;
+  // When not null, a successful restore copies the archive's header, TOC and entry statistics
+  // here: what a check of the restored copy needs (CheckRestoreOf, libdump/check.h), which a
+  // pipe cannot give twice. Borrowed; written by the calling thread before Restore() returns.
+  ArchiveCatalog* catalog_out = nullptr;
 };
 
 struct RestoreSummary {

@@ -190,10 +190,14 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     header.database = db.GetString(0, 0);
   }
   header.encoding = encoding;
+  // Text of timestamptz values depends on it; a check of a restored copy reads them back in it
+  // (archive_format.md §7.6).
+  header.time_zone = leader->ParameterStatus("TimeZone");
   header.created_unix_seconds = static_cast<int64_t>(std::time(nullptr));
   format::WriterOptions wopts;
   wopts.compression = options.compression_level > 0 ? 1 : 0;
   wopts.compression_level = options.compression_level > 0 ? options.compression_level : 0;
+  wopts.fingerprint_rows = options.row_fingerprints;
   header.compression = wopts.compression;
   header.compression_level = wopts.compression_level;
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveWriter> writer,

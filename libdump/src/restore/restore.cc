@@ -380,6 +380,11 @@ Result<RestoreSummary> Restorer::Finish() {
   summary_.char_padding_bytes = totals_.padding.load();
   summary_.stored_bytes = events_.progress().stored_bytes_done;
   summary_.seconds = SecondsSince(t0_);
+  if (options_.catalog_out != nullptr) {
+    options_.catalog_out->header = reader_->header();
+    options_.catalog_out->toc = reader_->toc();
+    options_.catalog_out->stats = reader_->stats();
+  }
   return summary_;
 }
 

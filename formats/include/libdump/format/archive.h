@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "libdump/format/byte_io.h"
+#include "libdump/format/fingerprint.h"
 #include "libdump/status.h"
 
 namespace libdump::format {
@@ -23,9 +24,10 @@ namespace libdump::format {
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
 // 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
-// entries (§6.2), 1.3 their char_columns, 1.4 BLOBS entries (large-object contents, §7.5). An
-// archive claims the minor version of the newest feature it uses (§12).
-inline constexpr uint16_t kFormatMinor = 4;
+// entries (§6.2), 1.3 their char_columns, 1.4 BLOBS entries (large-object contents, §7.5), 1.5
+// row fingerprints (§7.6). An archive claims the minor version of the newest feature it uses
+// (§12).
+inline constexpr uint16_t kFormatMinor = 5;
 
 // pg_dump's three sections; kNone for entries that belong to none (unused for now).
 enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
@@ -86,6 +88,10 @@ struct ArchiveHeader {
   // rows are large objects' contents (§7.5), not a table's. Set by the reader; the writer sets
   // the flag when the TOC has such an entry.
   bool large_objects = false;
+  // Since 1.5 (§4.2): the source session's TimeZone setting, in which the text of timestamptz
+  // values in the data was written; a reader that reads a restored copy back in COPY text to
+  // compare row fingerprints (§7.6) sets it. Empty when unknown.
+  std::string time_zone;
 };
 
 // Where one data block lives; from the trailing index.
@@ -110,6 +116,10 @@ struct EntryStats {
   uint64_t raw_bytes = 0;
   uint64_t stored_bytes = 0;
   uint64_t content_hash = 0;  // XXH3-64 of all raw bytes of the entry in seq order
+  // Since 1.5 (§7.6, §8.3): the fingerprint of the entry's rows, in the COPY form `form`;
+  // kNone when the archive (older, or written without them) or the entry has none.
+  RowForm fingerprint_form = RowForm::kNone;
+  RowFingerprint fingerprint;
 };
 
 struct WriterOptions {
@@ -119,6 +129,10 @@ struct WriterOptions {
   // recent block back until the next AppendBlock or Close, when it knows whether that block is
   // the last. false writes a 1.0 archive (for compatibility tests).
   bool mark_entry_ends = true;
+  // Record each entry's row fingerprint (format 1.5, §7.6) in the index, computed from the
+  // blocks as they are appended, in the appending thread (Dump() turns it on). false writes the
+  // archive an older writer wrote (1.4 or lower), byte for byte.
+  bool fingerprint_rows = false;
 };
 
 class ArchiveWriter;
@@ -148,6 +162,8 @@ class EntryStream {
   EntryStream(ArchiveWriter* writer, uint32_t dump_id, std::unique_ptr<Impl> impl);
   // Writes the block in impl_->pending, with the end-of-entry mark when `last` (§7.4).
   Status WritePending(bool last);
+  // The entry's row fingerprint when it is done (§7.6): kNone when not recorded.
+  RowForm FinishFingerprint(RowFingerprint* out);
 
   ArchiveWriter* writer_;
   uint32_t dump_id_;
@@ -167,10 +183,10 @@ class ArchiveWriter {
  public:
   // Writes the header and the TOC immediately. The sink must outlive the writer. The header's
   // format version, flags and compression fields are not taken from `header`: the writer records
-  // the version it writes (1.1 when it marks entry ends, else 1.0) and `options`' compression,
-  // level and mark_entry_ends.
-  // kInvalidArgument for bad options (unknown compression, zstd level out of range) or a bad TOC
-  // (a dump id of 0 or used twice, an invalid section); otherwise the sink's error.
+  // the version it writes (the lowest that has the features it uses, §12) and `options`'
+  // compression, level and mark_entry_ends. kInvalidArgument for bad options (unknown compression,
+  // zstd level out of range) or a bad TOC (a dump id of 0 or used twice, an invalid section);
+  // otherwise the sink's error.
   static Result<std::unique_ptr<ArchiveWriter>> Create(ByteSink* sink, const ArchiveHeader& header,
                                                        const std::vector<TocEntry>& toc,
                                                        const WriterOptions& options);
@@ -196,7 +212,8 @@ class ArchiveWriter {
   Status WriteBlock(const uint8_t* header, std::string_view stored, const BlockInfo& info);
   bool mark_entry_ends() const { return options_.mark_entry_ends; }
   Status first_error() const;  // the sticky sink failure, or OK
-  Status EndStream(uint32_t dump_id, uint64_t content_hash);
+  Status EndStream(uint32_t dump_id, uint64_t content_hash, RowForm form,
+                   const RowFingerprint& fingerprint);
   Status WriteLocked(const void* data, size_t n);  // requires mu_; records a sticky failure
 
   mutable std::mutex mu_;
@@ -208,6 +225,7 @@ class ArchiveWriter {
   std::vector<BlockInfo> blocks_;
   std::vector<EntryStats> stats_;      // one per entry with data, in TOC order
   std::vector<uint8_t> stream_state_;  // parallel to stats_: 0 unopened, 1 open, 2 closed
+  std::vector<RowForm> forms_;         // parallel to stats_: the fingerprint each stream makes
   std::unordered_map<uint32_t, size_t> stats_index_;  // dump_id -> position in stats_
   bool finished_ = false;
 };
