@@ -478,28 +478,28 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     return InfoOf(e.kind).decoration && e.name.rfind("LARGE OBJECT ", 0) == 0;
   };
   auto keep = [&](const format::TocEntry& e) {
-    const KindInfo& kind = InfoOf(e.kind);
+    const KindInfo& info = InfoOf(e.kind);
     // As pg_dump -Fc: the database's own entries are in every archive, whatever is selected;
     // nrestore uses them only with --create. Its COMMENT and ACL follow the rules below.
-    if (kind.prune == Prune::kAlways) return true;
-    if (!options.privileges && kind.privileges) return false;
-    if (!options.comments && kind.kind == Kind::kComment) return false;
-    if (!options.security_labels && kind.kind == Kind::kSecurityLabel) return false;
-    if ((kind.kind == Kind::kTableData || kind.kind == Kind::kSequenceSet ||
-         kind.kind == Kind::kMaterializedViewData) &&
+    if (info.prune == Prune::kAlways) return true;
+    if (!options.privileges && info.privileges) return false;
+    if (!options.comments && info.kind == Kind::kComment) return false;
+    if (!options.security_labels && info.kind == Kind::kSecurityLabel) return false;
+    if ((info.kind == Kind::kTableData || info.kind == Kind::kSequenceSet ||
+         info.kind == Kind::kMaterializedViewData) &&
         no_data.count({e.schema, e.name}) != 0) {
       return false;
     }
     // A refresh fills a materialized view with data: pg_dump -s leaves it out (and -a, as every
     // post-data entry).
-    if (kind.kind == Kind::kMaterializedViewData &&
+    if (info.kind == Kind::kMaterializedViewData &&
         options.content == DumpOptions::Content::kSchemaOnly) {
       return false;
     }
     // As pg_dump, sequence values and large objects (with their comments and privileges) count
     // as data for -a and -s, whatever section their entries are in.
     const bool data =
-        e.section == format::Section::kData || kind.data || is_large_object_decoration(e);
+        e.section == format::Section::kData || info.data || is_large_object_decoration(e);
     if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
     if (options.content == DumpOptions::Content::kSchemaOnly && data) return false;
     unsigned bit = 0;
