@@ -113,6 +113,26 @@ Status DecodePayload(const BlockHeader& h, std::string* stored, const std::strin
   return Status::Ok();
 }
 
+// §9.1: decodes the footer read at `footer_at` and checks what it says of itself and of the
+// header, for both the random-access and the sequential reader. Where the index is, they check
+// each against what they know. No footer magic means the archive was not finished (§11, the
+// error table): an incomplete archive, not a damaged one.
+Status CheckFooter(const uint8_t* bytes, uint64_t footer_at, uint64_t header_checksum,
+                   internal::Footer* f) {
+  switch (internal::DecodeFooter(bytes, f)) {
+    case internal::FooterCheck::kNoMagic:
+      return Status::Corruption("incomplete archive: no footer magic" + At(footer_at));
+    case internal::FooterCheck::kBadChecksum:
+      return Status::Corruption("footer checksum mismatch" + At(footer_at));
+    case internal::FooterCheck::kOk:
+      break;
+  }
+  if (f->header_checksum != header_checksum) {
+    return Status::Corruption("footer belongs to another archive (header checksum differs)");
+  }
+  return Status::Ok();
+}
+
 bool SameBlock(const BlockInfo& a, const BlockInfo& b) {
   return a.dump_id == b.dump_id && a.seq == b.seq && a.offset == b.offset &&
          a.raw_len == b.raw_len && a.stored_len == b.stored_len && a.rows == b.rows;
@@ -317,18 +337,7 @@ Status ArchiveReader::LoadIndex() {
   uint8_t fb[layout::kFooterSize];
   RETURN_IF_ERROR(ReadFullyAt(source_, footer_at, fb, sizeof fb, "footer" + At(footer_at)));
   internal::Footer f;
-  switch (internal::DecodeFooter(fb, &f)) {
-    case internal::FooterCheck::kNoMagic:
-      return Status::Corruption("incomplete archive: no footer at the end (" + Num(size) +
-                                " bytes)");
-    case internal::FooterCheck::kBadChecksum:
-      return Status::Corruption("footer checksum mismatch" + At(footer_at));
-    case internal::FooterCheck::kOk:
-      break;
-  }
-  if (f.header_checksum != header_checksum_) {
-    return Status::Corruption("footer belongs to another archive (header checksum differs)");
-  }
+  RETURN_IF_ERROR(CheckFooter(fb, footer_at, header_checksum_, &f));
   if (f.index_offset < data_start_ || f.index_offset > footer_at ||
       f.index_length != footer_at - f.index_offset || f.index_length < layout::kBlockHeaderSize) {
     return Status::Corruption("footer: index location out of range");
@@ -570,17 +579,7 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
                               Num(sizeof fb) + " bytes)");
   }
   internal::Footer f;
-  switch (internal::DecodeFooter(fb, &f)) {
-    case internal::FooterCheck::kNoMagic:
-      return Status::Corruption("bad footer magic" + At(footer_at));
-    case internal::FooterCheck::kBadChecksum:
-      return Status::Corruption("footer checksum mismatch" + At(footer_at));
-    case internal::FooterCheck::kOk:
-      break;
-  }
-  if (f.header_checksum != header_checksum_) {
-    return Status::Corruption("footer belongs to another archive (header checksum differs)");
-  }
+  RETURN_IF_ERROR(CheckFooter(fb, footer_at, header_checksum_, &f));
   if (f.index_offset != index_at || f.index_length != footer_at - index_at) {
     return Status::Corruption("footer does not point at the index block" + At(index_at));
   }

@@ -321,7 +321,7 @@ void AppendTocEntry(std::string* out, const TocEntry& e) {
            static_cast<uint32_t>(out->size() - length_at - 4));
 }
 
-bool IsLargeObjectData(const TocEntry& e) { return e.kind == "BLOBS" && e.has_data(); }
+bool IsLargeObjectData(const TocEntry& e) { return e.kind == kKindBlobs && e.has_data(); }
 
 uint16_t TocMinorVersion(const std::vector<TocEntry>& toc) {
   uint16_t minor = 0;

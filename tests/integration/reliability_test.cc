@@ -24,6 +24,7 @@
 
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
+#include "ndump_test/special_files.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -32,53 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 using libdump::format::ArchiveReader;
 using libdump::format::BlockInfo;
-
-// Reads a FIFO from a thread until its writer closes it. Opened without blocking, so that a
-// writer that never comes (a tool that renamed a file over the FIFO) makes the read time out
-// instead of hanging the test.
-class FifoReader {
- public:
-  explicit FifoReader(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd_ >= 0) thread_ = std::thread([this] { Run(); });
-  }
-  ~FifoReader() { Join(); }
-  bool opened() const { return fd_ >= 0; }
-  // True when a writer came and closed the FIFO within the time limit.
-  bool Join() {
-    if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    return complete_;
-  }
-  const std::string& bytes() const { return bytes_; }
-
- private:
-  void Run() {
-    // Linux reports POLLHUP on a FIFO only after a writer has come and gone, so the poll waits
-    // for the first writer instead of ending at once.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    char buf[65536];
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n > 0) {
-        bytes_.append(buf, static_cast<size_t>(n));
-      } else if (n == 0) {
-        complete_ = true;
-        return;
-      } else if (errno != EAGAIN && errno != EINTR) {
-        return;
-      }
-    }
-  }
-
-  int fd_ = -1;
-  std::thread thread_;
-  std::string bytes_;
-  bool complete_ = false;
-};
 
 // Three tables of a few blocks each, a schema, a view, an index and a function: enough that a
 // restore has pre-data, data and post-data to do.
@@ -144,36 +98,20 @@ std::string WithoutRestrictLines(const std::string& script) {
   return out;
 }
 
-void MakeNullDevice(const std::string& path) {
-  // Major 1, minor 3: the null device. Made here, never the machine's own /dev/null.
-  ASSERT_EQ(::mknod(path.c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0)
-      << "mknod " << path << " failed (the tests run as root): " << std::strerror(errno);
-}
-
-bool IsCharDevice(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == ::makedev(1, 3);
-}
-
-bool IsFifo(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
-}
-
 // --- 1. -f writes into what is at the path ---------------------------------------------------
 
 TEST(OutputPath, DumpIntoACharDeviceKeepsTheDevice) {
   const std::string db = SourceDatabase();
   ScopedTempDir dir;
   const std::string dev = dir.File("null");
-  MakeNullDevice(dev);
+  ASSERT_TRUE(MakeNullDevice(dev));
   for (const std::vector<std::string>& extra :
        {std::vector<std::string>{}, std::vector<std::string>{"--no-sync", "-j", "2"}}) {
     std::vector<std::string> args = {"-d", Cluster().ConnInfo(db), "-f", dev};
     args.insert(args.end(), extra.begin(), extra.end());
     CommandResult r = Ndump(args);
     EXPECT_EQ(r.exit_code, kExitOk) << r.Describe();
-    EXPECT_TRUE(IsCharDevice(dev)) << "ndump replaced the device";
+    EXPECT_TRUE(IsNullDevice(dev)) << "ndump replaced the device";
     EXPECT_EQ(dir.List(), std::vector<std::string>{"null"});
   }
 }
@@ -262,13 +200,13 @@ TEST(OutputPath, ScriptIntoAFifoADeviceAndThroughALink) {
   }
 
   const std::string dev = dir.File("null");
-  MakeNullDevice(dev);
+  ASSERT_TRUE(MakeNullDevice(dev));
   const std::string link = dir.File("to-null.sql");
   ASSERT_EQ(::symlink("null", link.c_str()), 0);
   for (const std::string& out : {dev, link}) {
     r = Nrestore({"-f", out, archive});
     EXPECT_EQ(r.exit_code, kExitOk) << r.Describe();
-    EXPECT_TRUE(IsCharDevice(dev)) << "nrestore -f " << out << " replaced the device";
+    EXPECT_TRUE(IsNullDevice(dev)) << "nrestore -f " << out << " replaced the device";
   }
   EXPECT_TRUE(fs::is_symlink(link));
   EXPECT_EQ(dir.List(), (std::vector<std::string>{"a.ndump", "null", "plain.sql", "script.fifo",

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "archive_test_util.h"
+#include "ndump_test/special_files.h"
 
 namespace libdump::format::testing {
 namespace {
@@ -118,53 +119,6 @@ TEST_F(FileSinkTest, MissingDirectoryIsNotFound) {
 // over it would put a regular file in its place. Every node is made in the test's own directory;
 // no test touches a system path.
 
-// Reads a FIFO from a thread until its writer closes it. Opened without blocking, so a writer
-// that never comes (one that renamed a file over the FIFO) makes the read time out instead of
-// hanging the test.
-class FifoReader {
- public:
-  explicit FifoReader(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd_ >= 0) thread_ = std::thread([this] { Run(); });
-  }
-  ~FifoReader() { Join(); }
-  bool opened() const { return fd_ >= 0; }
-  // What arrived; false when no writer came, or it did not close, within the time limit.
-  bool Join() {
-    if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    return complete_;
-  }
-  const std::string& bytes() const { return bytes_; }
-
- private:
-  void Run() {
-    // Linux reports POLLHUP on a FIFO only once a writer has come and gone, so the poll waits
-    // for the first writer rather than ending at once.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    char buf[65536];
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      const ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n > 0) {
-        bytes_.append(buf, static_cast<size_t>(n));
-      } else if (n == 0) {
-        complete_ = true;
-        return;
-      } else if (errno != EAGAIN && errno != EINTR) {
-        return;
-      }
-    }
-  }
-
-  int fd_ = -1;
-  std::thread thread_;
-  std::string bytes_;
-  bool complete_ = false;
-};
-
 // The small test archive, written through `sink` and committed.
 void WriteSmallArchive(ByteSink* sink) {
   auto w = ArchiveWriter::Create(sink, TestHeader(), SmallToc(), WriterOptions());
@@ -183,8 +137,7 @@ using OutputKindTest = TempDirTest;
 TEST_F(OutputKindTest, CharDeviceIsWrittenNotReplaced) {
   // Major 1, minor 3 is the null device: writes to it succeed and vanish.
   const std::string dev = dir_ + "/null";
-  ASSERT_EQ(::mknod(dev.c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0)
-      << "mknod of a null device node failed (tests run as root): " << std::strerror(errno);
+  ASSERT_TRUE(ndump_test::MakeNullDevice(dev));
   for (const bool commit : {true, false}) {
     SCOPED_TRACE(commit ? "committed" : "abandoned");
     {
@@ -214,7 +167,7 @@ TEST_F(OutputKindTest, CharDeviceIsWrittenNotReplaced) {
 TEST_F(OutputKindTest, FifoReaderGetsTheWholeArchive) {
   const std::string fifo = dir_ + "/out.fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
-  FifoReader reader(fifo);
+  ndump_test::FifoReader reader(fifo, std::chrono::seconds(10));
   ASSERT_TRUE(reader.opened()) << std::strerror(errno);
   {
     auto sink = OpenFileSink(fifo);
@@ -300,7 +253,7 @@ TEST_F(OutputKindTest, SymlinkToAFifoWritesIntoTheFifo) {
   const std::string link = dir_ + "/link.ndump";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
   ASSERT_EQ(::symlink("out.fifo", link.c_str()), 0);
-  FifoReader reader(fifo);
+  ndump_test::FifoReader reader(fifo, std::chrono::seconds(10));
   ASSERT_TRUE(reader.opened()) << std::strerror(errno);
   {
     auto sink = OpenFileSink(link);
@@ -319,8 +272,7 @@ TEST_F(OutputKindTest, SymlinkToAFifoWritesIntoTheFifo) {
 TEST_F(OutputKindTest, SymlinkToACharDeviceKeepsBoth) {
   const std::string dev = dir_ + "/null";
   const std::string link = dir_ + "/link.ndump";
-  ASSERT_EQ(::mknod(dev.c_str(), S_IFCHR | 0666, ::makedev(1, 3)), 0)
-      << "mknod of a null device node failed (tests run as root): " << std::strerror(errno);
+  ASSERT_TRUE(ndump_test::MakeNullDevice(dev));
   ASSERT_EQ(::symlink(dev.c_str(), link.c_str()), 0);
   {
     auto sink = OpenFileSink(link);

@@ -141,27 +141,27 @@ ProgressMode ParseProgressMode(const std::string& text) {
   return ProgressMode::kAuto;
 }
 
-RunSummary SummaryOf(const libdump::DumpSummary& s) {
+namespace {
+
+// The fields a dump's and a restore's summaries share; `stored_bytes` is what each counts as
+// stored (the archive written, or the data blocks read).
+template <typename Summary>
+RunSummary CommonSummary(const Summary& s, uint64_t stored_bytes) {
   RunSummary r;
   r.objects = s.entries;
   r.tables = s.tables;
   r.rows = s.rows;
   r.raw_bytes = s.raw_bytes;
-  r.stored_bytes = s.archive_bytes;
+  r.stored_bytes = stored_bytes;
   r.seconds = s.seconds;
   return r;
 }
 
-RunSummary SummaryOf(const libdump::RestoreSummary& s) {
-  RunSummary r;
-  r.objects = s.entries;
-  r.tables = s.tables;
-  r.rows = s.rows;
-  r.raw_bytes = s.raw_bytes;
-  r.stored_bytes = s.stored_bytes;
-  r.seconds = s.seconds;
-  return r;
-}
+}  // namespace
+
+RunSummary SummaryOf(const libdump::DumpSummary& s) { return CommonSummary(s, s.archive_bytes); }
+
+RunSummary SummaryOf(const libdump::RestoreSummary& s) { return CommonSummary(s, s.stored_bytes); }
 
 ProgressReporter::ProgressReporter(const char* prog, bool verbose, ProgressMode mode)
     : prog_(prog),

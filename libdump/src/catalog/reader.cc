@@ -65,18 +65,21 @@ constexpr const char* kDepTypeExpr =
 Status ReadSchemas(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query(std::string("SELECT n.oid, n.nspname, pg_catalog.pg_get_userbyid(n.nspowner), "
-                             "pg_catalog.obj_description(n.oid, 'pg_namespace'), n.nspacl "
+      conn.Query(std::string("SELECT n.oid, n.nspname, "
+                             "pg_catalog.pg_get_userbyid(n.nspowner) AS owner, "
+                             "pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment, "
+                             "n.nspacl "
                              "FROM pg_catalog.pg_namespace n WHERE ") +
                  kUserNamespace + " AND " + NotExtensionMember("pg_namespace", "n.oid") +
                  " ORDER BY n.nspname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Schema s;
-    s.oid = GetOid(r, i, 0);
-    s.name = r.GetString(i, 1);
-    s.owner = r.GetString(i, 2);
-    s.comment = OptString(r, i, 3);
-    s.acl = OptString(r, i, 4);
+    s.oid = row.GetOid("oid");
+    s.name = row.GetString("nspname");
+    s.owner = row.GetString("owner");
+    s.comment = row.Opt("comment");
+    s.acl = row.Opt("nspacl");
     cat->schemas.push_back(std::move(s));
   }
   return Status::Ok();
@@ -85,56 +88,60 @@ Status ReadSchemas(pg::PgConn& conn, Catalog* cat) {
 // Base types with I/O functions (typtype 'b'), not the array types the server makes for them.
 // typsubscript exists from PostgreSQL 14; the 12-13 path reads none.
 Status ReadBaseTypes(pg::PgConn& conn, Catalog* cat, const std::string& type_filter) {
+  // Each function as its name (column `typinput`, ...) and its OID (`typinput_oid`, ...).
   auto proc = [](const char* column) {
     return std::string("CASE WHEN t.") + column + " <> 0 THEN t." + column +
-           "::pg_catalog.regproc::pg_catalog.text END, t." + column + "::pg_catalog.oid, ";
+           "::pg_catalog.regproc::pg_catalog.text END AS " + column + ", t." + column +
+           "::pg_catalog.oid AS " + column + "_oid, ";
   };
   const std::string subscript = pg::Has(conn.server_version(), pg::Feature::kTypeSubscript)
                                     ? proc("typsubscript")
-                                    : std::string("NULL, 0, ");
+                                    : std::string("NULL AS typsubscript, 0 AS typsubscript_oid, ");
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query("SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
-                 "pg_catalog.obj_description(t.oid, 'pg_type'), t.typarray, t.typacl, " +
+      conn.Query("SELECT t.oid, n.nspname, t.typname, "
+                 "pg_catalog.pg_get_userbyid(t.typowner) AS owner, "
+                 "pg_catalog.obj_description(t.oid, 'pg_type') AS comment, t.typarray, t.typacl, " +
                  proc("typinput") + proc("typoutput") + proc("typreceive") + proc("typsend") +
                  proc("typmodin") + proc("typmodout") + proc("typanalyze") + subscript +
                  "t.typlen, t.typbyval, t.typalign, t.typstorage, t.typcategory, "
                  "t.typispreferred, t.typdelim, "
                  "CASE WHEN t.typelem <> 0 THEN t.typelem::pg_catalog.regtype::pg_catalog.text "
-                 "END, t.typdefault, t.typcollation <> 0 "
+                 "END AS element, t.typdefault, t.typcollation <> 0 AS collatable "
                  "FROM pg_catalog.pg_type t "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                  "WHERE t.typtype = 'b' AND t.typisdefined AND NOT EXISTS (SELECT 1 FROM "
                  "pg_catalog.pg_type e WHERE e.typarray = t.oid) AND " +
                  type_filter + " ORDER BY n.nspname, t.typname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     BaseType b;
-    b.oid = GetOid(r, i, 0);
-    b.schema = r.GetString(i, 1);
-    b.name = r.GetString(i, 2);
-    b.owner = r.GetString(i, 3);
-    b.comment = OptString(r, i, 4);
-    b.array_oid = GetOid(r, i, 5);
-    b.acl = OptString(r, i, 6);
-    std::string* procs[] = {&b.input,     &b.output,     &b.receive, &b.send,
-                            &b.typmod_in, &b.typmod_out, &b.analyze, &b.subscript};
-    int col = 7;
-    for (std::string* p : procs) {
-      *p = r.GetString(i, col);
-      const Oid fn = GetOid(r, i, col + 1);
+    b.oid = row.GetOid("oid");
+    b.schema = row.GetString("nspname");
+    b.name = row.GetString("typname");
+    b.owner = row.GetString("owner");
+    b.comment = row.Opt("comment");
+    b.array_oid = row.GetOid("typarray");
+    b.acl = row.Opt("typacl");
+    const std::pair<std::string*, const char*> procs[] = {
+        {&b.input, "typinput"},     {&b.output, "typoutput"},      {&b.receive, "typreceive"},
+        {&b.send, "typsend"},       {&b.typmod_in, "typmodin"},    {&b.typmod_out, "typmodout"},
+        {&b.analyze, "typanalyze"}, {&b.subscript, "typsubscript"}};
+    for (const auto& [into, column] : procs) {
+      *into = row.GetString(column);
+      const Oid fn = row.GetOid((std::string(column) + "_oid").c_str());
       if (fn != 0) b.functions.push_back(fn);
-      col += 2;
     }
-    b.length = static_cast<int>(r.GetInt(i, col));
-    b.by_value = r.GetBool(i, col + 1);
-    b.align = r.Get(i, col + 2)[0];
-    b.storage = r.Get(i, col + 3)[0];
-    b.category = r.Get(i, col + 4)[0];
-    b.preferred = r.GetBool(i, col + 5);
-    b.delimiter = r.Get(i, col + 6)[0];
-    b.element = r.GetString(i, col + 7);
-    b.default_value = OptString(r, i, col + 8);
-    b.collatable = r.GetBool(i, col + 9);
+    b.length = static_cast<int>(row.GetInt("typlen"));
+    b.by_value = row.GetBool("typbyval");
+    b.align = row.GetChar("typalign");
+    b.storage = row.GetChar("typstorage");
+    b.category = row.GetChar("typcategory");
+    b.preferred = row.GetBool("typispreferred");
+    b.delimiter = row.GetChar("typdelim");
+    b.element = row.GetString("element");
+    b.default_value = row.Opt("typdefault");
+    b.collatable = row.GetBool("collatable");
     cat->base_types.push_back(std::move(b));
   }
   return Status::Ok();
@@ -147,22 +154,24 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
-                   "pg_catalog.obj_description(t.oid, 'pg_type'), t.typarray, t.typacl "
+        conn.Query("SELECT t.oid, n.nspname, t.typname, "
+                   "pg_catalog.pg_get_userbyid(t.typowner) AS owner, "
+                   "pg_catalog.obj_description(t.oid, 'pg_type') AS comment, t.typarray, t.typacl "
                    "FROM pg_catalog.pg_type t "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                    "WHERE t.typtype = 'e' AND " +
                    type_filter + " ORDER BY n.nspname, t.typname"));
     std::unordered_map<Oid, size_t> by_oid;
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       EnumType e;
-      e.oid = GetOid(r, i, 0);
-      e.schema = r.GetString(i, 1);
-      e.name = r.GetString(i, 2);
-      e.owner = r.GetString(i, 3);
-      e.comment = OptString(r, i, 4);
-      e.array_oid = GetOid(r, i, 5);
-      e.acl = OptString(r, i, 6);
+      e.oid = row.GetOid("oid");
+      e.schema = row.GetString("nspname");
+      e.name = row.GetString("typname");
+      e.owner = row.GetString("owner");
+      e.comment = row.Opt("comment");
+      e.array_oid = row.GetOid("typarray");
+      e.acl = row.Opt("typacl");
       by_oid[e.oid] = cat->enums.size();
       cat->enums.push_back(std::move(e));
     }
@@ -170,8 +179,9 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
                      conn.Query("SELECT e.enumtypid, e.enumlabel FROM pg_catalog.pg_enum e "
                                 "ORDER BY e.enumtypid, e.enumsortorder"));
     for (int i = 0; i < labels.rows(); ++i) {
-      auto it = by_oid.find(GetOid(labels, i, 0));
-      if (it != by_oid.end()) cat->enums[it->second].labels.push_back(labels.GetString(i, 1));
+      const pg::Row label(labels, i);
+      auto it = by_oid.find(label.GetOid("enumtypid"));
+      if (it != by_oid.end()) cat->enums[it->second].labels.push_back(label.GetString("enumlabel"));
     }
   }
   // Domains. Domain NOT NULL is typnotnull up to PostgreSQL 16; from 17 it is also a
@@ -180,50 +190,53 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query(
-            "SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner), "
-            "pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, "
-            "pg_catalog.pg_get_expr(t.typdefaultbin, 'pg_catalog.pg_type'::pg_catalog.regclass), "
-            "CASE WHEN t.typcollation <> bt.typcollation THEN " +
+            "SELECT t.oid, n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner) AS owner, "
+            "pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base_type, t.typnotnull, "
+            "pg_catalog.pg_get_expr(t.typdefaultbin, 'pg_catalog.pg_type'::pg_catalog.regclass) "
+            "AS default_expr, CASE WHEN t.typcollation <> bt.typcollation THEN " +
             CollationExpr("t.typcollation") +
-            " END, pg_catalog.obj_description(t.oid, 'pg_type'), "
-            "CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN bt.typelem ELSE bt.oid END, "
-            "t.typarray, t.typacl "
+            " END AS collation, pg_catalog.obj_description(t.oid, 'pg_type') AS comment, "
+            "CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN bt.typelem ELSE bt.oid END "
+            "AS dep_type, t.typarray, t.typacl "
             "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
             "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
             "WHERE t.typtype = 'd' AND " +
             type_filter + " ORDER BY n.nspname, t.typname"));
     std::unordered_map<Oid, size_t> by_oid;
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       DomainType d;
-      d.oid = GetOid(r, i, 0);
-      d.schema = r.GetString(i, 1);
-      d.name = r.GetString(i, 2);
-      d.owner = r.GetString(i, 3);
-      d.base_type = r.GetString(i, 4);
-      d.not_null = r.GetBool(i, 5);
-      d.default_expr = OptString(r, i, 6);
-      d.collation = OptString(r, i, 7);
-      d.comment = OptString(r, i, 8);
-      d.array_oid = GetOid(r, i, 10);
-      d.acl = OptString(r, i, 11);
+      d.oid = row.GetOid("oid");
+      d.schema = row.GetString("nspname");
+      d.name = row.GetString("typname");
+      d.owner = row.GetString("owner");
+      d.base_type = row.GetString("base_type");
+      d.not_null = row.GetBool("typnotnull");
+      d.default_expr = row.Opt("default_expr");
+      d.collation = row.Opt("collation");
+      d.comment = row.Opt("comment");
+      d.array_oid = row.GetOid("typarray");
+      d.acl = row.Opt("typacl");
       by_oid[d.oid] = cat->domains.size();
       cat->domains.push_back(std::move(d));
     }
     ASSIGN_OR_RETURN(
         pg::PgResult cons,
-        conn.Query("SELECT c.oid, c.contypid, c.conname, pg_catalog.pg_get_constraintdef(c.oid), "
-                   "pg_catalog.obj_description(c.oid, 'pg_constraint'), c.convalidated "
+        conn.Query("SELECT c.oid, c.contypid, c.conname, "
+                   "pg_catalog.pg_get_constraintdef(c.oid) AS definition, "
+                   "pg_catalog.obj_description(c.oid, 'pg_constraint') AS comment, c.convalidated "
                    "FROM pg_catalog.pg_constraint c WHERE c.contypid <> 0 AND c.contype = 'c' "
                    "ORDER BY c.contypid, c.conname"));
     for (int i = 0; i < cons.rows(); ++i) {
-      auto it = by_oid.find(GetOid(cons, i, 1));
+      const pg::Row constraint(cons, i);
+      auto it = by_oid.find(constraint.GetOid("contypid"));
       if (it == by_oid.end()) continue;
       DomainConstraint c;
-      c.oid = GetOid(cons, i, 0);
-      c.name = cons.GetString(i, 2);
-      c.definition = cons.GetString(i, 3);
-      c.comment = OptString(cons, i, 4);
-      c.validated = cons.GetBool(i, 5);
+      c.oid = constraint.GetOid("oid");
+      c.name = constraint.GetString("conname");
+      c.definition = constraint.GetString("definition");
+      c.comment = constraint.Opt("comment");
+      c.validated = constraint.GetBool("convalidated");
       cat->domains[it->second].constraints.push_back(std::move(c));
     }
   }
@@ -232,8 +245,8 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query("SELECT t.oid, t.typrelid, n.nspname, t.typname, "
-                   "pg_catalog.pg_get_userbyid(t.typowner), "
-                   "pg_catalog.obj_description(t.oid, 'pg_type'), t.typarray, t.typacl "
+                   "pg_catalog.pg_get_userbyid(t.typowner) AS owner, "
+                   "pg_catalog.obj_description(t.oid, 'pg_type') AS comment, t.typarray, t.typacl "
                    "FROM pg_catalog.pg_type t "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                    "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid "
@@ -241,15 +254,16 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
                    type_filter + " ORDER BY n.nspname, t.typname"));
     std::unordered_map<Oid, size_t> by_relid;
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       CompositeType c;
-      c.oid = GetOid(r, i, 0);
-      c.relid = GetOid(r, i, 1);
-      c.schema = r.GetString(i, 2);
-      c.name = r.GetString(i, 3);
-      c.owner = r.GetString(i, 4);
-      c.comment = OptString(r, i, 5);
-      c.array_oid = GetOid(r, i, 6);
-      c.acl = OptString(r, i, 7);
+      c.oid = row.GetOid("oid");
+      c.relid = row.GetOid("typrelid");
+      c.schema = row.GetString("nspname");
+      c.name = row.GetString("typname");
+      c.owner = row.GetString("owner");
+      c.comment = row.Opt("comment");
+      c.array_oid = row.GetOid("typarray");
+      c.acl = row.Opt("typacl");
       by_relid[c.relid] = cat->composites.size();
       cat->composites.push_back(std::move(c));
     }
@@ -257,25 +271,28 @@ Status ReadTypes(pg::PgConn& conn, Catalog* cat) {
       ASSIGN_OR_RETURN(
           pg::PgResult a,
           conn.Query(std::string("SELECT a.attrelid, a.attnum, a.attname, "
-                                 "pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                                 "pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, "
                                  "CASE WHEN a.attcollation <> t.typcollation THEN ") +
-                     CollationExpr("a.attcollation") + " END, a.attisdropped, " + kDepTypeExpr +
-                     ", pg_catalog.col_description(a.attrelid, a.attnum) "
+                     CollationExpr("a.attcollation") + " END AS collation, a.attisdropped, " +
+                     kDepTypeExpr +
+                     " AS dep_type, pg_catalog.col_description(a.attrelid, a.attnum) AS comment "
                      "FROM pg_catalog.pg_attribute a "
                      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                      "LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
                      "WHERE c.relkind = 'c' AND a.attnum > 0 ORDER BY a.attrelid, a.attnum"));
       for (int i = 0; i < a.rows(); ++i) {
-        auto it = by_relid.find(GetOid(a, i, 0));
+        const pg::Row attribute(a, i);
+        auto it = by_relid.find(attribute.GetOid("attrelid"));
         if (it == by_relid.end()) continue;
         CompositeType& ct = cat->composites[it->second];
         CompositeAttribute att;
-        att.name = a.GetString(i, 2);
-        att.type = a.GetString(i, 3);
-        att.collation = OptString(a, i, 4);
-        att.dropped = a.GetBool(i, 5);
-        if (!a.IsNull(i, 7))
-          ct.column_comments[static_cast<int>(a.GetInt(i, 1))] = a.GetString(i, 7);
+        att.name = attribute.GetString("attname");
+        att.type = attribute.GetString("type");
+        att.collation = attribute.Opt("collation");
+        att.dropped = attribute.GetBool("attisdropped");
+        if (!attribute.IsNull("comment"))
+          ct.column_comments[static_cast<int>(attribute.GetInt("attnum"))] =
+              attribute.GetString("comment");
         ct.attributes.push_back(std::move(att));
       }
     }
@@ -431,29 +448,30 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT c.oid, n.nspname, c.relname, c.relkind, "
-                 "pg_catalog.pg_get_userbyid(c.relowner), c.relpersistence, "
-                 "pg_catalog.array_to_string(c.reloptions, E'\\n'), "
+                 "pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.relpersistence, "
+                 "pg_catalog.array_to_string(c.reloptions, E'\\n') AS reloptions, "
                  "ds.description, "
                  "CASE WHEN c.relkind <> 'r' THEN 0 "
                  "WHEN c.relpages = 0 THEN pg_catalog.pg_table_size(c.oid) "
                  "ELSE (c.relpages::pg_catalog.int8 + COALESCE(tc.relpages, 0)) * "
-                 "pg_catalog.current_setting('block_size')::pg_catalog.int8 END, "
-                 "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
-                 "c.reltype, c.relacl, c.relispopulated, c.relispartition, "
-                 "pg_catalog.pg_get_expr(c.relpartbound, c.oid), "
-                 "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
-                 "c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
+                 "pg_catalog.current_setting('block_size')::pg_catalog.int8 END AS size, "
+                 "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END "
+                 "AS view_definition, c.reltype, c.relacl, c.relispopulated, c.relispartition, "
+                 "pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS partition_bound, "
+                 "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END "
+                 "AS partition_key, c.relrowsecurity, c.relforcerowsecurity, c.relreplident, "
                  "CASE WHEN c.relkind <> 'r' THEN 0 "
                  "WHEN c.relpages = 0 THEN pg_catalog.pg_relation_size(c.oid) / "
                  "pg_catalog.current_setting('block_size')::pg_catalog.int8 "
-                 "ELSE c.relpages END, "
+                 "ELSE c.relpages END AS heap_pages, "
                  "CASE WHEN c.reloftype <> 0 THEN "
-                 "c.reloftype::pg_catalog.regtype::pg_catalog.text END, " +
-                 TablespaceExpr("c.reltablespace") + ", pg_catalog.quote_ident(fs.srvname), " +
+                 "c.reloftype::pg_catalog.regtype::pg_catalog.text END AS of_type, " +
+                 TablespaceExpr("c.reltablespace") +
+                 " AS tablespace, pg_catalog.quote_ident(fs.srvname) AS foreign_server, " +
                  GenericOptionsExpr("ft.ftoptions") +
-                 ", CASE WHEN c.relkind IN ('r', 'm') THEN (SELECT am.amname FROM "
-                 "pg_catalog.pg_am am WHERE am.oid = c.relam) END, "
-                 "pg_catalog.array_to_string(tc.reloptions, E'\\n')"
+                 " AS foreign_options, CASE WHEN c.relkind IN ('r', 'm') THEN (SELECT am.amname "
+                 "FROM pg_catalog.pg_am am WHERE am.oid = c.relam) END AS access_method, "
+                 "pg_catalog.array_to_string(tc.reloptions, E'\\n') AS toast_options"
                  " FROM pg_catalog.pg_class c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                  "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid "
@@ -467,34 +485,35 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
   // dump's peak of memory (the same goes for each table's columns below).
   cat->tables.reserve(cat->tables.size() + static_cast<size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Table t;
-    t.oid = GetOid(r, i, 0);
-    t.schema = r.GetString(i, 1);
-    t.name = r.GetString(i, 2);
-    t.kind = r.Get(i, 3)[0];
-    t.owner = r.GetString(i, 4);
-    t.persistence = r.Get(i, 5).empty() ? 'p' : r.Get(i, 5)[0];
-    t.reloptions = OptNonEmpty(r, i, 6);
-    t.comment = OptString(r, i, 7);
-    t.size_bytes = r.GetUInt(i, 8);
-    t.view_definition = r.GetString(i, 9);
-    t.row_type = GetOid(r, i, 10);
-    t.acl = OptString(r, i, 11);
-    t.populated = r.GetBool(i, 12);
-    t.is_partition = r.GetBool(i, 13);
-    t.partition_bound = r.GetString(i, 14);
-    t.partition_key = r.GetString(i, 15);
-    t.row_security = r.GetBool(i, 16);
-    t.force_row_security = r.GetBool(i, 17);
-    t.replica_identity = r.Get(i, 18).empty() ? 'd' : r.Get(i, 18)[0];
-    t.heap_pages = r.GetUInt(i, 19);
-    t.of_type = r.GetString(i, 20);
-    t.tablespace = r.GetString(i, 21);
-    t.foreign_server = r.GetString(i, 22);
-    t.foreign_options = OptString(r, i, 23);
-    t.access_method = r.GetString(i, 24);
+    t.oid = row.GetOid("oid");
+    t.schema = row.GetString("nspname");
+    t.name = row.GetString("relname");
+    t.kind = row.GetChar("relkind");
+    t.owner = row.GetString("owner");
+    t.persistence = CharAt(row, "relpersistence", 'p');
+    t.reloptions = OptNonEmpty(row, "reloptions");
+    t.comment = row.Opt("description");
+    t.size_bytes = GetUInt(row, "size");
+    t.view_definition = row.GetString("view_definition");
+    t.row_type = row.GetOid("reltype");
+    t.acl = row.Opt("relacl");
+    t.populated = row.GetBool("relispopulated");
+    t.is_partition = row.GetBool("relispartition");
+    t.partition_bound = row.GetString("partition_bound");
+    t.partition_key = row.GetString("partition_key");
+    t.row_security = row.GetBool("relrowsecurity");
+    t.force_row_security = row.GetBool("relforcerowsecurity");
+    t.replica_identity = CharAt(row, "relreplident", 'd');
+    t.heap_pages = GetUInt(row, "heap_pages");
+    t.of_type = row.GetString("of_type");
+    t.tablespace = row.GetString("tablespace");
+    t.foreign_server = row.GetString("foreign_server");
+    t.foreign_options = row.Opt("foreign_options");
+    t.access_method = row.GetString("access_method");
     // The TOAST table's storage parameters are the table's "toast." ones (WITH (toast.x = ...)).
-    if (std::optional<std::string> toast = OptNonEmpty(r, i, 25)) {
+    if (std::optional<std::string> toast = OptNonEmpty(row, "toast_options")) {
       std::string options = t.reloptions ? *t.reloptions : std::string();
       size_t pos = 0;
       while (pos < toast->size()) {
@@ -527,8 +546,9 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                                 "WHERE " +
                                 in_tables + " ORDER BY i.inhrelid, i.inhseqno"));
     for (int i = 0; i < p.rows(); ++i) {
-      auto it = by_oid.find(GetOid(p, i, 0));
-      if (it != by_oid.end()) cat->tables[it->second].parents.push_back(GetOid(p, i, 1));
+      const pg::Row parent(p, i);
+      auto it = by_oid.find(parent.GetOid("inhrelid"));
+      if (it != by_oid.end()) cat->tables[it->second].parents.push_back(parent.GetOid("inhparent"));
     }
   }
 
@@ -536,60 +556,62 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
   {
     ASSIGN_OR_RETURN(
         pg::PgResult k,
-        conn.Query("SELECT co.oid, co.conrelid, co.conname, co.contype, "
-                   "pg_catalog.pg_get_constraintdef(co.oid), co.convalidated, co.conindid, "
-                   "co.confrelid, co.conislocal, "
-                   "dk.description, ic.relname, "
-                   "CASE WHEN co.contype <> 'f' THEN di.description END, co.conparentid, " +
-                   TablespaceExpr("ic.reltablespace") +
-                   ", CASE WHEN co.contype IN ('p', 'u') AND c.relkind = 'r' AND "
-                   "NOT c.relispartition AND NOT co.condeferrable AND ic.relname = co.conname "
-                   "AND xi.indnatts = xi.indnkeyatts " +
-                   (pg::Has(conn.server_version(), pg::Feature::kNullsNotDistinct)
-                        ? "AND NOT xi.indnullsnotdistinct "
-                        : "") +
-                   // A key WITHOUT OVERLAPS has no CREATE UNIQUE INDEX form.
-                   (pg::Has(conn.server_version(), pg::Feature::kTemporalKeys)
-                        ? "AND NOT co.conperiod "
-                        : "") +
-                   "THEN true ELSE false END, "
-                   "CASE WHEN co.contype IN ('p', 'u') THEN "
-                   "pg_catalog.array_to_string(ic.reloptions, E'\\n') END"
-                   " FROM pg_catalog.pg_constraint co "
-                   "JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
-                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                   "LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid "
-                   "LEFT JOIN pg_catalog.pg_index xi ON xi.indexrelid = co.conindid "
-                   "LEFT JOIN pg_catalog.pg_description dk ON dk.objoid = co.oid AND "
-                   "dk.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND "
-                   "dk.objsubid = 0 "
-                   "LEFT JOIN pg_catalog.pg_description di ON di.objoid = co.conindid AND "
-                   "di.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND di.objsubid = 0 "
-                   "WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR "
-                   // 18's NOT VALID NOT NULL: added apart, like a NOT VALID check; a valid one
-                   // is part of its column (ReadColumns).
-                   "(co.contype = 'n' AND NOT co.convalidated)) AND " +
-                   in_tables + " ORDER BY co.conrelid, co.conname"));
+        conn.Query(
+            "SELECT co.oid, co.conrelid, co.conname, co.contype, "
+            "pg_catalog.pg_get_constraintdef(co.oid) AS definition, co.convalidated, "
+            "co.conindid, co.confrelid, co.conislocal, "
+            "dk.description, ic.relname AS index_name, "
+            "CASE WHEN co.contype <> 'f' THEN di.description END AS index_comment, "
+            "co.conparentid, " +
+            TablespaceExpr("ic.reltablespace") +
+            " AS index_tablespace, CASE WHEN co.contype IN ('p', 'u') AND c.relkind = 'r' AND "
+            "NOT c.relispartition AND NOT co.condeferrable AND ic.relname = co.conname "
+            "AND xi.indnatts = xi.indnkeyatts " +
+            (pg::Has(conn.server_version(), pg::Feature::kNullsNotDistinct)
+                 ? "AND NOT xi.indnullsnotdistinct "
+                 : "") +
+            // A key WITHOUT OVERLAPS has no CREATE UNIQUE INDEX form.
+            (pg::Has(conn.server_version(), pg::Feature::kTemporalKeys) ? "AND NOT co.conperiod "
+                                                                        : "") +
+            "THEN true ELSE false END AS attachable, "
+            "CASE WHEN co.contype IN ('p', 'u') THEN "
+            "pg_catalog.array_to_string(ic.reloptions, E'\\n') END AS index_reloptions"
+            " FROM pg_catalog.pg_constraint co "
+            "JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid "
+            "LEFT JOIN pg_catalog.pg_index xi ON xi.indexrelid = co.conindid "
+            "LEFT JOIN pg_catalog.pg_description dk ON dk.objoid = co.oid AND "
+            "dk.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND "
+            "dk.objsubid = 0 "
+            "LEFT JOIN pg_catalog.pg_description di ON di.objoid = co.conindid AND "
+            "di.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND di.objsubid = 0 "
+            "WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR "
+            // 18's NOT VALID NOT NULL: added apart, like a NOT VALID check; a valid one
+            // is part of its column (ReadColumns).
+            "(co.contype = 'n' AND NOT co.convalidated)) AND " +
+            in_tables + " ORDER BY co.conrelid, co.conname"));
     for (int i = 0; i < k.rows(); ++i) {
-      auto it = by_oid.find(GetOid(k, i, 1));
+      const pg::Row constraint(k, i);
+      auto it = by_oid.find(constraint.GetOid("conrelid"));
       if (it == by_oid.end()) continue;
       Constraint c;
-      c.oid = GetOid(k, i, 0);
-      c.name = k.GetString(i, 2);
-      c.type = k.Get(i, 3)[0];
-      c.definition = k.GetString(i, 4);
-      c.validated = k.GetBool(i, 5);
-      c.index_oid = GetOid(k, i, 6);
-      c.ref_table = GetOid(k, i, 7);
-      c.local = k.GetBool(i, 8);
-      c.comment = OptString(k, i, 9);
-      c.parent = GetOid(k, i, 12);
+      c.oid = constraint.GetOid("oid");
+      c.name = constraint.GetString("conname");
+      c.type = constraint.GetChar("contype");
+      c.definition = constraint.GetString("definition");
+      c.validated = constraint.GetBool("convalidated");
+      c.index_oid = constraint.GetOid("conindid");
+      c.ref_table = constraint.GetOid("confrelid");
+      c.local = constraint.GetBool("conislocal");
+      c.comment = constraint.Opt("description");
+      c.parent = constraint.GetOid("conparentid");
       if (c.type != 'f') {
-        c.index_name = k.GetString(i, 10);
-        c.index_comment = OptString(k, i, 11);
-        c.index_tablespace = k.GetString(i, 13);
-        c.attachable = k.GetBool(i, 14);
-        c.index_reloptions = OptNonEmpty(k, i, 15);
+        c.index_name = constraint.GetString("index_name");
+        c.index_comment = constraint.Opt("index_comment");
+        c.index_tablespace = constraint.GetString("index_tablespace");
+        c.attachable = constraint.GetBool("attachable");
+        c.index_reloptions = OptNonEmpty(constraint, "index_reloptions");
       }
       cat->tables[it->second].constraints.push_back(std::move(c));
     }
@@ -600,12 +622,12 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
     ASSIGN_OR_RETURN(
         pg::PgResult x,
         conn.Query("SELECT i.indexrelid, i.indrelid, ic.relname, "
-                   "pg_catalog.pg_get_indexdef(i.indexrelid), "
+                   "pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, "
                    "ds.description, " +
                    TablespaceExpr("ic.reltablespace") +
-                   ", (SELECT pg_catalog.string_agg(a.attnum || ' ' || a.attstattarget, ' ' "
-                   "ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = "
-                   "i.indexrelid AND a.attstattarget >= 0)"
+                   " AS tablespace, (SELECT pg_catalog.string_agg(a.attnum || ' ' || "
+                   "a.attstattarget, ' ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a "
+                   "WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0) AS stat_targets"
                    " FROM pg_catalog.pg_index i "
                    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
                    "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
@@ -618,16 +640,17 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                    "k.contype IN ('p', 'u', 'x')) AND " +
                    in_tables + " ORDER BY i.indrelid, ic.relname"));
     for (int i = 0; i < x.rows(); ++i) {
-      auto it = by_oid.find(GetOid(x, i, 1));
+      const pg::Row index(x, i);
+      auto it = by_oid.find(index.GetOid("indrelid"));
       if (it == by_oid.end()) continue;
       Index idx;
-      idx.oid = GetOid(x, i, 0);
-      idx.name = x.GetString(i, 2);
-      idx.definition = x.GetString(i, 3);
-      idx.comment = OptString(x, i, 4);
-      idx.tablespace = x.GetString(i, 5);
+      idx.oid = index.GetOid("indexrelid");
+      idx.name = index.GetString("relname");
+      idx.definition = index.GetString("definition");
+      idx.comment = index.Opt("description");
+      idx.tablespace = index.GetString("tablespace");
       // "attnum target attnum target ...": the columns with ALTER INDEX ... SET STATISTICS.
-      std::istringstream targets(x.GetString(i, 6));
+      std::istringstream targets(index.GetString("stat_targets"));
       for (int attnum, target; targets >> attnum >> target;) {
         idx.stat_targets.emplace_back(attnum, target);
       }
@@ -642,32 +665,34 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
                                 "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
                                 "WHERE i.indisclustered OR i.indisreplident"));
     for (int i = 0; i < x.rows(); ++i) {
-      auto it = by_oid.find(GetOid(x, i, 0));
+      const pg::Row index(x, i);
+      auto it = by_oid.find(index.GetOid("indrelid"));
       if (it == by_oid.end()) continue;
       Table& t = cat->tables[it->second];
-      if (x.GetBool(i, 2)) t.cluster_index = x.GetString(i, 1);
-      if (x.GetBool(i, 3)) t.replica_index = x.GetString(i, 1);
+      if (index.GetBool("indisclustered")) t.cluster_index = index.GetString("relname");
+      if (index.GetBool("indisreplident")) t.replica_index = index.GetString("relname");
     }
   }
   // Partition indexes attached to their partitioned table's index.
   {
-    ASSIGN_OR_RETURN(
-        pg::PgResult x,
-        conn.Query("SELECT inh.inhrelid, inh.inhparent, cn.nspname, c.relname, pn.nspname, "
-                   "p.relname FROM pg_catalog.pg_inherits inh "
-                   "JOIN pg_catalog.pg_class c ON c.oid = inh.inhrelid "
-                   "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
-                   "JOIN pg_catalog.pg_class p ON p.oid = inh.inhparent "
-                   "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace "
-                   "WHERE c.relkind IN ('i', 'I') ORDER BY cn.nspname, c.relname"));
+    ASSIGN_OR_RETURN(pg::PgResult x,
+                     conn.Query("SELECT inh.inhrelid, inh.inhparent, cn.nspname, c.relname, "
+                                "pn.nspname AS parent_schema, p.relname AS parent_name "
+                                "FROM pg_catalog.pg_inherits inh "
+                                "JOIN pg_catalog.pg_class c ON c.oid = inh.inhrelid "
+                                "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+                                "JOIN pg_catalog.pg_class p ON p.oid = inh.inhparent "
+                                "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace "
+                                "WHERE c.relkind IN ('i', 'I') ORDER BY cn.nspname, c.relname"));
     for (int i = 0; i < x.rows(); ++i) {
+      const pg::Row attachment(x, i);
       IndexAttachment a;
-      a.index = GetOid(x, i, 0);
-      a.parent = GetOid(x, i, 1);
-      a.schema = x.GetString(i, 2);
-      a.name = x.GetString(i, 3);
-      a.parent_schema = x.GetString(i, 4);
-      a.parent_name = x.GetString(i, 5);
+      a.index = attachment.GetOid("inhrelid");
+      a.parent = attachment.GetOid("inhparent");
+      a.schema = attachment.GetString("nspname");
+      a.name = attachment.GetString("relname");
+      a.parent_schema = attachment.GetString("parent_schema");
+      a.parent_name = attachment.GetString("parent_name");
       cat->index_attachments.push_back(std::move(a));
     }
   }
@@ -678,23 +703,24 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
         conn.Query("SELECT p.oid, p.polrelid, p.polname, p.polcmd, p.polpermissive, "
                    "(SELECT pg_catalog.string_agg(CASE WHEN u.r = 0 THEN 'PUBLIC' ELSE "
                    "pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(u.r)) END, ', ' "
-                   "ORDER BY u.n) FROM pg_catalog.unnest(p.polroles) WITH ORDINALITY u(r, n)), "
-                   "pg_catalog.pg_get_expr(p.polqual, p.polrelid), "
-                   "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), "
-                   "pg_catalog.obj_description(p.oid, 'pg_policy') "
+                   "ORDER BY u.n) FROM pg_catalog.unnest(p.polroles) WITH ORDINALITY u(r, n)) "
+                   "AS roles, pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr, "
+                   "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS check_expr, "
+                   "pg_catalog.obj_description(p.oid, 'pg_policy') AS comment "
                    "FROM pg_catalog.pg_policy p ORDER BY p.polrelid, p.polname"));
     for (int i = 0; i < x.rows(); ++i) {
-      auto it = by_oid.find(GetOid(x, i, 1));
+      const pg::Row policy(x, i);
+      auto it = by_oid.find(policy.GetOid("polrelid"));
       if (it == by_oid.end()) continue;
       Policy p;
-      p.oid = GetOid(x, i, 0);
-      p.name = x.GetString(i, 2);
-      p.command = x.Get(i, 3).empty() ? '*' : x.Get(i, 3)[0];
-      p.permissive = x.GetBool(i, 4);
-      p.roles = x.GetString(i, 5);
-      p.using_expr = OptString(x, i, 6);
-      p.check_expr = OptString(x, i, 7);
-      p.comment = OptString(x, i, 8);
+      p.oid = policy.GetOid("oid");
+      p.name = policy.GetString("polname");
+      p.command = CharAt(policy, "polcmd", '*');
+      p.permissive = policy.GetBool("polpermissive");
+      p.roles = policy.GetString("roles");
+      p.using_expr = policy.Opt("using_expr");
+      p.check_expr = policy.Opt("check_expr");
+      p.comment = policy.Opt("comment");
       cat->tables[it->second].policies.push_back(std::move(p));
     }
   }
@@ -706,10 +732,12 @@ Status ReadSequences(pg::PgConn& conn, bool extension_relations, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(
-          std::string("SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), "
-                      "pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
-                      "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, d.refobjsubid, "
-                      "d.deptype, pg_catalog.obj_description(c.oid, 'pg_class'), c.relacl, "
+          std::string("SELECT c.oid, n.nspname, c.relname, "
+                      "pg_catalog.pg_get_userbyid(c.relowner) AS owner, "
+                      "pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart, "
+                      "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, d.refobjid, "
+                      "d.refobjsubid, d.deptype, "
+                      "pg_catalog.obj_description(c.oid, 'pg_class') AS comment, c.relacl, "
                       "c.relpersistence "
                       "FROM pg_catalog.pg_sequence s "
                       "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
@@ -720,26 +748,27 @@ Status ReadSequences(pg::PgConn& conn, bool extension_relations, Catalog* cat) {
                       "d.deptype IN ('a', 'i') WHERE ") +
           UserRelationFilter(extension_relations) + " ORDER BY n.nspname, c.relname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Sequence s;
-    s.oid = GetOid(r, i, 0);
-    s.schema = r.GetString(i, 1);
-    s.name = r.GetString(i, 2);
-    s.owner = r.GetString(i, 3);
-    s.type = r.GetString(i, 4);
-    s.start = r.GetInt(i, 5);
-    s.increment = r.GetInt(i, 6);
-    s.min = r.GetInt(i, 7);
-    s.max = r.GetInt(i, 8);
-    s.cache = r.GetInt(i, 9);
-    s.cycle = r.GetBool(i, 10);
-    if (!r.IsNull(i, 11)) {
-      s.owned_by_table = GetOid(r, i, 11);
-      s.owned_by_column = static_cast<int>(r.GetInt(i, 12));
-      s.identity = r.Get(i, 13) == "i";
+    s.oid = row.GetOid("oid");
+    s.schema = row.GetString("nspname");
+    s.name = row.GetString("relname");
+    s.owner = row.GetString("owner");
+    s.type = row.GetString("type");
+    s.start = row.GetInt("seqstart");
+    s.increment = row.GetInt("seqincrement");
+    s.min = row.GetInt("seqmin");
+    s.max = row.GetInt("seqmax");
+    s.cache = row.GetInt("seqcache");
+    s.cycle = row.GetBool("seqcycle");
+    if (!row.IsNull("refobjid")) {
+      s.owned_by_table = row.GetOid("refobjid");
+      s.owned_by_column = static_cast<int>(row.GetInt("refobjsubid"));
+      s.identity = row.Get("deptype") == "i";
     }
-    s.comment = OptString(r, i, 14);
-    s.acl = OptString(r, i, 15);
-    s.persistence = r.Get(i, 16).empty() ? 'p' : r.Get(i, 16)[0];
+    s.comment = row.Opt("comment");
+    s.acl = row.Opt("relacl");
+    s.persistence = CharAt(row, "relpersistence", 'p');
     cat->sequences.push_back(std::move(s));
   }
   return Status::Ok();
@@ -754,8 +783,9 @@ Status ReadDepends(pg::PgConn& conn, Catalog* cat) {
       pg::PgResult r,
       conn.Query(
           "SELECT CASE WHEN ad.oid IS NOT NULL OR rw.oid IS NOT NULL "
-          "THEN 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid ELSE d.classid END, "
-          "COALESCE(ad.adrelid, rw.ev_class, d.objid), d.refclassid, d.refobjid, d.deptype "
+          "THEN 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid ELSE d.classid END "
+          "AS classid, COALESCE(ad.adrelid, rw.ev_class, d.objid) AS objid, d.refclassid, "
+          "d.refobjid, d.deptype "
           "FROM pg_catalog.pg_depend d "
           "LEFT JOIN pg_catalog.pg_attrdef ad ON d.classid = "
           "'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = d.objid "
@@ -765,12 +795,13 @@ Status ReadDepends(pg::PgConn& conn, Catalog* cat) {
           "WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384"));
   cat->depends.reserve(static_cast<size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     DependEdge e;
-    e.classid = GetOid(r, i, 0);
-    e.objid = GetOid(r, i, 1);
-    e.refclassid = GetOid(r, i, 2);
-    e.refobjid = GetOid(r, i, 3);
-    e.type = r.Get(i, 4)[0];
+    e.classid = row.GetOid("classid");
+    e.objid = row.GetOid("objid");
+    e.refclassid = row.GetOid("refclassid");
+    e.refobjid = row.GetOid("refobjid");
+    e.type = row.GetChar("deptype");
     cat->depends.push_back(e);
   }
   return Status::Ok();
@@ -799,13 +830,14 @@ Status ReadSecurityLabels(pg::PgConn& conn, Catalog* cat) {
                  "WHERE d.datname = pg_catalog.current_database()) "
                  "ORDER BY 1, 2, 3, 4"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     SecurityLabel l;
-    l.classid = GetOid(r, i, 0);
-    l.objid = GetOid(r, i, 1);
-    l.subid = static_cast<int>(r.GetInt(i, 2));
-    l.provider = r.GetString(i, 3);
-    l.label = r.GetString(i, 4);
-    l.column = r.GetString(i, 5);
+    l.classid = row.GetOid("classoid");
+    l.objid = row.GetOid("objoid");
+    l.subid = static_cast<int>(row.GetInt("objsubid"));
+    l.provider = row.GetString("provider");
+    l.label = row.GetString("label");
+    l.column = row.GetString("attname");
     cat->security_labels.push_back(std::move(l));
   }
   return Status::Ok();
@@ -821,13 +853,15 @@ Result<Catalog> ReadCatalog(pg::PgConn& conn, pg::PgConn* helper) {
   // With the encoding: whether any relation is a member of an extension (UserRelationFilter).
   ASSIGN_OR_RETURN(
       pg::PgResult enc,
-      conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding), EXISTS (SELECT 1 FROM "
-                 "pg_catalog.pg_depend x WHERE x.classid = "
+      conn.Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) AS encoding, EXISTS (SELECT "
+                 "1 FROM pg_catalog.pg_depend x WHERE x.classid = "
                  "'pg_catalog.pg_class'::pg_catalog.regclass AND x.deptype = 'e') "
+                 "AS extension_relations "
                  "FROM pg_catalog.pg_database d "
                  "WHERE d.datname = pg_catalog.current_database()"));
-  const bool extension_relations = enc.rows() != 1 || enc.GetBool(0, 1);
-  if (enc.rows() == 1) cat.encoding = enc.GetString(0, 0);
+  const bool extension_relations =
+      enc.rows() != 1 || pg::Row(enc, 0).GetBool("extension_relations");
+  if (enc.rows() == 1) cat.encoding = pg::Row(enc, 0).GetString("encoding");
   cat.tid_range_scans = pg::Has(cat.server_version, pg::Feature::kTidRangeScan);
   RETURN_IF_ERROR(ReadSchemas(conn, &cat));
   RETURN_IF_ERROR(ReadTypes(conn, &cat));
@@ -882,14 +916,15 @@ Status ReadSequenceValues(pg::PgConn& conn, Catalog* catalog) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT s.i, CASE WHEN pg_catalog.has_sequence_privilege(s.oid, 'SELECT') "
-                 "THEN pg_catalog.pg_sequence_last_value(s.oid) END "
+                 "THEN pg_catalog.pg_sequence_last_value(s.oid) END AS last_value "
                  "FROM pg_catalog.unnest('" +
                  oids + "}'::pg_catalog.oid[]) WITH ORDINALITY AS s(oid, i)"));
   std::vector<bool> done(seqs.size(), false);
-  for (int row = 0; row < r.rows(); ++row) {
-    const size_t idx = static_cast<size_t>(r.GetUInt(row, 0)) - 1;
-    if (idx >= seqs.size() || r.IsNull(row, 1)) continue;
-    seqs[idx].last_value = r.GetInt(row, 1);
+  for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
+    const size_t idx = static_cast<size_t>(GetUInt(row, "i")) - 1;
+    if (idx >= seqs.size() || row.IsNull("last_value")) continue;
+    seqs[idx].last_value = row.GetInt("last_value");
     seqs[idx].is_called = true;
     done[idx] = true;
   }
@@ -905,15 +940,16 @@ Status ReadSequenceValues(pg::PgConn& conn, Catalog* catalog) {
     for (size_t k = start; k < end; ++k) {
       const size_t i = rest[k];
       if (!sql.empty()) sql += " UNION ALL ";
-      sql += "SELECT " + std::to_string(i) + ", last_value, is_called FROM " +
+      sql += "SELECT " + std::to_string(i) + " AS idx, last_value, is_called FROM " +
              pg::QualifiedName(seqs[i].schema, seqs[i].name);
     }
     ASSIGN_OR_RETURN(pg::PgResult v, conn.Query(sql));
-    for (int row = 0; row < v.rows(); ++row) {
-      const size_t idx = static_cast<size_t>(v.GetUInt(row, 0));
+    for (int k = 0; k < v.rows(); ++k) {
+      const pg::Row row(v, k);
+      const size_t idx = static_cast<size_t>(GetUInt(row, "idx"));
       if (idx >= seqs.size()) continue;
-      seqs[idx].last_value = v.GetInt(row, 1);
-      seqs[idx].is_called = v.GetBool(row, 2);
+      seqs[idx].last_value = row.GetInt("last_value");
+      seqs[idx].is_called = row.GetBool("is_called");
     }
   }
   return Status::Ok();

@@ -23,11 +23,6 @@ constexpr const char* kUserNamespace = "n.nspname !~ '^pg_' AND n.nspname <> 'in
 // plpgsql language and extension, the built-in casts.
 constexpr const char* kFirstNormalOid = "16384";
 
-char CharAt(const pg::PgResult& r, int row, int col, char fallback) {
-  std::string_view v = r.Get(row, col);
-  return v.empty() ? fallback : v[0];
-}
-
 // "regproc text" of a function OID column, or NULL for 0; qualified unless in pg_catalog.
 std::string ProcName(const std::string& col) {
   return "CASE WHEN " + col + " <> 0 THEN " + col + "::pg_catalog.regproc::pg_catalog.text END";
@@ -44,29 +39,31 @@ Status ReadFunctions(pg::PgConn& conn, Catalog* cat) {
   // they belong to; pg_dump leaves them out the same way.
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query(std::string("SELECT p.oid, n.nspname, p.proname, "
-                             "pg_catalog.pg_get_userbyid(p.proowner), p.prokind, "
-                             "pg_catalog.pg_get_function_identity_arguments(p.oid), "
-                             "pg_catalog.pg_get_functiondef(p.oid), p.proacl, "
-                             "pg_catalog.obj_description(p.oid, 'pg_proc') "
-                             "FROM pg_catalog.pg_proc p "
-                             "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-                             "WHERE p.prokind IN ('f', 'p', 'w') AND ") +
-                 kUserNamespace + " AND " + NotExtensionMember("pg_proc", "p.oid") +
-                 " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
-                 "'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid AND "
-                 "i.deptype = 'i') ORDER BY n.nspname, p.proname, 6"));
+      conn.Query(
+          std::string("SELECT p.oid, n.nspname, p.proname, "
+                      "pg_catalog.pg_get_userbyid(p.proowner) AS owner, p.prokind, "
+                      "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity_args, "
+                      "pg_catalog.pg_get_functiondef(p.oid) AS definition, p.proacl, "
+                      "pg_catalog.obj_description(p.oid, 'pg_proc') AS comment "
+                      "FROM pg_catalog.pg_proc p "
+                      "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+                      "WHERE p.prokind IN ('f', 'p', 'w') AND ") +
+          kUserNamespace + " AND " + NotExtensionMember("pg_proc", "p.oid") +
+          " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
+          "'pg_catalog.pg_proc'::pg_catalog.regclass AND i.objid = p.oid AND "
+          "i.deptype = 'i') ORDER BY n.nspname, p.proname, 6"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Function f;
-    f.oid = GetOid(r, i, 0);
-    f.schema = r.GetString(i, 1);
-    f.name = r.GetString(i, 2);
-    f.owner = r.GetString(i, 3);
-    f.kind = CharAt(r, i, 4, 'f');
-    f.identity_args = r.GetString(i, 5);
-    f.definition = r.GetString(i, 6);
-    f.acl = OptString(r, i, 7);
-    f.comment = OptString(r, i, 8);
+    f.oid = row.GetOid("oid");
+    f.schema = row.GetString("nspname");
+    f.name = row.GetString("proname");
+    f.owner = row.GetString("owner");
+    f.kind = CharAt(row, "prokind", 'f');
+    f.identity_args = row.GetString("identity_args");
+    f.definition = row.GetString("definition");
+    f.acl = row.Opt("proacl");
+    f.comment = row.Opt("comment");
     cat->code.functions.push_back(std::move(f));
   }
   return Status::Ok();
@@ -76,88 +73,94 @@ Status ReadAggregates(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(
-          "SELECT p.oid, n.nspname, p.proname, pg_catalog.pg_get_userbyid(p.proowner), a.aggkind, "
-          "pg_catalog.pg_get_function_arguments(p.oid), "
-          "pg_catalog.pg_get_function_identity_arguments(p.oid), "
+          "SELECT p.oid, n.nspname, p.proname, pg_catalog.pg_get_userbyid(p.proowner) AS owner, "
+          "a.aggkind, pg_catalog.pg_get_function_arguments(p.oid) AS arguments, "
+          "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity_args, "
           "(SELECT pg_catalog.string_agg(pg_catalog.format_type(u.t, NULL), ', ' ORDER BY u.o) "
-          "FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY AS u(t, o)), " +
-          ProcName("a.aggtransfn") + ", " + ProcName("a.aggfinalfn") + ", " +
-          ProcName("a.aggcombinefn") + ", " + ProcName("a.aggserialfn") + ", " +
-          ProcName("a.aggdeserialfn") + ", " + ProcName("a.aggmtransfn") + ", " +
-          ProcName("a.aggminvtransfn") + ", " + ProcName("a.aggmfinalfn") +
-          ", a.aggfinalextra, a.aggmfinalextra, a.aggfinalmodify, a.aggmfinalmodify, "
+          "FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY AS u(t, o)) AS grant_signature, " +
+          ProcName("a.aggtransfn") + " AS transfn, " + ProcName("a.aggfinalfn") + " AS finalfn, " +
+          ProcName("a.aggcombinefn") + " AS combinefn, " + ProcName("a.aggserialfn") +
+          " AS serialfn, " + ProcName("a.aggdeserialfn") + " AS deserialfn, " +
+          ProcName("a.aggmtransfn") + " AS mtransfn, " + ProcName("a.aggminvtransfn") +
+          " AS minvtransfn, " + ProcName("a.aggmfinalfn") +
+          " AS mfinalfn, a.aggfinalextra, a.aggmfinalextra, a.aggfinalmodify, a.aggmfinalmodify, "
           "(SELECT 'OPERATOR(' || pg_catalog.quote_ident(opn.nspname) || '.' || o.oprname || ')' "
           "FROM pg_catalog.pg_operator o "
           "JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace "
-          "WHERE o.oid = a.aggsortop), "
-          "pg_catalog.format_type(a.aggtranstype, NULL), "
-          "CASE WHEN a.aggmtranstype <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END, "
-          "a.aggtransspace, a.aggmtransspace, a.agginitval, a.aggminitval, p.proparallel, "
-          "p.proacl, pg_catalog.obj_description(p.oid, 'pg_proc') "
+          "WHERE o.oid = a.aggsortop) AS sortop, "
+          "pg_catalog.format_type(a.aggtranstype, NULL) AS transtype, "
+          "CASE WHEN a.aggmtranstype <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END "
+          "AS mtranstype, a.aggtransspace, a.aggmtransspace, a.agginitval, a.aggminitval, "
+          "p.proparallel, p.proacl, pg_catalog.obj_description(p.oid, 'pg_proc') AS comment "
           "FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid "
           "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " +
           kUserNamespace + " AND " + NotExtensionMember("pg_proc", "p.oid") +
           " ORDER BY n.nspname, p.proname, 7"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Aggregate a;
-    a.oid = GetOid(r, i, 0);
-    a.schema = r.GetString(i, 1);
-    a.name = r.GetString(i, 2);
-    a.owner = r.GetString(i, 3);
-    a.agg_kind = CharAt(r, i, 4, 'n');
-    a.arguments = r.GetString(i, 5);
-    a.identity_args = r.GetString(i, 6);
-    a.grant_signature = r.GetString(i, 7);
-    a.transfn = r.GetString(i, 8);
-    a.finalfn = r.GetString(i, 9);
-    a.combinefn = r.GetString(i, 10);
-    a.serialfn = r.GetString(i, 11);
-    a.deserialfn = r.GetString(i, 12);
-    a.mtransfn = r.GetString(i, 13);
-    a.minvtransfn = r.GetString(i, 14);
-    a.mfinalfn = r.GetString(i, 15);
-    a.finalextra = r.GetBool(i, 16);
-    a.mfinalextra = r.GetBool(i, 17);
-    a.finalmodify = CharAt(r, i, 18, 'r');
-    a.mfinalmodify = CharAt(r, i, 19, 'r');
-    a.sortop = r.GetString(i, 20);
-    a.transtype = r.GetString(i, 21);
-    a.mtranstype = r.GetString(i, 22);
-    a.transspace = r.GetInt(i, 23);
-    a.mtransspace = r.GetInt(i, 24);
-    a.initval = OptString(r, i, 25);
-    a.minitval = OptString(r, i, 26);
-    a.parallel = CharAt(r, i, 27, 'u');
-    a.acl = OptString(r, i, 28);
-    a.comment = OptString(r, i, 29);
+    a.oid = row.GetOid("oid");
+    a.schema = row.GetString("nspname");
+    a.name = row.GetString("proname");
+    a.owner = row.GetString("owner");
+    a.agg_kind = CharAt(row, "aggkind", 'n');
+    a.arguments = row.GetString("arguments");
+    a.identity_args = row.GetString("identity_args");
+    a.grant_signature = row.GetString("grant_signature");
+    a.transfn = row.GetString("transfn");
+    a.finalfn = row.GetString("finalfn");
+    a.combinefn = row.GetString("combinefn");
+    a.serialfn = row.GetString("serialfn");
+    a.deserialfn = row.GetString("deserialfn");
+    a.mtransfn = row.GetString("mtransfn");
+    a.minvtransfn = row.GetString("minvtransfn");
+    a.mfinalfn = row.GetString("mfinalfn");
+    a.finalextra = row.GetBool("aggfinalextra");
+    a.mfinalextra = row.GetBool("aggmfinalextra");
+    a.finalmodify = CharAt(row, "aggfinalmodify", 'r');
+    a.mfinalmodify = CharAt(row, "aggmfinalmodify", 'r');
+    a.sortop = row.GetString("sortop");
+    a.transtype = row.GetString("transtype");
+    a.mtranstype = row.GetString("mtranstype");
+    a.transspace = row.GetInt("aggtransspace");
+    a.mtransspace = row.GetInt("aggmtransspace");
+    a.initval = row.Opt("agginitval");
+    a.minitval = row.Opt("aggminitval");
+    a.parallel = CharAt(row, "proparallel", 'u');
+    a.acl = row.Opt("proacl");
+    a.comment = row.Opt("comment");
     cat->code.aggregates.push_back(std::move(a));
   }
   return Status::Ok();
 }
 
 Status ReadLanguages(pg::PgConn& conn, Catalog* cat) {
-  ASSIGN_OR_RETURN(pg::PgResult r,
-                   conn.Query("SELECT l.oid, l.lanname, pg_catalog.pg_get_userbyid(l.lanowner), "
-                              "l.lanpltrusted, " +
-                              ProcName("l.lanplcallfoid") + ", " + ProcName("l.laninline") + ", " +
-                              ProcName("l.lanvalidator") +
-                              ", l.lanacl, pg_catalog.obj_description(l.oid, 'pg_language'), "
-                              "l.lanplcallfoid, l.laninline, l.lanvalidator "
-                              "FROM pg_catalog.pg_language l WHERE l.lanispl AND l.oid >= " +
-                              kFirstNormalOid + " AND " +
-                              NotExtensionMember("pg_language", "l.oid") + " ORDER BY l.lanname"));
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT l.oid, l.lanname, "
+                 "pg_catalog.pg_get_userbyid(l.lanowner) AS owner, l.lanpltrusted, " +
+                 ProcName("l.lanplcallfoid") + " AS handler, " + ProcName("l.laninline") +
+                 " AS inline_handler, " + ProcName("l.lanvalidator") +
+                 " AS validator, l.lanacl, "
+                 "pg_catalog.obj_description(l.oid, 'pg_language') AS comment, "
+                 "l.lanplcallfoid, l.laninline, l.lanvalidator "
+                 "FROM pg_catalog.pg_language l WHERE l.lanispl AND l.oid >= " +
+                 kFirstNormalOid + " AND " + NotExtensionMember("pg_language", "l.oid") +
+                 " ORDER BY l.lanname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Language l;
-    l.oid = GetOid(r, i, 0);
-    l.name = r.GetString(i, 1);
-    l.owner = r.GetString(i, 2);
-    l.trusted = r.GetBool(i, 3);
-    l.handler = r.GetString(i, 4);
-    l.inline_handler = r.GetString(i, 5);
-    l.validator = r.GetString(i, 6);
-    l.acl = OptString(r, i, 7);
-    l.comment = OptString(r, i, 8);
-    l.functions = {GetOid(r, i, 9), GetOid(r, i, 10), GetOid(r, i, 11)};
+    l.oid = row.GetOid("oid");
+    l.name = row.GetString("lanname");
+    l.owner = row.GetString("owner");
+    l.trusted = row.GetBool("lanpltrusted");
+    l.handler = row.GetString("handler");
+    l.inline_handler = row.GetString("inline_handler");
+    l.validator = row.GetString("validator");
+    l.acl = row.Opt("lanacl");
+    l.comment = row.Opt("comment");
+    l.functions = {row.GetOid("lanplcallfoid"), row.GetOid("laninline"),
+                   row.GetOid("lanvalidator")};
     cat->code.languages.push_back(std::move(l));
   }
   return Status::Ok();
@@ -168,17 +171,18 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT x.oid, x.extname, n.nspname, "
-                             "pg_catalog.obj_description(x.oid, 'pg_extension') "
+                             "pg_catalog.obj_description(x.oid, 'pg_extension') AS comment "
                              "FROM pg_catalog.pg_extension x "
                              "JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace "
                              "WHERE x.oid >= ") +
                  kFirstNormalOid + " ORDER BY x.extname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Extension x;
-    x.oid = GetOid(r, i, 0);
-    x.name = r.GetString(i, 1);
-    x.schema = r.GetString(i, 2);
-    x.comment = OptString(r, i, 3);
+    x.oid = row.GetOid("oid");
+    x.name = row.GetString("extname");
+    x.schema = row.GetString("nspname");
+    x.comment = row.Opt("comment");
     cat->code.extensions.push_back(std::move(x));
   }
   if (cat->code.extensions.empty()) return Status::Ok();
@@ -204,19 +208,21 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
                  "d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND "
                  "d.deptype = 'e' AND c.reltype <> 0"));
   for (int i = 0; i < m.rows(); ++i) {
-    cat->code.extension_members.push_back({GetOid(m, i, 0), GetOid(m, i, 1), GetOid(m, i, 2)});
+    const pg::Row member(m, i);
+    cat->code.extension_members.push_back(
+        {member.GetOid("classid"), member.GetOid("objid"), member.GetOid("refobjid")});
   }
 
   // Configuration tables (pg_extension_config_dump): their rows matching the filter are data.
   ASSIGN_OR_RETURN(
       pg::PgResult c,
-      conn.Query("SELECT c.oid, x.oid, n.nspname, c.relname, "
-                 "pg_catalog.pg_get_userbyid(c.relowner), "
-                 "COALESCE(x.extcondition[u.ord], ''), "
+      conn.Query("SELECT c.oid, x.oid AS extension, n.nspname, c.relname, "
+                 "pg_catalog.pg_get_userbyid(c.relowner) AS owner, "
+                 "COALESCE(x.extcondition[u.ord], '') AS condition, "
                  "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' "
                  "ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid "
-                 "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), "
-                 "pg_catalog.pg_table_size(c.oid) "
+                 "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') AS column_list, "
+                 "pg_catalog.pg_table_size(c.oid) AS size "
                  "FROM pg_catalog.pg_extension x, "
                  "pg_catalog.unnest(x.extconfig) WITH ORDINALITY AS u(relid, ord) "
                  "JOIN pg_catalog.pg_class c ON c.oid = u.relid "
@@ -224,38 +230,40 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
                  "WHERE c.relkind = 'r' AND x.oid >= " +
                  std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
   for (int i = 0; i < c.rows(); ++i) {
+    const pg::Row table(c, i);
     ExtensionConfigTable t;
-    t.oid = GetOid(c, i, 0);
-    t.extension = GetOid(c, i, 1);
-    t.schema = c.GetString(i, 2);
-    t.name = c.GetString(i, 3);
-    t.owner = c.GetString(i, 4);
-    t.condition = c.GetString(i, 5);
-    t.column_list = c.GetString(i, 6);
-    t.size_bytes = c.GetUInt(i, 7);
+    t.oid = table.GetOid("oid");
+    t.extension = table.GetOid("extension");
+    t.schema = table.GetString("nspname");
+    t.name = table.GetString("relname");
+    t.owner = table.GetString("owner");
+    t.condition = table.GetString("condition");
+    t.column_list = table.GetString("column_list");
+    t.size_bytes = GetUInt(table, "size");
     cat->code.extension_config_tables.push_back(std::move(t));
   }
 
   // Configuration sequences: their names first, then every value in one UNION ALL query.
   ASSIGN_OR_RETURN(
       pg::PgResult q,
-      conn.Query(
-          "SELECT x.oid, n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner), c.oid "
-          "FROM pg_catalog.pg_extension x, pg_catalog.unnest(x.extconfig) AS u(relid) "
-          "JOIN pg_catalog.pg_class c ON c.oid = u.relid "
-          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-          "WHERE c.relkind = 'S' AND x.oid >= " +
-          std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
+      conn.Query("SELECT x.oid AS extension, n.nspname, c.relname, "
+                 "pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.oid "
+                 "FROM pg_catalog.pg_extension x, pg_catalog.unnest(x.extconfig) AS u(relid) "
+                 "JOIN pg_catalog.pg_class c ON c.oid = u.relid "
+                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE c.relkind = 'S' AND x.oid >= " +
+                 std::string(kFirstNormalOid) + " ORDER BY n.nspname, c.relname"));
   std::string values;
   for (int i = 0; i < q.rows(); ++i) {
+    const pg::Row sequence(q, i);
     ExtensionConfigSequence sq;
-    sq.extension = GetOid(q, i, 0);
-    sq.schema = q.GetString(i, 1);
-    sq.name = q.GetString(i, 2);
-    sq.owner = q.GetString(i, 3);
-    sq.oid = GetOid(q, i, 4);
+    sq.extension = sequence.GetOid("extension");
+    sq.schema = sequence.GetString("nspname");
+    sq.name = sequence.GetString("relname");
+    sq.owner = sequence.GetString("owner");
+    sq.oid = sequence.GetOid("oid");
     if (!values.empty()) values += " UNION ALL ";
-    values += "SELECT " + std::to_string(i) + ", last_value, is_called FROM " +
+    values += "SELECT " + std::to_string(i) + " AS idx, last_value, is_called FROM " +
               pg::QualifiedName(sq.schema, sq.name);
     cat->code.extension_config_sequences.push_back(std::move(sq));
   }
@@ -263,10 +271,11 @@ Status ReadExtensions(pg::PgConn& conn, Catalog* cat) {
     ASSIGN_OR_RETURN(pg::PgResult v, conn.Query(values));
     auto& seqs = cat->code.extension_config_sequences;
     for (int i = 0; i < v.rows(); ++i) {
-      const size_t idx = static_cast<size_t>(v.GetUInt(i, 0));
+      const pg::Row value(v, i);
+      const size_t idx = static_cast<size_t>(GetUInt(value, "idx"));
       if (idx >= seqs.size()) continue;
-      seqs[idx].last_value = v.GetInt(i, 1);
-      seqs[idx].is_called = v.GetBool(i, 2);
+      seqs[idx].last_value = value.GetInt("last_value");
+      seqs[idx].is_called = value.GetBool("is_called");
     }
   }
   return Status::Ok();
@@ -387,10 +396,11 @@ Status ReadTriggers(pg::PgConn& conn, Catalog* cat) {
       pg::PgResult r,
       conn.Query(
           std::string("SELECT t.oid, t.tgrelid, n.nspname, c.relname, "
-                      "pg_catalog.pg_get_userbyid(c.relowner), c.relkind, t.tgname, "
-                      "pg_catalog.pg_get_triggerdef(t.oid, false), t.tgenabled, ") +
-          (has_parent ? "t.tgparentid <> 0, t.tgparentid" : "false, 0") +
-          ", pg_catalog.obj_description(t.oid, 'pg_trigger') "
+                      "pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.relkind, t.tgname, "
+                      "pg_catalog.pg_get_triggerdef(t.oid, false) AS definition, t.tgenabled, ") +
+          (has_parent ? "t.tgparentid <> 0 AS clone, t.tgparentid AS parent_oid"
+                      : "false AS clone, 0 AS parent_oid") +
+          ", pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment "
           "FROM pg_catalog.pg_trigger t "
           "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
@@ -398,19 +408,20 @@ Status ReadTriggers(pg::PgConn& conn, Catalog* cat) {
           "WHERE " + which + " AND " + kUserNamespace + " AND " +
           NotExtensionMember("pg_class", "c.oid") + " ORDER BY n.nspname, c.relname, t.tgname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Trigger t;
-    t.oid = GetOid(r, i, 0);
-    t.table_oid = GetOid(r, i, 1);
-    t.table_schema = r.GetString(i, 2);
-    t.table_name = r.GetString(i, 3);
-    t.table_owner = r.GetString(i, 4);
-    t.table_kind = CharAt(r, i, 5, 'r');
-    t.name = r.GetString(i, 6);
-    t.definition = r.GetString(i, 7);
-    t.enabled = CharAt(r, i, 8, 'O');
-    t.clone = r.GetBool(i, 9);
-    t.parent_oid = GetOid(r, i, 10);
-    t.comment = OptString(r, i, 11);
+    t.oid = row.GetOid("oid");
+    t.table_oid = row.GetOid("tgrelid");
+    t.table_schema = row.GetString("nspname");
+    t.table_name = row.GetString("relname");
+    t.table_owner = row.GetString("owner");
+    t.table_kind = CharAt(row, "relkind", 'r');
+    t.name = row.GetString("tgname");
+    t.definition = row.GetString("definition");
+    t.enabled = CharAt(row, "tgenabled", 'O');
+    t.clone = row.GetBool("clone");
+    t.parent_oid = row.GetOid("parent_oid");
+    t.comment = row.Opt("comment");
     cat->code.triggers.push_back(std::move(t));
   }
   return Status::Ok();
@@ -420,22 +431,24 @@ Status ReadEventTriggers(pg::PgConn& conn, Catalog* cat) {
   // Command tags never hold a newline, so the array travels as newline-separated text.
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query("SELECT e.oid, e.evtname, pg_catalog.pg_get_userbyid(e.evtowner), e.evtevent, "
-                 "pg_catalog.array_to_string(e.evttags, E'\\n'), "
-                 "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname), "
-                 "e.evtenabled, pg_catalog.obj_description(e.oid, 'pg_event_trigger') "
+      conn.Query("SELECT e.oid, e.evtname, pg_catalog.pg_get_userbyid(e.evtowner) AS owner, "
+                 "e.evtevent, pg_catalog.array_to_string(e.evttags, E'\\n') AS tags, "
+                 "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) "
+                 "AS function, e.evtenabled, "
+                 "pg_catalog.obj_description(e.oid, 'pg_event_trigger') AS comment "
                  "FROM pg_catalog.pg_event_trigger e "
                  "JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " +
                  NotExtensionMember("pg_event_trigger", "e.oid") + " ORDER BY e.evtname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     EventTrigger e;
-    e.oid = GetOid(r, i, 0);
-    e.name = r.GetString(i, 1);
-    e.owner = r.GetString(i, 2);
-    e.event = r.GetString(i, 3);
-    if (!r.IsNull(i, 4)) {
-      std::string_view tags = r.Get(i, 4);
+    e.oid = row.GetOid("oid");
+    e.name = row.GetString("evtname");
+    e.owner = row.GetString("owner");
+    e.event = row.GetString("evtevent");
+    if (!row.IsNull("tags")) {
+      std::string_view tags = row.Get("tags");
       while (!tags.empty()) {
         const size_t nl = tags.find('\n');
         e.tags.emplace_back(tags.substr(0, nl));
@@ -443,9 +456,9 @@ Status ReadEventTriggers(pg::PgConn& conn, Catalog* cat) {
         tags.remove_prefix(nl + 1);
       }
     }
-    e.function = r.GetString(i, 5);
-    e.enabled = CharAt(r, i, 6, 'O');
-    e.comment = OptString(r, i, 7);
+    e.function = row.GetString("function");
+    e.enabled = CharAt(row, "evtenabled", 'O');
+    e.comment = row.Opt("comment");
     cat->code.event_triggers.push_back(std::move(e));
   }
   return Status::Ok();
@@ -456,9 +469,10 @@ Status ReadRules(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT r.oid, r.ev_class, n.nspname, c.relname, "
-                             "pg_catalog.pg_get_userbyid(c.relowner), c.relkind, r.rulename, "
-                             "pg_catalog.pg_get_ruledef(r.oid), r.ev_enabled, "
-                             "pg_catalog.obj_description(r.oid, 'pg_rewrite') "
+                             "pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.relkind, "
+                             "r.rulename, pg_catalog.pg_get_ruledef(r.oid) AS definition, "
+                             "r.ev_enabled, pg_catalog.obj_description(r.oid, 'pg_rewrite') "
+                             "AS comment "
                              "FROM pg_catalog.pg_rewrite r "
                              "JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
                              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -466,17 +480,18 @@ Status ReadRules(pg::PgConn& conn, Catalog* cat) {
                  kUserNamespace + " AND " + NotExtensionMember("pg_class", "c.oid") +
                  " ORDER BY n.nspname, c.relname, r.rulename"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Rule u;
-    u.oid = GetOid(r, i, 0);
-    u.table_oid = GetOid(r, i, 1);
-    u.table_schema = r.GetString(i, 2);
-    u.table_name = r.GetString(i, 3);
-    u.table_owner = r.GetString(i, 4);
-    u.table_kind = CharAt(r, i, 5, 'r');
-    u.name = r.GetString(i, 6);
-    u.definition = r.GetString(i, 7);
-    u.enabled = CharAt(r, i, 8, 'O');
-    u.comment = OptString(r, i, 9);
+    u.oid = row.GetOid("oid");
+    u.table_oid = row.GetOid("ev_class");
+    u.table_schema = row.GetString("nspname");
+    u.table_name = row.GetString("relname");
+    u.table_owner = row.GetString("owner");
+    u.table_kind = CharAt(row, "relkind", 'r');
+    u.name = row.GetString("rulename");
+    u.definition = row.GetString("definition");
+    u.enabled = CharAt(row, "ev_enabled", 'O');
+    u.comment = row.Opt("comment");
     cat->code.rules.push_back(std::move(u));
   }
   return Status::Ok();
@@ -487,42 +502,48 @@ Status ReadCastsAndTransforms(pg::PgConn& conn, Catalog* cat) {
   // range type's cast to its multirange type, internally dependent on both), as in pg_dump.
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query("SELECT c.oid, pg_catalog.format_type(c.castsource, NULL), "
-                 "pg_catalog.format_type(c.casttarget, NULL), " +
+      conn.Query("SELECT c.oid, pg_catalog.format_type(c.castsource, NULL) AS source, "
+                 "pg_catalog.format_type(c.casttarget, NULL) AS target, " +
                  ProcSignature("c.castfunc") +
-                 ", c.castmethod, c.castcontext, pg_catalog.obj_description(c.oid, 'pg_cast') "
+                 " AS function, c.castmethod, c.castcontext, "
+                 "pg_catalog.obj_description(c.oid, 'pg_cast') AS comment "
                  "FROM pg_catalog.pg_cast c WHERE c.oid >= " +
                  kFirstNormalOid + " AND " + NotExtensionMember("pg_cast", "c.oid") +
                  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = "
                  "'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND "
                  "i.deptype = 'i') ORDER BY 2, 3"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Cast c;
-    c.oid = GetOid(r, i, 0);
-    c.source = r.GetString(i, 1);
-    c.target = r.GetString(i, 2);
-    c.function = r.GetString(i, 3);
-    c.method = CharAt(r, i, 4, 'f');
-    c.context = CharAt(r, i, 5, 'e');
-    c.comment = OptString(r, i, 6);
+    c.oid = row.GetOid("oid");
+    c.source = row.GetString("source");
+    c.target = row.GetString("target");
+    c.function = row.GetString("function");
+    c.method = CharAt(row, "castmethod", 'f');
+    c.context = CharAt(row, "castcontext", 'e');
+    c.comment = row.Opt("comment");
     cat->code.casts.push_back(std::move(c));
   }
-  ASSIGN_OR_RETURN(pg::PgResult t,
-                   conn.Query("SELECT t.oid, pg_catalog.format_type(t.trftype, NULL), l.lanname, " +
-                              ProcSignature("t.trffromsql") + ", " + ProcSignature("t.trftosql") +
-                              ", pg_catalog.obj_description(t.oid, 'pg_transform') "
-                              "FROM pg_catalog.pg_transform t "
-                              "JOIN pg_catalog.pg_language l ON l.oid = t.trflang WHERE t.oid >= " +
-                              kFirstNormalOid + " AND " +
-                              NotExtensionMember("pg_transform", "t.oid") + " ORDER BY 2, 3"));
+  ASSIGN_OR_RETURN(
+      pg::PgResult t,
+      conn.Query("SELECT t.oid, pg_catalog.format_type(t.trftype, NULL) AS type, "
+                 "l.lanname, " +
+                 ProcSignature("t.trffromsql") + " AS from_sql, " + ProcSignature("t.trftosql") +
+                 " AS to_sql, pg_catalog.obj_description(t.oid, 'pg_transform') "
+                 "AS comment "
+                 "FROM pg_catalog.pg_transform t "
+                 "JOIN pg_catalog.pg_language l ON l.oid = t.trflang WHERE t.oid >= " +
+                 kFirstNormalOid + " AND " + NotExtensionMember("pg_transform", "t.oid") +
+                 " ORDER BY 2, 3"));
   for (int i = 0; i < t.rows(); ++i) {
+    const pg::Row transform(t, i);
     Transform x;
-    x.oid = GetOid(t, i, 0);
-    x.type = t.GetString(i, 1);
-    x.language = t.GetString(i, 2);
-    x.from_sql = t.GetString(i, 3);
-    x.to_sql = t.GetString(i, 4);
-    x.comment = OptString(t, i, 5);
+    x.oid = transform.GetOid("oid");
+    x.type = transform.GetString("type");
+    x.language = transform.GetString("lanname");
+    x.from_sql = transform.GetString("from_sql");
+    x.to_sql = transform.GetString("to_sql");
+    x.comment = transform.Opt("comment");
     cat->code.transforms.push_back(std::move(x));
   }
   return Status::Ok();

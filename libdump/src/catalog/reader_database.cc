@@ -55,17 +55,18 @@ Status ReadDatabase(pg::PgConn& conn, Catalog* cat) {
   ASSIGN_OR_RETURN(
       pg::PgResult s,
       conn.Query("SELECT CASE WHEN s.setrole = 0 THEN NULL "
-                 "ELSE pg_catalog.pg_get_userbyid(s.setrole) END, c.setting "
+                 "ELSE pg_catalog.pg_get_userbyid(s.setrole) END AS role, c.setting "
                  "FROM pg_catalog.pg_db_role_setting s, "
                  "LATERAL pg_catalog.unnest(s.setconfig) WITH ORDINALITY AS c(setting, n) "
                  "WHERE s.setdatabase = " +
                  std::to_string(d.oid) +
                  " ORDER BY s.setrole <> 0, pg_catalog.pg_get_userbyid(s.setrole), c.n"));
   for (int i = 0; i < s.rows(); ++i) {
-    if (s.IsNull(i, 0)) {
-      d.settings.push_back(s.GetString(i, 1));
+    const pg::Row setting(s, i);
+    if (setting.IsNull("role")) {
+      d.settings.push_back(setting.GetString("setting"));
     } else {
-      d.role_settings.emplace_back(s.GetString(i, 0), s.GetString(i, 1));
+      d.role_settings.emplace_back(setting.GetString("role"), setting.GetString("setting"));
     }
   }
   // Its security labels are in the shared catalog, as the database is a shared object.
@@ -75,7 +76,8 @@ Status ReadDatabase(pg::PgConn& conn, Catalog* cat) {
                               "AND objoid = " +
                               std::to_string(d.oid) + " ORDER BY provider"));
   for (int i = 0; i < l.rows(); ++i) {
-    d.security_labels.emplace_back(l.GetString(i, 0), l.GetString(i, 1));
+    const pg::Row label(l, i);
+    d.security_labels.emplace_back(label.GetString("provider"), label.GetString("label"));
   }
   cat->database = std::move(d);
   return Status::Ok();

@@ -55,13 +55,9 @@ std::string ProcExpr(const std::string& column) {
          "::pg_catalog.regproc::pg_catalog.text END";
 }
 
-char CharAt(const pg::PgResult& r, int row, int col) {
-  std::string_view v = r.Get(row, col);
-  return v.empty() ? '\0' : v[0];
-}
-
+// The object's comment, as the select-list column `comment`.
 std::string Comment(const char* oid_expr, const char* catalog) {
-  return std::string("pg_catalog.obj_description(") + oid_expr + ", '" + catalog + "')";
+  return std::string("pg_catalog.obj_description(") + oid_expr + ", '" + catalog + "') AS comment";
 }
 
 Status ReadCollations(pg::PgConn& conn, MiscObjects* m) {
@@ -77,27 +73,29 @@ Status ReadCollations(pg::PgConn& conn, MiscObjects* m) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(std::string("SELECT c.oid, n.nspname, c.collname, "
-                             "pg_catalog.pg_get_userbyid(c.collowner), c.collprovider, "
+                             "pg_catalog.pg_get_userbyid(c.collowner) AS owner, c.collprovider, "
                              "c.collisdeterministic, c.collcollate, c.collctype, ") +
-                 icu + ", " + rules + ", " + Comment("c.oid", "pg_collation") +
+                 icu + " AS locale, " + rules + " AS icu_rules, " +
+                 Comment("c.oid", "pg_collation") +
                  " FROM pg_catalog.pg_collation c "
                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace WHERE " +
                  InUserSchema("pg_collation", "c.oid") + " ORDER BY n.nspname, c.collname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Collation c;
-    c.oid = GetOid(r, i, 0);
-    c.schema = r.GetString(i, 1);
-    c.name = r.GetString(i, 2);
-    c.owner = r.GetString(i, 3);
-    c.provider = CharAt(r, i, 4);
-    c.deterministic = r.GetBool(i, 5);
-    c.locale = OptString(r, i, 8);
+    c.oid = row.GetOid("oid");
+    c.schema = row.GetString("nspname");
+    c.name = row.GetString("collname");
+    c.owner = row.GetString("owner");
+    c.provider = row.GetChar("collprovider");
+    c.deterministic = row.GetBool("collisdeterministic");
+    c.locale = row.Opt("locale");
     if (c.provider == 'c') {
-      c.collate = OptString(r, i, 6);
-      c.ctype = OptString(r, i, 7);
+      c.collate = row.Opt("collcollate");
+      c.ctype = row.Opt("collctype");
     }
-    c.icu_rules = OptString(r, i, 9);
-    c.comment = OptString(r, i, 10);
+    c.icu_rules = row.Opt("icu_rules");
+    c.comment = row.Opt("comment");
     m->collations.push_back(std::move(c));
   }
   return Status::Ok();
@@ -111,46 +109,47 @@ Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
                                        : "0::pg_catalog.oid";
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query(
-            "SELECT t.oid, t.typarray, " + multirange +
-            ", mt.typarray, n.nspname, t.typname, "
-            "pg_catalog.pg_get_userbyid(t.typowner), "
-            "pg_catalog.format_type(rg.rngsubtype, NULL), " +
-            QualifiedExpr("mt.typnamespace", "mt.typname") +
-            ", CASE WHEN NOT opc.opcdefault THEN " +
-            QualifiedExpr("opc.opcnamespace", "opc.opcname") +
-            " END, CASE WHEN rg.rngcollation <> 0 AND rg.rngcollation <> st.typcollation THEN " +
-            QualifiedExpr("co.collnamespace", "co.collname") + " END, " +
-            ProcExpr("rg.rngcanonical") + ", " + ProcExpr("rg.rngsubdiff") + ", t.typacl, " +
-            Comment("t.oid", "pg_type") +
-            " FROM pg_catalog.pg_type t "
-            "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-            "JOIN pg_catalog.pg_range rg ON rg.rngtypid = t.oid "
-            "JOIN pg_catalog.pg_type st ON st.oid = rg.rngsubtype "
-            "LEFT JOIN pg_catalog.pg_type mt ON mt.oid = " +
-            multirange +
-            " "
-            "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = rg.rngsubopc "
-            "LEFT JOIN pg_catalog.pg_collation co ON co.oid = rg.rngcollation "
-            "WHERE t.typtype = 'r' AND " +
-            InUserSchema("pg_type", "t.oid") + " ORDER BY n.nspname, t.typname"));
+        conn.Query("SELECT t.oid, t.typarray, " + multirange +
+                   " AS multirange_oid, mt.typarray AS multirange_array_oid, n.nspname, t.typname, "
+                   "pg_catalog.pg_get_userbyid(t.typowner) AS owner, "
+                   "pg_catalog.format_type(rg.rngsubtype, NULL) AS subtype, " +
+                   QualifiedExpr("mt.typnamespace", "mt.typname") +
+                   " AS multirange_name, CASE WHEN NOT opc.opcdefault THEN " +
+                   QualifiedExpr("opc.opcnamespace", "opc.opcname") +
+                   " END AS opclass, CASE WHEN rg.rngcollation <> 0 AND "
+                   "rg.rngcollation <> st.typcollation THEN " +
+                   QualifiedExpr("co.collnamespace", "co.collname") + " END AS collation, " +
+                   ProcExpr("rg.rngcanonical") + " AS canonical, " + ProcExpr("rg.rngsubdiff") +
+                   " AS subtype_diff, t.typacl, " + Comment("t.oid", "pg_type") +
+                   " FROM pg_catalog.pg_type t "
+                   "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                   "JOIN pg_catalog.pg_range rg ON rg.rngtypid = t.oid "
+                   "JOIN pg_catalog.pg_type st ON st.oid = rg.rngsubtype "
+                   "LEFT JOIN pg_catalog.pg_type mt ON mt.oid = " +
+                   multirange +
+                   " "
+                   "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = rg.rngsubopc "
+                   "LEFT JOIN pg_catalog.pg_collation co ON co.oid = rg.rngcollation "
+                   "WHERE t.typtype = 'r' AND " +
+                   InUserSchema("pg_type", "t.oid") + " ORDER BY n.nspname, t.typname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       RangeType t;
-      t.oid = GetOid(r, i, 0);
-      t.array_oid = GetOid(r, i, 1);
-      t.multirange_oid = GetOid(r, i, 2);
-      t.multirange_array_oid = GetOid(r, i, 3);
-      t.schema = r.GetString(i, 4);
-      t.name = r.GetString(i, 5);
-      t.owner = r.GetString(i, 6);
-      t.subtype = r.GetString(i, 7);
-      if (!r.IsNull(i, 8)) t.multirange_name = r.GetString(i, 8);
-      t.opclass = OptString(r, i, 9);
-      t.collation = OptString(r, i, 10);
-      t.canonical = OptString(r, i, 11);
-      t.subtype_diff = OptString(r, i, 12);
-      t.acl = OptString(r, i, 13);
-      t.comment = OptString(r, i, 14);
+      t.oid = row.GetOid("oid");
+      t.array_oid = row.GetOid("typarray");
+      t.multirange_oid = row.GetOid("multirange_oid");
+      t.multirange_array_oid = row.GetOid("multirange_array_oid");
+      t.schema = row.GetString("nspname");
+      t.name = row.GetString("typname");
+      t.owner = row.GetString("owner");
+      t.subtype = row.GetString("subtype");
+      if (!row.IsNull("multirange_name")) t.multirange_name = row.GetString("multirange_name");
+      t.opclass = row.Opt("opclass");
+      t.collation = row.Opt("collation");
+      t.canonical = row.Opt("canonical");
+      t.subtype_diff = row.Opt("subtype_diff");
+      t.acl = row.Opt("typacl");
+      t.comment = row.Opt("comment");
       m->ranges.push_back(std::move(t));
     }
   }
@@ -158,19 +157,20 @@ Status ReadRangeAndShellTypes(pg::PgConn& conn, MiscObjects* m) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query("SELECT t.oid, n.nspname, t.typname, "
-                   "pg_catalog.pg_get_userbyid(t.typowner), " +
+                   "pg_catalog.pg_get_userbyid(t.typowner) AS owner, " +
                    Comment("t.oid", "pg_type") +
                    " FROM pg_catalog.pg_type t "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
                    "WHERE t.typtype = 'p' AND NOT t.typisdefined AND " +
                    InUserSchema("pg_type", "t.oid") + " ORDER BY n.nspname, t.typname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       ShellType s;
-      s.oid = GetOid(r, i, 0);
-      s.schema = r.GetString(i, 1);
-      s.name = r.GetString(i, 2);
-      s.owner = r.GetString(i, 3);
-      s.comment = OptString(r, i, 4);
+      s.oid = row.GetOid("oid");
+      s.schema = row.GetString("nspname");
+      s.name = row.GetString("typname");
+      s.owner = row.GetString("owner");
+      s.comment = row.Opt("comment");
       m->shells.push_back(std::move(s));
     }
   }
@@ -181,43 +181,45 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT p.oid, n.nspname, p.prsname, " + ProcExpr("p.prsstart") + ", " +
-                   ProcExpr("p.prstoken") + ", " + ProcExpr("p.prsend") + ", " +
-                   ProcExpr("p.prslextype") + ", " + ProcExpr("p.prsheadline") + ", " +
-                   Comment("p.oid", "pg_ts_parser") +
+        conn.Query("SELECT p.oid, n.nspname, p.prsname, " + ProcExpr("p.prsstart") + " AS start, " +
+                   ProcExpr("p.prstoken") + " AS gettoken, " + ProcExpr("p.prsend") +
+                   " AS end_fn, " + ProcExpr("p.prslextype") + " AS lextypes, " +
+                   ProcExpr("p.prsheadline") + " AS headline, " + Comment("p.oid", "pg_ts_parser") +
                    " FROM pg_catalog.pg_ts_parser p "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace WHERE " +
                    InUserSchema("pg_ts_parser", "p.oid") + " ORDER BY n.nspname, p.prsname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       TsParser p;
-      p.oid = GetOid(r, i, 0);
-      p.schema = r.GetString(i, 1);
-      p.name = r.GetString(i, 2);
-      p.start = r.GetString(i, 3);
-      p.gettoken = r.GetString(i, 4);
-      p.end = r.GetString(i, 5);
-      p.lextypes = r.GetString(i, 6);
-      p.headline = OptString(r, i, 7);
-      p.comment = OptString(r, i, 8);
+      p.oid = row.GetOid("oid");
+      p.schema = row.GetString("nspname");
+      p.name = row.GetString("prsname");
+      p.start = row.GetString("start");
+      p.gettoken = row.GetString("gettoken");
+      p.end = row.GetString("end_fn");
+      p.lextypes = row.GetString("lextypes");
+      p.headline = row.Opt("headline");
+      p.comment = row.Opt("comment");
       m->ts_parsers.push_back(std::move(p));
     }
   }
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT t.oid, n.nspname, t.tmplname, " + ProcExpr("t.tmplinit") + ", " +
-                   ProcExpr("t.tmpllexize") + ", " + Comment("t.oid", "pg_ts_template") +
+        conn.Query("SELECT t.oid, n.nspname, t.tmplname, " + ProcExpr("t.tmplinit") + " AS init, " +
+                   ProcExpr("t.tmpllexize") + " AS lexize, " + Comment("t.oid", "pg_ts_template") +
                    " FROM pg_catalog.pg_ts_template t "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace WHERE " +
                    InUserSchema("pg_ts_template", "t.oid") + " ORDER BY n.nspname, t.tmplname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       TsTemplate t;
-      t.oid = GetOid(r, i, 0);
-      t.schema = r.GetString(i, 1);
-      t.name = r.GetString(i, 2);
-      t.init = OptString(r, i, 3);
-      t.lexize = r.GetString(i, 4);
-      t.comment = OptString(r, i, 5);
+      t.oid = row.GetOid("oid");
+      t.schema = row.GetString("nspname");
+      t.name = row.GetString("tmplname");
+      t.init = row.Opt("init");
+      t.lexize = row.GetString("lexize");
+      t.comment = row.Opt("comment");
       m->ts_templates.push_back(std::move(t));
     }
   }
@@ -225,30 +227,34 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query("SELECT d.oid, n.nspname, d.dictname, "
-                   "pg_catalog.pg_get_userbyid(d.dictowner), " +
-                   QualifiedExpr("t.tmplnamespace", "t.tmplname") + ", d.dictinitoption, " +
+                   "pg_catalog.pg_get_userbyid(d.dictowner) AS owner, " +
+                   QualifiedExpr("t.tmplnamespace", "t.tmplname") +
+                   " AS template_name, "
+                   "d.dictinitoption, " +
                    Comment("d.oid", "pg_ts_dict") +
                    " FROM pg_catalog.pg_ts_dict d "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace "
                    "JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate WHERE " +
                    InUserSchema("pg_ts_dict", "d.oid") + " ORDER BY n.nspname, d.dictname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       TsDictionary d;
-      d.oid = GetOid(r, i, 0);
-      d.schema = r.GetString(i, 1);
-      d.name = r.GetString(i, 2);
-      d.owner = r.GetString(i, 3);
-      d.template_name = r.GetString(i, 4);
-      d.options = OptString(r, i, 5);
-      d.comment = OptString(r, i, 6);
+      d.oid = row.GetOid("oid");
+      d.schema = row.GetString("nspname");
+      d.name = row.GetString("dictname");
+      d.owner = row.GetString("owner");
+      d.template_name = row.GetString("template_name");
+      d.options = row.Opt("dictinitoption");
+      d.comment = row.Opt("comment");
       m->ts_dictionaries.push_back(std::move(d));
     }
   }
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT c.oid, n.nspname, c.cfgname, pg_catalog.pg_get_userbyid(c.cfgowner), " +
-                   QualifiedExpr("p.prsnamespace", "p.prsname") + ", " +
+        conn.Query("SELECT c.oid, n.nspname, c.cfgname, pg_catalog.pg_get_userbyid(c.cfgowner) AS "
+                   "owner, " +
+                   QualifiedExpr("p.prsnamespace", "p.prsname") + " AS parser, " +
                    Comment("c.oid", "pg_ts_config") +
                    " FROM pg_catalog.pg_ts_config c "
                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace "
@@ -256,13 +262,14 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
                    InUserSchema("pg_ts_config", "c.oid") + " ORDER BY n.nspname, c.cfgname"));
     std::unordered_map<Oid, size_t> by_oid;
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       TsConfig c;
-      c.oid = GetOid(r, i, 0);
-      c.schema = r.GetString(i, 1);
-      c.name = r.GetString(i, 2);
-      c.owner = r.GetString(i, 3);
-      c.parser = r.GetString(i, 4);
-      c.comment = OptString(r, i, 5);
+      c.oid = row.GetOid("oid");
+      c.schema = row.GetString("nspname");
+      c.name = row.GetString("cfgname");
+      c.owner = row.GetString("owner");
+      c.parser = row.GetString("parser");
+      c.comment = row.Opt("comment");
       by_oid[c.oid] = m->ts_configs.size();
       m->ts_configs.push_back(std::move(c));
     }
@@ -271,8 +278,8 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
       // configuration inside the one query.
       ASSIGN_OR_RETURN(
           pg::PgResult mp,
-          conn.Query("SELECT m.mapcfg, m.maptokentype, pg_catalog.quote_ident(tt.alias), "
-                     "m.mapdict::pg_catalog.regdictionary::pg_catalog.text "
+          conn.Query("SELECT m.mapcfg, m.maptokentype, pg_catalog.quote_ident(tt.alias) AS token, "
+                     "m.mapdict::pg_catalog.regdictionary::pg_catalog.text AS dictionary "
                      "FROM pg_catalog.pg_ts_config_map m "
                      "JOIN pg_catalog.pg_ts_config c ON c.oid = m.mapcfg "
                      "CROSS JOIN LATERAL pg_catalog.ts_token_type(c.cfgparser) tt "
@@ -282,14 +289,15 @@ Status ReadTextSearch(pg::PgConn& conn, MiscObjects* m) {
       int64_t last_token = -1;
       Oid last_cfg = 0;
       for (int i = 0; i < mp.rows(); ++i) {
-        auto it = by_oid.find(GetOid(mp, i, 0));
+        const pg::Row mapping(mp, i);
+        auto it = by_oid.find(mapping.GetOid("mapcfg"));
         if (it == by_oid.end()) continue;
         TsConfig& c = m->ts_configs[it->second];
-        const int64_t token = mp.GetInt(i, 1);
+        const int64_t token = mapping.GetInt("maptokentype");
         if (c.oid != last_cfg || token != last_token || c.mappings.empty()) {
-          c.mappings.push_back({mp.GetString(i, 2), {}});
+          c.mappings.push_back({mapping.GetString("token"), {}});
         }
-        c.mappings.back().dictionaries.push_back(mp.GetString(i, 3));
+        c.mappings.back().dictionaries.push_back(mapping.GetString("dictionary"));
         last_cfg = c.oid;
         last_token = token;
       }
@@ -305,22 +313,24 @@ Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
                                  : "-1";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query("SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_userbyid(s.stxowner), "
-                 "pg_catalog.pg_get_statisticsobjdef(s.oid), " +
-                 target + ", " + Comment("s.oid", "pg_statistic_ext") +
-                 ", s.stxrelid FROM pg_catalog.pg_statistic_ext s "
-                 "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " +
-                 InUserSchema("pg_statistic_ext", "s.oid") + " ORDER BY n.nspname, s.stxname"));
+      conn.Query(
+          "SELECT s.oid, n.nspname, s.stxname, pg_catalog.pg_get_userbyid(s.stxowner) AS owner, "
+          "pg_catalog.pg_get_statisticsobjdef(s.oid) AS definition, " +
+          target + " AS stat_target, " + Comment("s.oid", "pg_statistic_ext") +
+          ", s.stxrelid FROM pg_catalog.pg_statistic_ext s "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " +
+          InUserSchema("pg_statistic_ext", "s.oid") + " ORDER BY n.nspname, s.stxname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     ExtStatistics s;
-    s.oid = GetOid(r, i, 0);
-    s.schema = r.GetString(i, 1);
-    s.name = r.GetString(i, 2);
-    s.owner = r.GetString(i, 3);
-    s.definition = r.GetString(i, 4);
-    s.stat_target = static_cast<int>(r.GetInt(i, 5));
-    s.comment = OptString(r, i, 6);
-    s.table_oid = GetOid(r, i, 7);
+    s.oid = row.GetOid("oid");
+    s.schema = row.GetString("nspname");
+    s.name = row.GetString("stxname");
+    s.owner = row.GetString("owner");
+    s.definition = row.GetString("definition");
+    s.stat_target = static_cast<int>(row.GetInt("stat_target"));
+    s.comment = row.Opt("comment");
+    s.table_oid = row.GetOid("stxrelid");
     m->statistics.push_back(std::move(s));
   }
   return Status::Ok();
@@ -328,18 +338,19 @@ Status ReadStatistics(pg::PgConn& conn, MiscObjects* m) {
 
 Status ReadDefaultAcls(pg::PgConn& conn, MiscObjects* m) {
   ASSIGN_OR_RETURN(pg::PgResult r,
-                   conn.Query("SELECT d.oid, pg_catalog.pg_get_userbyid(d.defaclrole), "
+                   conn.Query("SELECT d.oid, pg_catalog.pg_get_userbyid(d.defaclrole) AS role, "
                               "n.nspname, d.defaclobjtype, d.defaclacl "
                               "FROM pg_catalog.pg_default_acl d "
                               "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace "
                               "ORDER BY 2, 3 NULLS FIRST, 4"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     DefaultAcl d;
-    d.oid = GetOid(r, i, 0);
-    d.role = r.GetString(i, 1);
-    d.schema = r.IsNull(i, 2) ? "" : r.GetString(i, 2);
-    d.object_type = CharAt(r, i, 3);
-    d.acl = r.GetString(i, 4);
+    d.oid = row.GetOid("oid");
+    d.role = row.GetString("role");
+    d.schema = row.GetString("nspname");  // "" for NULL: database-wide
+    d.object_type = row.GetChar("defaclobjtype");
+    d.acl = row.GetString("defaclacl");
     m->default_acls.push_back(std::move(d));
   }
   return Status::Ok();
@@ -349,47 +360,50 @@ Status ReadForeignData(pg::PgConn& conn, MiscObjects* m) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT w.oid, w.fdwname, pg_catalog.pg_get_userbyid(w.fdwowner), " +
-                   ProcExpr("w.fdwhandler") + ", " + ProcExpr("w.fdwvalidator") + ", " +
-                   OptionsExpr("w.fdwoptions") + ", w.fdwacl, " +
+        conn.Query("SELECT w.oid, w.fdwname, pg_catalog.pg_get_userbyid(w.fdwowner) AS owner, " +
+                   ProcExpr("w.fdwhandler") + " AS handler, " + ProcExpr("w.fdwvalidator") +
+                   " AS validator, " + OptionsExpr("w.fdwoptions") + " AS options, w.fdwacl, " +
                    Comment("w.oid", "pg_foreign_data_wrapper") +
                    " FROM pg_catalog.pg_foreign_data_wrapper w WHERE " +
                    UserGlobal("pg_foreign_data_wrapper", "w.oid") + " ORDER BY w.fdwname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       ForeignDataWrapper w;
-      w.oid = GetOid(r, i, 0);
-      w.name = r.GetString(i, 1);
-      w.owner = r.GetString(i, 2);
-      w.handler = OptString(r, i, 3);
-      w.validator = OptString(r, i, 4);
-      w.options = OptString(r, i, 5);
-      w.acl = OptString(r, i, 6);
-      w.comment = OptString(r, i, 7);
+      w.oid = row.GetOid("oid");
+      w.name = row.GetString("fdwname");
+      w.owner = row.GetString("owner");
+      w.handler = row.Opt("handler");
+      w.validator = row.Opt("validator");
+      w.options = row.Opt("options");
+      w.acl = row.Opt("fdwacl");
+      w.comment = row.Opt("comment");
       m->wrappers.push_back(std::move(w));
     }
   }
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT s.oid, s.srvname, pg_catalog.pg_get_userbyid(s.srvowner), w.fdwname, "
-                   "s.srvfdw, s.srvtype, s.srvversion, " +
-                   OptionsExpr("s.srvoptions") + ", s.srvacl, " +
-                   Comment("s.oid", "pg_foreign_server") +
-                   " FROM pg_catalog.pg_foreign_server s "
-                   "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE " +
-                   UserGlobal("pg_foreign_server", "s.oid") + " ORDER BY s.srvname"));
+        conn.Query(
+            "SELECT s.oid, s.srvname, pg_catalog.pg_get_userbyid(s.srvowner) AS owner, w.fdwname, "
+            "s.srvfdw, s.srvtype, s.srvversion, " +
+            OptionsExpr("s.srvoptions") + " AS options, s.srvacl, " +
+            Comment("s.oid", "pg_foreign_server") +
+            " FROM pg_catalog.pg_foreign_server s "
+            "JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE " +
+            UserGlobal("pg_foreign_server", "s.oid") + " ORDER BY s.srvname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       ForeignServer s;
-      s.oid = GetOid(r, i, 0);
-      s.name = r.GetString(i, 1);
-      s.owner = r.GetString(i, 2);
-      s.wrapper = r.GetString(i, 3);
-      s.wrapper_oid = GetOid(r, i, 4);
-      s.type = OptString(r, i, 5);
-      s.version = OptString(r, i, 6);
-      s.options = OptString(r, i, 7);
-      s.acl = OptString(r, i, 8);
-      s.comment = OptString(r, i, 9);
+      s.oid = row.GetOid("oid");
+      s.name = row.GetString("srvname");
+      s.owner = row.GetString("owner");
+      s.wrapper = row.GetString("fdwname");
+      s.wrapper_oid = row.GetOid("srvfdw");
+      s.type = row.Opt("srvtype");
+      s.version = row.Opt("srvversion");
+      s.options = row.Opt("options");
+      s.acl = row.Opt("srvacl");
+      s.comment = row.Opt("comment");
       m->servers.push_back(std::move(s));
     }
   }
@@ -397,18 +411,20 @@ Status ReadForeignData(pg::PgConn& conn, MiscObjects* m) {
     // The view shows the options only to those allowed to see them (superusers, the server's
     // owner, the mapped user), as pg_dump relies on too.
     ASSIGN_OR_RETURN(pg::PgResult r,
-                     conn.Query("SELECT u.umid, u.usename, u.umuser = 0, u.srvname, u.srvid, " +
-                                OptionsExpr("u.umoptions") +
+                     conn.Query("SELECT u.umid, u.usename, u.umuser = 0 AS is_public, u.srvname, "
+                                "u.srvid, " +
+                                OptionsExpr("u.umoptions") + " AS options" +
                                 " FROM pg_catalog.pg_user_mappings u WHERE u.srvid >= " +
                                 kFirstUserOid + " ORDER BY u.srvname, u.usename"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       UserMapping u;
-      u.oid = GetOid(r, i, 0);
-      u.user = r.GetString(i, 1);
-      u.is_public = r.GetBool(i, 2);
-      u.server = r.GetString(i, 3);
-      u.server_oid = GetOid(r, i, 4);
-      u.options = OptString(r, i, 5);
+      u.oid = row.GetOid("umid");
+      u.user = row.GetString("usename");
+      u.is_public = row.GetBool("is_public");
+      u.server = row.GetString("srvname");
+      u.server_oid = row.GetOid("srvid");
+      u.options = row.Opt("options");
       m->user_mappings.push_back(std::move(u));
     }
   }
@@ -426,14 +442,14 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
                         "p.pubtruncate, ") +
             (pg::Has(conn.server_version(), pg::Feature::kPublicationViaRoot) ? "p.pubviaroot"
                                                                               : "false") +
-            " AS pubviaroot, " +
+            " AS via_root, " +
             // 18: which generated columns are published ('s' stored, 'n' none); none before.
             (pg::Has(conn.server_version(), pg::Feature::kPublicationGeneratedColumns)
                  ? "p.pubgencols"
                  : "'n'") +
             " AS pubgencols, " + Comment("p.oid", "pg_publication") +
-            " AS description FROM pg_catalog.pg_publication p WHERE " +
-            UserGlobal("pg_publication", "p.oid") + " ORDER BY p.pubname"));
+            " FROM pg_catalog.pg_publication p WHERE " + UserGlobal("pg_publication", "p.oid") +
+            " ORDER BY p.pubname"));
     for (int i = 0; i < r.rows(); ++i) {
       const pg::Row row(r, i);
       Publication p;
@@ -445,9 +461,9 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
       p.update = row.GetBool("pubupdate");
       p.del = row.GetBool("pubdelete");
       p.truncate = row.GetBool("pubtruncate");
-      p.via_root = row.GetBool("pubviaroot");
+      p.via_root = row.GetBool("via_root");
       p.generated_columns = row.GetChar("pubgencols");
-      p.comment = row.Opt("description");
+      p.comment = row.Opt("comment");
       by_oid[p.oid] = m->publications.size();
       m->publications.push_back(std::move(p));
     }
@@ -466,22 +482,23 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
         v15 ? "pg_catalog.pg_get_expr(pr.prqual, pr.prrelid)" : "NULL::pg_catalog.text";
     ASSIGN_OR_RETURN(pg::PgResult r,
                      conn.Query("SELECT pr.oid, pr.prpubid, pr.prrelid, n.nspname, c.relname, " +
-                                columns + ", " + where +
+                                columns + " AS columns, " + where + " AS row_filter" +
                                 " FROM pg_catalog.pg_publication_rel pr "
                                 "JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid "
                                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " +
                                 InUserSchema("pg_class", "c.oid") +
                                 " ORDER BY pr.prpubid, n.nspname, c.relname"));
     for (int i = 0; i < r.rows(); ++i) {
-      auto it = by_oid.find(GetOid(r, i, 1));
+      const pg::Row row(r, i);
+      auto it = by_oid.find(row.GetOid("prpubid"));
       if (it == by_oid.end()) continue;
       PublicationTable t;
-      t.oid = GetOid(r, i, 0);
-      t.table_oid = GetOid(r, i, 2);
-      t.schema = r.GetString(i, 3);
-      t.name = r.GetString(i, 4);
-      t.columns = OptString(r, i, 5);
-      t.where = OptString(r, i, 6);
+      t.oid = row.GetOid("oid");
+      t.table_oid = row.GetOid("prrelid");
+      t.schema = row.GetString("nspname");
+      t.name = row.GetString("relname");
+      t.columns = row.Opt("columns");
+      t.where = row.Opt("row_filter");
       m->publications[it->second].tables.push_back(std::move(t));
     }
   }
@@ -492,10 +509,11 @@ Status ReadPublications(pg::PgConn& conn, MiscObjects* m) {
                                 "JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid "
                                 "ORDER BY pn.pnpubid, n.nspname"));
     for (int i = 0; i < r.rows(); ++i) {
-      auto it = by_oid.find(GetOid(r, i, 1));
+      const pg::Row row(r, i);
+      auto it = by_oid.find(row.GetOid("pnpubid"));
       if (it == by_oid.end()) continue;
       m->publications[it->second].schemas.push_back(
-          {GetOid(r, i, 0), GetOid(r, i, 2), r.GetString(i, 3)});
+          {row.GetOid("oid"), row.GetOid("pnnspid"), row.GetString("nspname")});
     }
   }
   return Status::Ok();
@@ -506,7 +524,7 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
   // only; a dump by anyone else leaves subscriptions out, as pg_dump does.
   ASSIGN_OR_RETURN(pg::PgResult su, conn.Query("SELECT r.rolsuper FROM pg_catalog.pg_roles r "
                                                "WHERE r.rolname = CURRENT_USER"));
-  if (su.rows() != 1 || !su.GetBool(0, 0)) return Status::Ok();
+  if (su.rows() != 1 || !pg::Row(su, 0).GetBool("rolsuper")) return Status::Ok();
   const int v = conn.server_version();
   const char* streaming = pg::Has(v, pg::Feature::kSubscriptionOrigin) ? "s.substream"
                           : pg::Has(v, pg::Feature::kSubscriptionBinary)
@@ -521,40 +539,43 @@ Status ReadSubscriptions(pg::PgConn& conn, MiscObjects* m) {
   // the option does not exist there, so nrestore adds it when such an archive goes into 16+
   // (restore/adapt.cc).
   const char* v16 = pg::Has(v, pg::Feature::kSubscriptionOrigin)
-                        ? "s.suborigin, s.subpasswordrequired, s.subrunasowner"
-                        : "'any', true, false";
+                        ? "s.suborigin AS origin, s.subpasswordrequired AS password_required, "
+                          "s.subrunasowner AS run_as_owner"
+                        : "'any' AS origin, true AS password_required, false AS run_as_owner";
   const char* failover = pg::Has(v, pg::Feature::kSubscriptionFailover) ? "s.subfailover" : "false";
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query(std::string("SELECT s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner), "
-                             "s.subconninfo, s.subslotname, "
-                             "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p), ', ' "
-                             "ORDER BY o) FROM pg_catalog.unnest(s.subpublications) WITH "
-                             "ORDINALITY u(p, o)), ") +
-                 binary + ", " + streaming + ", " + two_phase + ", " + disable +
-                 ", s.subsynccommit, " + v16 + ", " + Comment("s.oid", "pg_subscription") + ", " +
-                 failover + " AS failover" +
-                 " FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
-                 "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) "
-                 "ORDER BY s.subname"));
+      conn.Query(
+          std::string("SELECT s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner) AS owner, "
+                      "s.subconninfo, s.subslotname, "
+                      "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p), ', ' "
+                      "ORDER BY o) FROM pg_catalog.unnest(s.subpublications) WITH "
+                      "ORDINALITY u(p, o)) AS publications, ") +
+          binary + " AS binary, " + streaming + " AS streaming, " + two_phase + " AS two_phase, " +
+          disable + " AS disable_on_error" + ", s.subsynccommit, " + v16 + ", " +
+          Comment("s.oid", "pg_subscription") + ", " + failover + " AS failover" +
+          " FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid FROM "
+          "pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) "
+          "ORDER BY s.subname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Subscription s;
-    s.oid = GetOid(r, i, 0);
-    s.name = r.GetString(i, 1);
-    s.owner = r.GetString(i, 2);
-    s.conninfo = r.GetString(i, 3);
-    s.slot_name = OptString(r, i, 4);
-    s.publications = r.GetString(i, 5);
-    s.binary = r.GetBool(i, 6);
-    s.streaming = CharAt(r, i, 7);
-    s.two_phase = CharAt(r, i, 8);
-    s.disable_on_error = r.GetBool(i, 9);
-    s.synchronous_commit = r.GetString(i, 10);
-    s.origin = r.GetString(i, 11);
-    s.password_required = r.GetBool(i, 12);
-    s.run_as_owner = r.GetBool(i, 13);
-    s.comment = OptString(r, i, 14);
-    s.failover = pg::Row(r, i).GetBool("failover");
+    s.oid = row.GetOid("oid");
+    s.name = row.GetString("subname");
+    s.owner = row.GetString("owner");
+    s.conninfo = row.GetString("subconninfo");
+    s.slot_name = row.Opt("subslotname");
+    s.publications = row.GetString("publications");
+    s.binary = row.GetBool("binary");
+    s.streaming = row.GetChar("streaming");
+    s.two_phase = row.GetChar("two_phase");
+    s.disable_on_error = row.GetBool("disable_on_error");
+    s.synchronous_commit = row.GetString("subsynccommit");
+    s.origin = row.GetString("origin");
+    s.password_required = row.GetBool("password_required");
+    s.run_as_owner = row.GetBool("run_as_owner");
+    s.comment = row.Opt("comment");
+    s.failover = row.GetBool("failover");
     m->subscriptions.push_back(std::move(s));
   }
   return Status::Ok();
@@ -572,33 +593,36 @@ std::string OperatorRefExpr(const char* column) {
 Status ReadOperators(pg::PgConn& conn, MiscObjects* m) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query("SELECT o.oid, n.nspname, o.oprname, pg_catalog.pg_get_userbyid(o.oprowner), "
-                 "CASE WHEN o.oprleft <> 0 THEN pg_catalog.format_type(o.oprleft, NULL) END, "
-                 "CASE WHEN o.oprright <> 0 THEN pg_catalog.format_type(o.oprright, NULL) END, "
-                 "o.oprcode::pg_catalog.regproc::pg_catalog.text, " +
-                 OperatorRefExpr("o.oprcom") + ", " + OperatorRefExpr("o.oprnegate") + ", " +
-                 ProcExpr("o.oprrest") + ", " + ProcExpr("o.oprjoin") +
-                 ", o.oprcanmerge, o.oprcanhash, " + Comment("o.oid", "pg_operator") +
-                 " FROM pg_catalog.pg_operator o "
-                 "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE o.oprcode <> 0 "
-                 "AND " +
-                 InUserSchema("pg_operator", "o.oid") + " ORDER BY n.nspname, o.oprname, o.oid"));
+      conn.Query(
+          "SELECT o.oid, n.nspname, o.oprname, pg_catalog.pg_get_userbyid(o.oprowner) AS owner, "
+          "CASE WHEN o.oprleft <> 0 THEN pg_catalog.format_type(o.oprleft, NULL) END "
+          "AS left_type, "
+          "CASE WHEN o.oprright <> 0 THEN pg_catalog.format_type(o.oprright, NULL) END "
+          "AS right_type, o.oprcode::pg_catalog.regproc::pg_catalog.text AS function, " +
+          OperatorRefExpr("o.oprcom") + " AS commutator, " + OperatorRefExpr("o.oprnegate") +
+          " AS negator, " + ProcExpr("o.oprrest") + " AS restrict_fn, " + ProcExpr("o.oprjoin") +
+          " AS join_fn, o.oprcanmerge, o.oprcanhash, " + Comment("o.oid", "pg_operator") +
+          " FROM pg_catalog.pg_operator o "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE o.oprcode <> 0 "
+          "AND " +
+          InUserSchema("pg_operator", "o.oid") + " ORDER BY n.nspname, o.oprname, o.oid"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Operator o;
-    o.oid = GetOid(r, i, 0);
-    o.schema = r.GetString(i, 1);
-    o.name = r.GetString(i, 2);
-    o.owner = r.GetString(i, 3);
-    o.left = OptString(r, i, 4);
-    o.right = OptString(r, i, 5);
-    o.function = r.GetString(i, 6);
-    o.commutator = OptString(r, i, 7);
-    o.negator = OptString(r, i, 8);
-    o.restrict_fn = OptString(r, i, 9);
-    o.join_fn = OptString(r, i, 10);
-    o.merges = r.GetBool(i, 11);
-    o.hashes = r.GetBool(i, 12);
-    o.comment = OptString(r, i, 13);
+    o.oid = row.GetOid("oid");
+    o.schema = row.GetString("nspname");
+    o.name = row.GetString("oprname");
+    o.owner = row.GetString("owner");
+    o.left = row.Opt("left_type");
+    o.right = row.Opt("right_type");
+    o.function = row.GetString("function");
+    o.commutator = row.Opt("commutator");
+    o.negator = row.Opt("negator");
+    o.restrict_fn = row.Opt("restrict_fn");
+    o.join_fn = row.Opt("join_fn");
+    o.merges = row.GetBool("oprcanmerge");
+    o.hashes = row.GetBool("oprcanhash");
+    o.comment = row.Opt("comment");
     m->operators.push_back(std::move(o));
   }
   return Status::Ok();
@@ -609,16 +633,17 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
         conn.Query("SELECT a.oid, a.amname, a.amtype, a.amhandler::pg_catalog.regproc::"
-                   "pg_catalog.text, " +
+                   "pg_catalog.text AS handler, " +
                    Comment("a.oid", "pg_am") + " FROM pg_catalog.pg_am a WHERE " +
                    UserGlobal("pg_am", "a.oid") + " ORDER BY a.amname"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       AccessMethod a;
-      a.oid = GetOid(r, i, 0);
-      a.name = r.GetString(i, 1);
-      a.type = CharAt(r, i, 2);
-      a.handler = r.GetString(i, 3);
-      a.comment = OptString(r, i, 4);
+      a.oid = row.GetOid("oid");
+      a.name = row.GetString("amname");
+      a.type = row.GetChar("amtype");
+      a.handler = row.GetString("handler");
+      a.comment = row.Opt("comment");
       m->access_methods.push_back(std::move(a));
     }
   }
@@ -626,21 +651,23 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT f.oid, n.nspname, f.opfname, pg_catalog.pg_get_userbyid(f.opfowner), "
-                   "pg_catalog.quote_ident(a.amname), " +
-                   Comment("f.oid", "pg_opfamily") +
-                   " FROM pg_catalog.pg_opfamily f "
-                   "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace "
-                   "JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE " +
-                   InUserSchema("pg_opfamily", "f.oid") + " ORDER BY n.nspname, f.opfname, 5"));
+        conn.Query(
+            "SELECT f.oid, n.nspname, f.opfname, pg_catalog.pg_get_userbyid(f.opfowner) AS owner, "
+            "pg_catalog.quote_ident(a.amname) AS method, " +
+            Comment("f.oid", "pg_opfamily") +
+            " FROM pg_catalog.pg_opfamily f "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace "
+            "JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE " +
+            InUserSchema("pg_opfamily", "f.oid") + " ORDER BY n.nspname, f.opfname, 5"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       OpFamily f;
-      f.oid = GetOid(r, i, 0);
-      f.schema = r.GetString(i, 1);
-      f.name = r.GetString(i, 2);
-      f.owner = r.GetString(i, 3);
-      f.method = r.GetString(i, 4);
-      f.comment = OptString(r, i, 5);
+      f.oid = row.GetOid("oid");
+      f.schema = row.GetString("nspname");
+      f.name = row.GetString("opfname");
+      f.owner = row.GetString("owner");
+      f.method = row.GetString("method");
+      f.comment = row.Opt("comment");
       families[f.oid] = m->op_families.size();
       m->op_families.push_back(std::move(f));
     }
@@ -648,30 +675,32 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
   {
     ASSIGN_OR_RETURN(
         pg::PgResult r,
-        conn.Query("SELECT c.oid, n.nspname, c.opcname, pg_catalog.pg_get_userbyid(c.opcowner), "
-                   "pg_catalog.quote_ident(a.amname), "
-                   "pg_catalog.format_type(c.opcintype, NULL), " +
-                   QualifiedExpr("f.opfnamespace", "f.opfname") +
-                   ", c.opcdefault, CASE WHEN c.opckeytype <> 0 THEN "
-                   "pg_catalog.format_type(c.opckeytype, NULL) END, " +
-                   Comment("c.oid", "pg_opclass") +
-                   " FROM pg_catalog.pg_opclass c "
-                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace "
-                   "JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod "
-                   "JOIN pg_catalog.pg_opfamily f ON f.oid = c.opcfamily WHERE " +
-                   InUserSchema("pg_opclass", "c.oid") + " ORDER BY n.nspname, c.opcname, 5"));
+        conn.Query(
+            "SELECT c.oid, n.nspname, c.opcname, pg_catalog.pg_get_userbyid(c.opcowner) AS owner, "
+            "pg_catalog.quote_ident(a.amname) AS method, "
+            "pg_catalog.format_type(c.opcintype, NULL) AS type, " +
+            QualifiedExpr("f.opfnamespace", "f.opfname") +
+            " AS family, c.opcdefault, CASE WHEN c.opckeytype <> 0 THEN "
+            "pg_catalog.format_type(c.opckeytype, NULL) END AS storage, " +
+            Comment("c.oid", "pg_opclass") +
+            " FROM pg_catalog.pg_opclass c "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace "
+            "JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod "
+            "JOIN pg_catalog.pg_opfamily f ON f.oid = c.opcfamily WHERE " +
+            InUserSchema("pg_opclass", "c.oid") + " ORDER BY n.nspname, c.opcname, 5"));
     for (int i = 0; i < r.rows(); ++i) {
+      const pg::Row row(r, i);
       OpClass c;
-      c.oid = GetOid(r, i, 0);
-      c.schema = r.GetString(i, 1);
-      c.name = r.GetString(i, 2);
-      c.owner = r.GetString(i, 3);
-      c.method = r.GetString(i, 4);
-      c.type = r.GetString(i, 5);
-      c.family = r.GetString(i, 6);
-      c.is_default = r.GetBool(i, 7);
-      c.storage = OptString(r, i, 8);
-      c.comment = OptString(r, i, 9);
+      c.oid = row.GetOid("oid");
+      c.schema = row.GetString("nspname");
+      c.name = row.GetString("opcname");
+      c.owner = row.GetString("owner");
+      c.method = row.GetString("method");
+      c.type = row.GetString("type");
+      c.family = row.GetString("family");
+      c.is_default = row.GetBool("opcdefault");
+      c.storage = row.Opt("storage");
+      c.comment = row.Opt("comment");
       classes[c.oid] = m->op_classes.size();
       m->op_classes.push_back(std::move(c));
     }
@@ -683,12 +712,14 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query(
-          "SELECT d.refclassid = 'pg_catalog.pg_opclass'::pg_catalog.regclass, d.refobjid, "
-          "false, o.oid, o.amopstrategy, o.amopopr::pg_catalog.regoperator::pg_catalog.text, "
-          "pg_catalog.format_type(o.amoplefttype, NULL), "
-          "pg_catalog.format_type(o.amoprighttype, NULL), CASE WHEN o.amoppurpose = 'o' THEN " +
+          "SELECT d.refclassid = 'pg_catalog.pg_opclass'::pg_catalog.regclass AS of_class, "
+          "d.refobjid, false AS is_function, o.oid, o.amopstrategy AS number, "
+          "o.amopopr::pg_catalog.regoperator::pg_catalog.text AS object, "
+          "pg_catalog.format_type(o.amoplefttype, NULL) AS left_type, "
+          "pg_catalog.format_type(o.amoprighttype, NULL) AS right_type, "
+          "CASE WHEN o.amoppurpose = 'o' THEN " +
           QualifiedExpr("sf.opfnamespace", "sf.opfname") +
-          " END FROM pg_catalog.pg_amop o "
+          " END AS sort_family FROM pg_catalog.pg_amop o "
           "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_amop'::pg_catalog.regclass "
           "AND d.objid = o.oid AND d.refclassid IN ('pg_catalog.pg_opclass'::pg_catalog.regclass, "
           "'pg_catalog.pg_opfamily'::pg_catalog.regclass) "
@@ -707,16 +738,17 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
           "WHERE p.oid >= " +
           kFirstUserOid + " ORDER BY 2, 3, 5, 4"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     OpMember mem;
-    mem.is_function = r.GetBool(i, 2);
-    mem.oid = GetOid(r, i, 3);
-    mem.number = static_cast<int>(r.GetInt(i, 4));
-    mem.object = r.GetString(i, 5);
-    mem.left = r.GetString(i, 6);
-    mem.right = r.GetString(i, 7);
-    mem.sort_family = OptString(r, i, 8);
-    const Oid owner = GetOid(r, i, 1);
-    if (r.GetBool(i, 0)) {
+    mem.is_function = row.GetBool("is_function");
+    mem.oid = row.GetOid("oid");
+    mem.number = static_cast<int>(row.GetInt("number"));
+    mem.object = row.GetString("object");
+    mem.left = row.GetString("left_type");
+    mem.right = row.GetString("right_type");
+    mem.sort_family = row.Opt("sort_family");
+    const Oid owner = row.GetOid("refobjid");
+    if (row.GetBool("of_class")) {
       auto it = classes.find(owner);
       if (it != classes.end()) m->op_classes[it->second].members.push_back(std::move(mem));
     } else {
@@ -730,25 +762,27 @@ Status ReadOperatorClasses(pg::PgConn& conn, MiscObjects* m) {
 Status ReadConversions(pg::PgConn& conn, MiscObjects* m) {
   ASSIGN_OR_RETURN(
       pg::PgResult r,
-      conn.Query("SELECT c.oid, n.nspname, c.conname, pg_catalog.pg_get_userbyid(c.conowner), "
-                 "pg_catalog.pg_encoding_to_char(c.conforencoding), "
-                 "pg_catalog.pg_encoding_to_char(c.contoencoding), "
-                 "c.conproc::pg_catalog.regproc::pg_catalog.text, c.condefault, " +
-                 Comment("c.oid", "pg_conversion") +
-                 " FROM pg_catalog.pg_conversion c "
-                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace WHERE " +
-                 InUserSchema("pg_conversion", "c.oid") + " ORDER BY n.nspname, c.conname"));
+      conn.Query(
+          "SELECT c.oid, n.nspname, c.conname, pg_catalog.pg_get_userbyid(c.conowner) AS owner, "
+          "pg_catalog.pg_encoding_to_char(c.conforencoding) AS from_encoding, "
+          "pg_catalog.pg_encoding_to_char(c.contoencoding) AS to_encoding, "
+          "c.conproc::pg_catalog.regproc::pg_catalog.text AS function, c.condefault, " +
+          Comment("c.oid", "pg_conversion") +
+          " FROM pg_catalog.pg_conversion c "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace WHERE " +
+          InUserSchema("pg_conversion", "c.oid") + " ORDER BY n.nspname, c.conname"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     Conversion c;
-    c.oid = GetOid(r, i, 0);
-    c.schema = r.GetString(i, 1);
-    c.name = r.GetString(i, 2);
-    c.owner = r.GetString(i, 3);
-    c.from_encoding = r.GetString(i, 4);
-    c.to_encoding = r.GetString(i, 5);
-    c.function = r.GetString(i, 6);
-    c.is_default = r.GetBool(i, 7);
-    c.comment = OptString(r, i, 8);
+    c.oid = row.GetOid("oid");
+    c.schema = row.GetString("nspname");
+    c.name = row.GetString("conname");
+    c.owner = row.GetString("owner");
+    c.from_encoding = row.GetString("from_encoding");
+    c.to_encoding = row.GetString("to_encoding");
+    c.function = row.GetString("function");
+    c.is_default = row.GetBool("condefault");
+    c.comment = row.Opt("comment");
     m->conversions.push_back(std::move(c));
   }
   return Status::Ok();
@@ -797,10 +831,11 @@ Status ReadLargeObjects(pg::PgConn& conn, MiscObjects* m) {
                  "EXISTS (SELECT 1 FROM pg_catalog.pg_seclabel s WHERE s.objoid = l.oid AND "
                  "s.classoid = 'pg_catalog.pg_largeobject'::pg_catalog.regclass) ORDER BY l.oid"));
   for (int i = 0; i < r.rows(); ++i) {
+    const pg::Row row(r, i);
     LargeObject lo;
-    lo.oid = GetOid(r, i, 0);
-    lo.acl = OptString(r, i, 1);
-    lo.comment = OptString(r, i, 2);
+    lo.oid = row.GetOid("oid");
+    lo.acl = row.Opt("lomacl");
+    lo.comment = row.Opt("comment");
     m->large_objects.push_back(std::move(lo));
   }
   return Status::Ok();

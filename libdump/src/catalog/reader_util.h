@@ -35,6 +35,24 @@ inline Oid GetOid(const pg::PgResult& r, int row, int col) {
   return static_cast<Oid>(r.GetUInt(row, col));
 }
 
+// The same readers for a row read by column name (pg::Row).
+inline std::optional<std::string> OptNonEmpty(const pg::Row& row, const char* col) {
+  std::optional<std::string> s = row.Opt(col);
+  if (s && s->empty()) s.reset();
+  return s;
+}
+
+// The first character of a "char" column, or `fallback` for NULL or empty.
+inline char CharAt(const pg::Row& row, const char* col, char fallback) {
+  const char c = row.GetChar(col);
+  return c == '\0' ? fallback : c;
+}
+
+// An unsigned 64-bit column (a size, a count).
+inline uint64_t GetUInt(const pg::Row& row, const char* col) {
+  return static_cast<uint64_t>(row.GetInt(col));
+}
+
 }  // namespace libdump::catalog
 
 #endif  // LIBDUMP_SRC_CATALOG_READER_UTIL_H_

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ddl/ddl_misc.h"
-#include "pg/pg.h"
+#include "pg/quote.h"
 #include "pg/server_versions.h"
 
 namespace libdump::ddl {
@@ -130,40 +130,61 @@ Result<std::vector<AclItem>> ParseAcl(std::string_view text) {
   return items;
 }
 
+namespace {
+
+// What acldefault gives each kind of object GRANT names: its owner's privileges and PUBLIC's.
+struct GrantKind {
+  std::string_view name;    // as GRANT spells the object type
+  const char* owner;        // privileges the owner holds by default
+  const char* to_public;    // privileges PUBLIC holds by default, or nullptr
+  bool maintain;            // and MAINTAIN (m), from a server that has it (kMaintainPrivilege)
+  bool default_privileges;  // false where the object has no built-in default ACL (parameters)
+};
+
+constexpr GrantKind kGrantKinds[] = {
+    {"TABLE", "arwdDxt", nullptr, true, true},
+    {"SEQUENCE", "rwU", nullptr, false, true},
+    {"FUNCTION", "X", "X", false, true},
+    {"PROCEDURE", "X", "X", false, true},
+    {"LARGE OBJECT", "rw", nullptr, false, true},
+    {"SCHEMA", "UC", nullptr, false, true},
+    {"DATABASE", "CTc", "Tc", false, true},
+    {"TABLESPACE", "C", nullptr, false, true},
+    {"PARAMETER", "sA", nullptr, false, false},
+    {"LANGUAGE", "U", "U", false, true},
+    {"TYPE", "U", "U", false, true},
+    {"DOMAIN", "U", "U", false, true},
+    {"FOREIGN DATA WRAPPER", "U", nullptr, false, true},
+    {"FOREIGN SERVER", "U", nullptr, false, true},
+};
+
+const GrantKind* FindGrantKind(std::string_view object_kind) {
+  for (const GrantKind& k : kGrantKinds) {
+    if (k.name == object_kind) return &k;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::string KindPrivileges(std::string_view object_kind, bool column, int server_version) {
   if (column) return "arwx";
-  if (object_kind == "TABLE") {
-    return pg::Has(server_version, pg::Feature::kMaintainPrivilege) ? "arwdDxtm" : "arwdDxt";
-  }
-  if (object_kind == "SEQUENCE") return "rwU";
-  if (object_kind == "FUNCTION" || object_kind == "PROCEDURE") return "X";
-  if (object_kind == "LARGE OBJECT") return "rw";
-  if (object_kind == "SCHEMA") return "UC";
-  if (object_kind == "DATABASE") return "CTc";
-  if (object_kind == "TABLESPACE") return "C";
-  if (object_kind == "PARAMETER") return "sA";
-  if (object_kind == "LANGUAGE" || object_kind == "TYPE" || object_kind == "DOMAIN" ||
-      object_kind == "FOREIGN DATA WRAPPER" || object_kind == "FOREIGN SERVER") {
-    return "U";
-  }
-  return "";
+  const GrantKind* k = FindGrantKind(object_kind);
+  if (k == nullptr) return "";
+  std::string all = k->owner;
+  if (k->maintain && pg::Has(server_version, pg::Feature::kMaintainPrivilege)) all += 'm';
+  return all;
 }
 
 std::vector<AclItem> DefaultAcl(std::string_view object_kind, std::string_view owner, bool column,
                                 int server_version) {
   std::vector<AclItem> items;
-  if (column || object_kind == "PARAMETER") return items;
-  const std::string all = KindPrivileges(object_kind, false, server_version);
-  if (all.empty()) return items;
+  const GrantKind* k = FindGrantKind(object_kind);
+  if (column || k == nullptr || !k->default_privileges) return items;
   // acldefault lists PUBLIC's item first where there is one.
-  const char* to_public = nullptr;
-  if (object_kind == "FUNCTION" || object_kind == "PROCEDURE") to_public = "X";
-  if (object_kind == "LANGUAGE" || object_kind == "TYPE" || object_kind == "DOMAIN") {
-    to_public = "U";
-  }
-  if (object_kind == "DATABASE") to_public = "Tc";
-  if (to_public != nullptr) items.push_back({"", std::string(owner), to_public, ""});
-  items.push_back({std::string(owner), std::string(owner), all, ""});
+  if (k->to_public != nullptr) items.push_back({"", std::string(owner), k->to_public, ""});
+  items.push_back({std::string(owner), std::string(owner),
+                   KindPrivileges(object_kind, false, server_version), ""});
   return items;
 }
 

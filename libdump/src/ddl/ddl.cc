@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "pg/pg.h"
+#include "pg/quote.h"
 
 namespace libdump::ddl {
 

@@ -1,6 +1,6 @@
 #include "ddl/ddl_code.h"
 
-#include "pg/pg.h"
+#include "pg/quote.h"
 
 namespace libdump::ddl {
 

@@ -1,7 +1,7 @@
 #include "ddl/ddl_misc.h"
 
 #include "ddl/acl.h"
-#include "pg/pg.h"
+#include "pg/quote.h"
 
 namespace libdump::ddl {
 

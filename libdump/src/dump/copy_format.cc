@@ -5,7 +5,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/kinds.h"
+
 namespace libdump::dump {
+
+using kinds::Is;
+using kinds::Kind;
 
 const char* const kBinarySafeTypes[] = {"bool",
                                         "bytea",
@@ -119,7 +124,7 @@ Status UseBinaryCopy(pg::PgConn& conn, BuiltToc* toc) {
 
   std::unordered_map<uint32_t, format::TocEntry*> by_id;
   for (auto& e : toc->entries) {
-    if (e.kind == "TABLE DATA" && e.catalog_oid != 0) by_id[e.dump_id] = &e;
+    if (Is(e, Kind::kTableData) && e.catalog_oid != 0) by_id[e.dump_id] = &e;
   }
   for (auto& job : toc->data_jobs) {
     auto it = by_id.find(job.dump_id);

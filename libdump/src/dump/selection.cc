@@ -6,9 +6,16 @@
 #include <vector>
 
 #include "catalog/reader_util.h"
+#include "common/kinds.h"
 #include "dump/name_pattern.h"
 
 namespace libdump::dump {
+
+using kinds::InfoOf;
+using kinds::Is;
+using kinds::Kind;
+using kinds::KindInfo;
+using kinds::Prune;
 
 namespace {
 
@@ -375,7 +382,7 @@ namespace {
 void OrderDataByForeignKeys(const catalog::Catalog& cat, BuiltToc* toc) {
   std::unordered_map<Oid, std::vector<uint32_t>> data_of;  // table -> its data entries
   for (const auto& e : toc->entries) {
-    if (e.kind == "TABLE DATA" && e.catalog_oid != 0) {
+    if (Is(e, Kind::kTableData) && e.catalog_oid != 0) {
       data_of[static_cast<Oid>(e.catalog_oid)].push_back(e.dump_id);
     }
   }
@@ -411,7 +418,7 @@ void OrderDataByForeignKeys(const catalog::Catalog& cat, BuiltToc* toc) {
   std::vector<size_t> positions;  // of the data entries in the TOC
   std::unordered_map<uint32_t, size_t> index;
   for (size_t i = 0; i < toc->entries.size(); ++i) {
-    if (toc->entries[i].kind == "TABLE DATA") {
+    if (Is(toc->entries[i], Kind::kTableData)) {
       index[toc->entries[i].dump_id] = positions.size();
       positions.push_back(i);
     }
@@ -468,30 +475,30 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     if (selection.DataExcluded(s.oid)) no_data.emplace(s.schema, s.name);
   }
   auto is_large_object_decoration = [](const format::TocEntry& e) {
-    return (e.kind == "COMMENT" || e.kind == "ACL" || e.kind == "SECURITY LABEL") &&
-           e.name.rfind("LARGE OBJECT ", 0) == 0;
+    return InfoOf(e.kind).decoration && e.name.rfind("LARGE OBJECT ", 0) == 0;
   };
   auto keep = [&](const format::TocEntry& e) {
+    const KindInfo& info = InfoOf(e.kind);
     // As pg_dump -Fc: the database's own entries are in every archive, whatever is selected;
     // nrestore uses them only with --create. Its COMMENT and ACL follow the rules below.
-    if (e.kind == "DATABASE" || e.kind == "DATABASE PROPERTIES") return true;
-    if (!options.privileges && (e.kind == "ACL" || e.kind == "DEFAULT ACL")) return false;
-    if (!options.comments && e.kind == "COMMENT") return false;
-    if (!options.security_labels && e.kind == "SECURITY LABEL") return false;
-    if ((e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" ||
-         e.kind == "MATERIALIZED VIEW DATA") &&
+    if (info.prune == Prune::kAlways) return true;
+    if (!options.privileges && info.privileges) return false;
+    if (!options.comments && info.kind == Kind::kComment) return false;
+    if (!options.security_labels && info.kind == Kind::kSecurityLabel) return false;
+    if ((info.kind == Kind::kTableData || info.kind == Kind::kSequenceSet ||
+         info.kind == Kind::kMaterializedViewData) &&
         no_data.count({e.schema, e.name}) != 0) {
       return false;
     }
     // A refresh fills a materialized view with data: pg_dump -s leaves it out (and -a, as every
     // post-data entry).
-    if (e.kind == "MATERIALIZED VIEW DATA" &&
+    if (info.kind == Kind::kMaterializedViewData &&
         options.content == DumpOptions::Content::kSchemaOnly) {
       return false;
     }
     // Statistics are neither schema nor data (pg_dump 18): --statistics-only keeps them alone,
     // -a and -s (which exclude --statistics) none.
-    const bool statistics = e.kind == "STATISTICS DATA";
+    const bool statistics = Is(e, Kind::kStatisticsData);
     if (options.content == DumpOptions::Content::kStatisticsOnly && !statistics) return false;
     if (statistics && (options.content == DumpOptions::Content::kSchemaOnly ||
                        options.content == DumpOptions::Content::kDataOnly)) {
@@ -499,9 +506,8 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     }
     // As pg_dump, sequence values and large objects (with their comments and privileges) count
     // as data for -a and -s, whatever section their entries are in.
-    const bool data = e.section == format::Section::kData || e.kind == "SEQUENCE SET" ||
-                      e.kind == "BLOB" || e.kind == "BLOB METADATA" ||
-                      is_large_object_decoration(e);
+    const bool data =
+        e.section == format::Section::kData || info.data || is_large_object_decoration(e);
     if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
     if (options.content == DumpOptions::Content::kSchemaOnly && data) return false;
     unsigned bit = 0;

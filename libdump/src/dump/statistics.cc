@@ -3,6 +3,7 @@
 #include <string>
 
 #include "catalog/reader.h"
+#include "common/kinds.h"
 #include "ddl/ddl_misc.h"
 
 namespace libdump::dump {
@@ -12,7 +13,7 @@ Status FillStatistics(pg::PgConn& conn, int server_version,
   std::vector<format::TocEntry*> stats;
   std::vector<catalog::Oid> oids;
   for (format::TocEntry& e : *entries) {
-    if (e.kind != "STATISTICS DATA") continue;
+    if (!kinds::Is(e, kinds::Kind::kStatisticsData)) continue;
     stats.push_back(&e);
     oids.push_back(static_cast<catalog::Oid>(e.catalog_oid));
   }

@@ -10,6 +10,11 @@
 
 namespace libdump::dump {
 
+using kinds::InfoOf;
+using kinds::Is;
+using kinds::Kind;
+using kinds::NameOf;
+
 using format::Section;
 
 namespace {
@@ -63,12 +68,12 @@ Result<BuiltToc> TocBuilder::Build() {
   return std::move(out_);
 }
 
-uint32_t TocBuilder::Add(std::string kind, Section section, std::string schema, std::string name,
+uint32_t TocBuilder::Add(Kind kind, Section section, std::string schema, std::string name,
                          std::string owner, std::string create_sql, std::string drop_sql,
                          std::vector<uint32_t> deps) {
   format::TocEntry e;
   e.dump_id = static_cast<uint32_t>(out_.entries.size() + 1);
-  e.kind = std::move(kind);
+  e.kind = NameOf(kind);
   e.section = section;
   e.schema = std::move(schema);
   e.name = std::move(name);
@@ -94,7 +99,8 @@ void TocBuilder::AddComment(const std::optional<std::string>& text, uint32_t tar
                             const std::string& target, const std::string& tag) {
   if (!text) return;
   const format::TocEntry& t = Entry(target_id);
-  Add("COMMENT", t.section, t.schema, tag, t.owner, ddl::Comment(target, *text), "", {target_id});
+  Add(Kind::kComment, t.section, t.schema, tag, t.owner, ddl::Comment(target, *text), "",
+      {target_id});
 }
 
 void TocBuilder::AddAcl(const std::optional<std::string>& acl, uint32_t target_id,
@@ -109,7 +115,7 @@ void TocBuilder::AddAcl(const std::optional<std::string>& acl, uint32_t target_i
   // An aclitem the parser does not know (a privilege newer than this code) would be restored
   // wrongly; keep the object and leave its privileges out rather than fail the whole dump.
   if (!sql.ok() || sql->empty()) return;
-  Add("ACL", t.section, t.schema, tag, t.owner, std::move(*sql), "", {target_id});
+  Add(Kind::kAcl, t.section, t.schema, tag, t.owner, std::move(*sql), "", {target_id});
 }
 
 void TocBuilder::Register(catalog::Oid classid, catalog::Oid oid, uint32_t dump_id) {
@@ -138,7 +144,7 @@ void TocBuilder::ResolveCatalogDepends() {
     const format::TocEntry& e = Entry(from);
     // A sequence OWNED BY a column depends on its table ('a'), while the table's default needs
     // the sequence first: the SEQUENCE OWNED BY entry carries that edge instead.
-    if (d.type == 'a' && e.kind == "SEQUENCE") continue;
+    if (d.type == 'a' && Is(e, Kind::kSequence)) continue;
     AddDep(from, to);
   }
 }
@@ -149,7 +155,7 @@ void TocBuilder::OrderMaterializedViewRefreshes() {
   // goes on through VIEW entries and a looped view's real definition (RULE).
   std::unordered_map<uint32_t, uint32_t> refresh_of;  // matview entry -> its REFRESH entry
   for (const auto& e : out_.entries) {
-    if (e.kind == "MATERIALIZED VIEW DATA" && !e.deps.empty()) {
+    if (Is(e, Kind::kMaterializedViewData) && !e.deps.empty()) {
       refresh_of[e.deps.front()] = e.dump_id;
     }
   }
@@ -164,7 +170,7 @@ void TocBuilder::OrderMaterializedViewRefreshes() {
         continue;
       }
       const format::TocEntry& e = Entry(d);
-      if (e.kind != "VIEW" && e.kind != "RULE") continue;
+      if (!Is(e, Kind::kView) && !Is(e, Kind::kRule)) continue;
       for (uint32_t next : e.deps) {
         if (seen.insert(next).second) todo.push_back(next);
       }
@@ -183,15 +189,12 @@ void TocBuilder::PostponeForPostData() {
     grew = false;
     for (auto& e : out_.entries) {
       if (e.section != Section::kPreData) continue;
-      // Functions too: a SQL-standard body (BEGIN ATOMIC) is parsed, and depends, like a view.
-      // A RULE in pre-data is a looped view's real definition (toc_loops.cc).
-      // A materialized view too (pg_dump's postponed definition): its refresh is post-data
-      // already, its indexes follow it.
-      if (e.kind != "VIEW" && e.kind != "MATERIALIZED VIEW" && e.kind != "COMMENT" &&
-          e.kind != "ACL" && e.kind != "FUNCTION" && e.kind != "PROCEDURE" &&
-          e.kind != "AGGREGATE" && e.kind != "RULE" && e.kind != "SECURITY LABEL") {
-        continue;
-      }
+      // The postponable kinds (common/kinds.h): views; materialized views (pg_dump's postponed
+      // definition: the refresh is post-data already, the indexes follow); functions, whose
+      // SQL-standard body (BEGIN ATOMIC) is parsed, and depends, like a view; a RULE in pre-data
+      // (a looped view's real definition, toc_loops.cc); and the comments, ACLs and labels on
+      // them.
+      if (!InfoOf(e.kind).postponable) continue;
       for (uint32_t d : e.deps) {
         if (post.count(d)) {
           e.section = Section::kPostData;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catalog/model.h"
+#include "common/kinds.h"
 #include "ddl/acl.h"
 #include "dump/toc_builder.h"
 #include "libdump/format/archive.h"
@@ -60,7 +61,9 @@ class TocBuilder {
 
   // --- shared helpers -------------------------------------------------------------------------
   // Adds an entry and returns its dump id. Dependencies may be added later with AddDep.
-  uint32_t Add(std::string kind, format::Section section, std::string schema, std::string name,
+  // The builder writes no kind but through `kind`, so every kind it emits has its row in
+  // common/kinds.h.
+  uint32_t Add(kinds::Kind kind, format::Section section, std::string schema, std::string name,
                std::string owner, std::string create_sql, std::string drop_sql,
                std::vector<uint32_t> deps);
   format::TocEntry& Entry(uint32_t dump_id) { return out_.entries[dump_id - 1]; }

@@ -14,6 +14,8 @@
 
 namespace libdump::dump {
 
+using kinds::Kind;
+
 using format::Section;
 using pg::QualifiedName;
 using pg::QuoteIdent;
@@ -28,7 +30,7 @@ void TocBuilder::AddCodeObjects() {
 
   for (const auto& l : code.languages) {
     const std::string target = "LANGUAGE " + QuoteIdent(l.name);
-    const uint32_t id = Add("PROCEDURAL LANGUAGE", Section::kPreData, "", l.name, l.owner,
+    const uint32_t id = Add(Kind::kProceduralLanguage, Section::kPreData, "", l.name, l.owner,
                             ddl::CreateLanguage(l), "DROP " + target + ";\n", {});
     Entry(id).owner_object = target;
     Register(cls::kLanguage, l.oid, id);
@@ -40,8 +42,9 @@ void TocBuilder::AddCodeObjects() {
   // as with pg_restore.
   for (const auto& x : code.extensions) {
     const std::string target = "EXTENSION " + QuoteIdent(x.name);
-    const uint32_t id = Add("EXTENSION", Section::kPreData, "", x.name, "", ddl::CreateExtension(x),
-                            "DROP " + target + ";\n", {SchemaId(x.schema)});
+    const uint32_t id =
+        Add(Kind::kExtension, Section::kPreData, "", x.name, "", ddl::CreateExtension(x),
+            "DROP " + target + ";\n", {SchemaId(x.schema)});
     Register(cls::kExtension, x.oid, id);
     AddComment(x.comment, id, target, "EXTENSION " + x.name);
   }
@@ -64,7 +67,7 @@ void TocBuilder::AddCodeObjects() {
     // A privilege this code does not know: as AddAcl, leave it out.
     if (!sql.ok() || sql->empty()) continue;
     const std::string tag = m.column.empty() ? m.kind + " " + m.tag : "COLUMN " + m.tag;
-    Add("ACL", Section::kPreData, m.schema, tag, m.owner, std::move(*sql), "",
+    Add(Kind::kAcl, Section::kPreData, m.schema, tag, m.owner, std::move(*sql), "",
         ext_id == 0 ? std::vector<uint32_t>{} : std::vector<uint32_t>{ext_id});
   }
   // Configuration rows follow their extension's entry; when the selection (-n / -t) left the
@@ -72,7 +75,7 @@ void TocBuilder::AddCodeObjects() {
   for (const auto& t : code.extension_config_tables) {
     if (t.column_list.empty()) continue;
     const uint32_t ext_id = Lookup(cls::kExtension, t.extension);
-    const uint32_t id = Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "",
+    const uint32_t id = Add(Kind::kTableData, Section::kData, t.schema, t.name, t.owner, "", "",
                             {ext_id, SchemaId(t.schema)});
     format::TocEntry& e = Entry(id);
     e.copy_sql = ddl::ConfigTableCopyIn(t);
@@ -89,7 +92,7 @@ void TocBuilder::AddCodeObjects() {
     value.name = c.name;
     value.last_value = c.last_value;
     value.is_called = c.is_called;
-    Add("SEQUENCE SET", Section::kData, c.schema, c.name, c.owner, ddl::SequenceSet(value), "",
+    Add(Kind::kSequenceSet, Section::kData, c.schema, c.name, c.owner, ddl::SequenceSet(value), "",
         {ext_id, SchemaId(c.schema)});
   }
 
@@ -97,7 +100,8 @@ void TocBuilder::AddCodeObjects() {
     const std::string kind = ddl::FunctionKeyword(f);
     const std::string sig = ddl::FunctionSignature(f);
     const std::string tag = f.name + "(" + f.identity_args + ")";
-    const uint32_t id = Add(kind, Section::kPreData, f.schema, tag, f.owner, ddl::CreateFunction(f),
+    const uint32_t id = Add(f.kind == 'p' ? Kind::kProcedure : Kind::kFunction, Section::kPreData,
+                            f.schema, tag, f.owner, ddl::CreateFunction(f),
                             "DROP " + kind + " " + sig + ";\n", {SchemaId(f.schema)});
     Entry(id).owner_object = kind + " " + sig;
     Entry(id).catalog_oid = f.oid;
@@ -111,7 +115,7 @@ void TocBuilder::AddCodeObjects() {
     const std::string tag =
         a.name + "(" + (a.identity_args.empty() ? std::string("*") : a.identity_args) + ")";
     const uint32_t id =
-        Add("AGGREGATE", Section::kPreData, a.schema, tag, a.owner, ddl::CreateAggregate(a),
+        Add(Kind::kAggregate, Section::kPreData, a.schema, tag, a.owner, ddl::CreateAggregate(a),
             "DROP AGGREGATE " + sig + ";\n", {SchemaId(a.schema)});
     Entry(id).owner_object = "AGGREGATE " + sig;
     Entry(id).catalog_oid = a.oid;
@@ -125,16 +129,16 @@ void TocBuilder::AddCodeObjects() {
 
   for (const auto& c : code.casts) {
     const std::string sig = ddl::CastSignature(c);
-    const uint32_t id = Add("CAST", Section::kPreData, "", "CAST " + sig, "", ddl::CreateCast(c),
-                            "DROP CAST " + sig + ";\n", {});
+    const uint32_t id = Add(Kind::kCast, Section::kPreData, "", "CAST " + sig, "",
+                            ddl::CreateCast(c), "DROP CAST " + sig + ";\n", {});
     Register(cls::kCast, c.oid, id);
     AddComment(c.comment, id, "CAST " + sig, "CAST " + sig);
   }
 
   for (const auto& t : code.transforms) {
     const std::string sig = ddl::TransformSignature(t);
-    const uint32_t id = Add("TRANSFORM", Section::kPreData, "", sig, "", ddl::CreateTransform(t),
-                            "DROP TRANSFORM " + sig + ";\n", {});
+    const uint32_t id = Add(Kind::kTransform, Section::kPreData, "", sig, "",
+                            ddl::CreateTransform(t), "DROP TRANSFORM " + sig + ";\n", {});
     Register(cls::kTransform, t.oid, id);
     AddComment(t.comment, id, "TRANSFORM " + sig, "TRANSFORM " + sig);
   }
@@ -147,7 +151,7 @@ void TocBuilder::AddCodeObjects() {
     const std::string table = QualifiedName(t.table_schema, t.table_name);
     const std::string target = "TRIGGER " + QuoteIdent(t.name) + " ON " + table;
     const uint32_t id =
-        Add("TRIGGER", Section::kPostData, t.table_schema, t.table_name + " " + t.name,
+        Add(Kind::kTrigger, Section::kPostData, t.table_schema, t.table_name + " " + t.name,
             t.table_owner, ddl::CreateTrigger(t), t.clone ? "" : "DROP " + target + ";\n",
             {Lookup(cls::kClass, t.table_oid)});
     Register(cls::kTrigger, t.oid, id);
@@ -179,9 +183,9 @@ void TocBuilder::AddCodeObjects() {
   for (const auto& r : code.rules) {
     const std::string target =
         "RULE " + QuoteIdent(r.name) + " ON " + QualifiedName(r.table_schema, r.table_name);
-    const uint32_t id =
-        Add("RULE", Section::kPostData, r.table_schema, r.table_name + " " + r.name, r.table_owner,
-            ddl::CreateRule(r), "DROP " + target + ";\n", {Lookup(cls::kClass, r.table_oid)});
+    const uint32_t id = Add(Kind::kRule, Section::kPostData, r.table_schema,
+                            r.table_name + " " + r.name, r.table_owner, ddl::CreateRule(r),
+                            "DROP " + target + ";\n", {Lookup(cls::kClass, r.table_oid)});
     Register(cls::kRewrite, r.oid, id);
     AddComment(r.comment, id, target, "RULE " + r.name + " ON " + r.table_name);
   }
@@ -190,7 +194,7 @@ void TocBuilder::AddCodeObjects() {
   // every other post-data entry) so that they fire for none of the restore's own statements.
   for (const auto& e : code.event_triggers) {
     const std::string target = "EVENT TRIGGER " + QuoteIdent(e.name);
-    const uint32_t id = Add("EVENT TRIGGER", Section::kPostData, "", e.name, e.owner,
+    const uint32_t id = Add(Kind::kEventTrigger, Section::kPostData, "", e.name, e.owner,
                             ddl::CreateEventTrigger(e), "DROP " + target + ";\n", {});
     Entry(id).owner_object = target;
     Register(cls::kEventTrigger, e.oid, id);

@@ -9,6 +9,8 @@
 
 namespace libdump::dump {
 
+using kinds::Kind;
+
 using format::Section;
 using pg::QuoteIdent;
 using pg::QuoteLiteral;
@@ -54,8 +56,8 @@ void TocBuilder::AddDatabase() {
   if (!d.icu_rules.empty()) create += " ICU_RULES = " + QuoteLiteral(d.icu_rules);
   if (!d.tablespace.empty()) create += " TABLESPACE = " + QuoteIdent(d.tablespace);
   create += ";\n";
-  const uint32_t id = Add("DATABASE", Section::kPreData, "", d.name, d.owner, std::move(create),
-                          "DROP DATABASE " + q + ";\n", {});
+  const uint32_t id = Add(Kind::kDatabase, Section::kPreData, "", d.name, d.owner,
+                          std::move(create), "DROP DATABASE " + q + ";\n", {});
   Entry(id).owner_object = "DATABASE " + q;
   Entry(id).catalog_oid = d.oid;
 
@@ -82,7 +84,7 @@ void TocBuilder::AddDatabase() {
       props += "ALTER ROLE " + QuoteIdent(role) + " IN DATABASE " + q + " " + set + ";\n";
   }
   if (!props.empty()) {
-    Add("DATABASE PROPERTIES", Section::kPreData, "", d.name, d.owner, std::move(props),
+    Add(Kind::kDatabaseProperties, Section::kPreData, "", d.name, d.owner, std::move(props),
         std::move(drop), {id});
   }
   AddComment(d.comment, id, "DATABASE " + q, "DATABASE " + d.name);
@@ -90,7 +92,7 @@ void TocBuilder::AddDatabase() {
   // One entry per label, as for every other object (toc_labels.cc); the tag makes the restore
   // selection treat them like the comment: only with --create.
   for (const auto& [provider, label] : d.security_labels) {
-    Add("SECURITY LABEL", Section::kPreData, "", "DATABASE " + d.name, d.owner,
+    Add(Kind::kSecurityLabel, Section::kPreData, "", "DATABASE " + d.name, d.owner,
         ddl::SecurityLabel(provider, "DATABASE " + q, label), "", {id});
   }
 }

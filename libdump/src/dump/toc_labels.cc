@@ -11,6 +11,8 @@
 
 namespace libdump::dump {
 
+using kinds::Kind;
+
 using catalog::Oid;
 using pg::QualifiedName;
 using pg::QuoteIdent;
@@ -96,7 +98,7 @@ void TocBuilder::AddSecurityLabels() {
     }
     if (target.empty()) continue;
     const format::TocEntry& e = Entry(id);
-    Add("SECURITY LABEL", e.section, e.schema, tag, e.owner,
+    Add(Kind::kSecurityLabel, e.section, e.schema, tag, e.owner,
         ddl::SecurityLabel(l.provider, target, l.label), "", {id});
   }
 }

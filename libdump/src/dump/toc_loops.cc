@@ -20,6 +20,9 @@
 
 namespace libdump::dump {
 
+using kinds::Is;
+using kinds::Kind;
+
 using catalog::Oid;
 using format::Section;
 using pg::QualifiedName;
@@ -148,7 +151,7 @@ void TocBuilder::RepairLoops() {
       if (!RemoveClause(&sql, clause(*c))) continue;
       Entry(id).create_sql = std::move(sql);
       const format::TocEntry& owner = Entry(id);
-      const uint32_t cid = Add("CHECK CONSTRAINT", section, owner.schema,
+      const uint32_t cid = Add(Kind::kCheckConstraint, section, owner.schema,
                                owner.name + " " + c->name, owner.owner, add(*c), drop(*c), {id});
       for (uint32_t t : targets) AddDep(cid, t);
       Register(cls::kConstraint, c->oid, cid);
@@ -221,12 +224,12 @@ void TocBuilder::RepairLoops() {
         uint32_t shell = 0;
         for (uint32_t fn : members) {
           format::TocEntry& f = Entry(fn);
-          if (f.kind != "FUNCTION") continue;
+          if (!Is(f, Kind::kFunction)) continue;
           if (std::find(f.deps.begin(), f.deps.end(), id) == f.deps.end()) continue;
           if (shell == 0) {
             const format::TocEntry& type = Entry(id);
             const std::string qname = QualifiedName(type.schema, type.name);
-            shell = Add("SHELL TYPE", type.section, type.schema, type.name, type.owner,
+            shell = Add(Kind::kShellType, type.section, type.schema, type.name, type.owner,
                         "CREATE TYPE " + qname + ";\n", "", {SchemaId(type.schema)});
             // The function takes the range, the range names the function: neither drops alone
             // (--clean), so the range goes with CASCADE, as a base type with its I/O functions.
@@ -269,7 +272,7 @@ void TocBuilder::RepairLoops() {
         unstub.replace(0, create.size(), "CREATE OR REPLACE VIEW ");
         const format::TocEntry& stub = Entry(id);
         const uint32_t rid =
-            Add("RULE", stub.section, stub.schema, stub.name + " _RETURN", stub.owner,
+            Add(Kind::kRule, stub.section, stub.schema, stub.name + " _RETURN", stub.owner,
                 std::move(replace), std::move(unstub), std::move(deps));
         AddDep(rid, id);
         fixed = true;

@@ -11,6 +11,9 @@
 
 namespace libdump::dump {
 
+using kinds::Kind;
+using kinds::NameOf;
+
 using catalog::Oid;
 using format::Section;
 using pg::QualifiedName;
@@ -21,7 +24,7 @@ void TocBuilder::AddSequences() {
     if (s.identity) continue;  // created by its table's identity column
     const std::string qname = QualifiedName(s.schema, s.name);
     uint32_t id =
-        Add("SEQUENCE", Section::kPreData, s.schema, s.name, s.owner, ddl::CreateSequence(s),
+        Add(Kind::kSequence, Section::kPreData, s.schema, s.name, s.owner, ddl::CreateSequence(s),
             "DROP SEQUENCE " + qname + ";\n", {SchemaId(s.schema)});
     Entry(id).owner_object = "SEQUENCE " + qname;
     Register(cls::kClass, s.oid, id);
@@ -43,10 +46,11 @@ void TocBuilder::AddRelations() {
     const std::string qname = QualifiedName(t.schema, t.name);
     const bool view = t.kind == 'v';
     const bool matview = t.kind == 'm';
-    const std::string kind = view            ? "VIEW"
-                             : matview       ? "MATERIALIZED VIEW"
-                             : t.kind == 'f' ? "FOREIGN TABLE"
-                                             : "TABLE";
+    const Kind relation_kind = view            ? Kind::kView
+                               : matview       ? Kind::kMaterializedView
+                               : t.kind == 'f' ? Kind::kForeignTable
+                                               : Kind::kTable;
+    const std::string kind(NameOf(relation_kind));  // as SQL names it too
     std::string sql;
     std::string attach;  // ATTACH PARTITION / INHERIT, run once the parents exist
     if (view) {
@@ -69,21 +73,22 @@ void TocBuilder::AddRelations() {
     }
     sql = ddl::InAccessMethod(t.access_method, ddl::InTablespace(t.tablespace, std::move(sql))) +
           ddl::TableProperties(t);
-    const uint32_t id = Add(kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
-                            "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
+    const uint32_t id =
+        Add(relation_kind, Section::kPreData, t.schema, t.name, t.owner, std::move(sql),
+            "DROP " + kind + " " + qname + ";\n", {SchemaId(t.schema)});
     if (!attach.empty()) {
       const uint32_t attach_id =
-          Add(t.is_partition ? "TABLE ATTACH" : "TABLE INHERIT", Section::kPreData, t.schema,
-              t.name, t.owner, attach, "", {id});
+          Add(t.is_partition ? Kind::kTableAttach : Kind::kTableInherit, Section::kPreData,
+              t.schema, t.name, t.owner, attach, "", {id});
       for (Oid p : t.parents) parent_links.emplace_back(attach_id, p);
     }
     // As pg_dump: enabling row security is post-data, so that --section=pre-data leaves it out.
     if (t.row_security) {
-      Add("ROW SECURITY", Section::kPostData, t.schema, t.name, t.owner,
+      Add(Kind::kRowSecurity, Section::kPostData, t.schema, t.name, t.owner,
           "ALTER TABLE " + qname + " ENABLE ROW LEVEL SECURITY;\n", "", {id});
     }
     for (const auto& p : t.policies) {
-      const uint32_t pid = Add("POLICY", Section::kPostData, t.schema, t.name + " " + p.name,
+      const uint32_t pid = Add(Kind::kPolicy, Section::kPostData, t.schema, t.name + " " + p.name,
                                t.owner, ddl::CreatePolicy(t, p),
                                "DROP POLICY " + QuoteIdent(p.name) + " ON " + qname + ";\n", {id});
       Register(cls::kPolicy, p.oid, pid);
@@ -128,7 +133,7 @@ void TocBuilder::AddRelations() {
       AddAcl(col.acl, id, "TABLE", qname, "COLUMN " + t.name + "." + col.name, col.name);
     }
     if (matview && t.populated) {
-      Add("MATERIALIZED VIEW DATA", Section::kPostData, t.schema, t.name, t.owner,
+      Add(Kind::kMaterializedViewData, Section::kPostData, t.schema, t.name, t.owner,
           "REFRESH MATERIALIZED VIEW " + qname + ";\n", "", {id});
     }
     if (t.kind == 'r') AddTableData(t, id);
@@ -161,7 +166,7 @@ void TocBuilder::AddTableData(const catalog::Table& t, uint32_t table_id) {
   const size_t n = std::max<size_t>(1, starts.size());
   for (size_t i = 0; i < n; ++i) {
     const uint32_t data_id =
-        Add("TABLE DATA", Section::kData, t.schema, t.name, t.owner, "", "", {table_id});
+        Add(Kind::kTableData, Section::kData, t.schema, t.name, t.owner, "", "", {table_id});
     format::TocEntry& de = Entry(data_id);
     de.copy_sql = ddl::CopyInSql(t);
     de.copy_sql.shrink_to_fit();  // as Add() does for the entry's other SQL
@@ -332,11 +337,11 @@ void TocBuilder::AddSequenceTails() {
         for (const auto& c : t.columns) {
           if (c.attnum == s.owned_by_column) column = c.name;
         }
-        Add("SEQUENCE OWNED BY", Section::kPreData, s.schema, s.name, s.owner,
+        Add(Kind::kSequenceOwnedBy, Section::kPreData, s.schema, s.name, s.owner,
             ddl::SequenceOwnedBy(s, t, column), "", {seq_id, Lookup(cls::kClass, t.oid)});
       }
     }
-    Add("SEQUENCE SET", Section::kData, s.schema, s.name, s.owner, ddl::SequenceSet(s), "",
+    Add(Kind::kSequenceSet, Section::kData, s.schema, s.name, s.owner, ddl::SequenceSet(s), "",
         {seq_id});
   }
 }
@@ -345,8 +350,7 @@ void TocBuilder::AddPostData() {
   std::map<std::pair<std::string, std::string>, uint32_t> index_entry;  // (schema, name) -> id
   std::unordered_set<Oid> attached_indexes;
   for (const auto& a : cat_.index_attachments) attached_indexes.insert(a.index);
-  auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c,
-                            const char* kind) {
+  auto add_constraint = [&](const catalog::Table& t, const catalog::Constraint& c, Kind kind) {
     const std::string qname = QualifiedName(t.schema, t.name);
     const uint32_t id = Add(kind, Section::kPostData, t.schema, t.name + " " + c.name, t.owner,
                             ddl::AddConstraint(t, c),
@@ -379,7 +383,7 @@ void TocBuilder::AddPostData() {
     for (const auto& i : t.indexes) {
       // A partition's index attached to its parent's index cannot be dropped on its own (2BP01);
       // dropping the parent index or the partition drops it.
-      const uint32_t id = Add("INDEX", Section::kPostData, t.schema, i.name, t.owner,
+      const uint32_t id = Add(Kind::kIndex, Section::kPostData, t.schema, i.name, t.owner,
                               ddl::CreateIndex(i) + ddl::IndexStatistics(t.schema, i),
                               attached_indexes.count(i.oid) != 0
                                   ? std::string()
@@ -394,9 +398,9 @@ void TocBuilder::AddPostData() {
       // creates it on the partition and attaches its index (INDEX ATTACH).
       if (!c.local && c.parent == 0) continue;
       if (c.type == 'p' || c.type == 'u' || c.type == 'x') {
-        add_constraint(t, c, "CONSTRAINT");
+        add_constraint(t, c, Kind::kConstraint);
       } else if ((c.type == 'c' || c.type == 'n') && !c.validated) {
-        add_constraint(t, c, "CHECK CONSTRAINT");
+        add_constraint(t, c, Kind::kCheckConstraint);
       }
     }
   }
@@ -406,7 +410,7 @@ void TocBuilder::AddPostData() {
     const uint32_t child = Lookup(cls::kClass, a.index);
     const uint32_t parent = Lookup(cls::kClass, a.parent);
     if (child == 0) continue;
-    Add("INDEX ATTACH", Section::kPostData, a.schema, a.name, Entry(child).owner,
+    Add(Kind::kIndexAttach, Section::kPostData, a.schema, a.name, Entry(child).owner,
         "ALTER INDEX " + QualifiedName(a.parent_schema, a.parent_name) + " ATTACH PARTITION " +
             QualifiedName(a.schema, a.name) + ";\n",
         "", {child, parent});
@@ -415,12 +419,12 @@ void TocBuilder::AddPostData() {
     const uint32_t table_id = Lookup(cls::kClass, t.oid);
     const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
     if (!t.cluster_index.empty()) {
-      Add("CLUSTER ON", Section::kPostData, t.schema, t.name, t.owner,
+      Add(Kind::kClusterOn, Section::kPostData, t.schema, t.name, t.owner,
           alter + " CLUSTER ON " + QuoteIdent(t.cluster_index) + ";\n", "", {table_id});
       AddDep(static_cast<uint32_t>(out_.entries.size()), index_entry[{t.schema, t.cluster_index}]);
     }
     if (t.replica_identity == 'i' && !t.replica_index.empty()) {
-      Add("REPLICA IDENTITY", Section::kPostData, t.schema, t.name, t.owner,
+      Add(Kind::kReplicaIdentity, Section::kPostData, t.schema, t.name, t.owner,
           alter + " REPLICA IDENTITY USING INDEX " + QuoteIdent(t.replica_index) + ";\n", "",
           {table_id});
       AddDep(static_cast<uint32_t>(out_.entries.size()), index_entry[{t.schema, t.replica_index}]);
@@ -432,7 +436,7 @@ void TocBuilder::AddPostData() {
     for (const auto& c : t.constraints) {
       // A partition's foreign keys are cloned from its parent's when that one is created.
       if (c.local && c.type == 'f' && c.parent == 0) {
-        const uint32_t id = add_constraint(t, c, "FK CONSTRAINT");
+        const uint32_t id = add_constraint(t, c, Kind::kFkConstraint);
         AddDep(id, Lookup(cls::kClass, c.ref_table));
       }
     }

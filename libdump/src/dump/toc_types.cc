@@ -6,6 +6,9 @@
 
 namespace libdump::dump {
 
+using kinds::Kind;
+using kinds::NameOf;
+
 using format::Section;
 using pg::QualifiedName;
 using pg::QuoteIdent;
@@ -22,10 +25,10 @@ void TocBuilder::AddSchemas() {
     if (s.name == "public") {
       // The target database already has a public schema; only a changed owner is restored.
       const bool pristine = s.owner == "pg_database_owner";
-      id = Add("SCHEMA", Section::kPreData, "", s.name, pristine ? "" : s.owner, "", "", {});
+      id = Add(Kind::kSchema, Section::kPreData, "", s.name, pristine ? "" : s.owner, "", "", {});
       Entry(id).owner_object = "SCHEMA " + QuoteIdent(s.name);
     } else {
-      id = Add("SCHEMA", Section::kPreData, "", s.name, s.owner, ddl::CreateSchema(s),
+      id = Add(Kind::kSchema, Section::kPreData, "", s.name, s.owner, ddl::CreateSchema(s),
                "DROP SCHEMA " + QuoteIdent(s.name) + ";\n", {});
       Entry(id).owner_object = "SCHEMA " + QuoteIdent(s.name);
     }
@@ -33,7 +36,7 @@ void TocBuilder::AddSchemas() {
     Register(cls::kNamespace, s.oid, id);
     if (s.name == "public" && !s.comment) {
       // A new database's public schema has its standard comment: a removed one is removed again.
-      Add("COMMENT", Section::kPreData, "", "SCHEMA " + s.name, Entry(id).owner,
+      Add(Kind::kComment, Section::kPreData, "", "SCHEMA " + s.name, Entry(id).owner,
           "COMMENT ON SCHEMA " + QuoteIdent(s.name) + " IS NULL;\n", "", {id});
     } else if (!(s.name == "public" && s.comment && *s.comment == kPublicSchemaComment)) {
       AddComment(s.comment, id, "SCHEMA " + QuoteIdent(s.name), "SCHEMA " + s.name);
@@ -50,12 +53,13 @@ void TocBuilder::AddSchemas() {
 }
 
 void TocBuilder::AddTypes() {
-  auto add_type = [&](const char* kind, catalog::Oid oid, catalog::Oid array_oid,
+  auto add_type = [&](Kind type_kind, catalog::Oid oid, catalog::Oid array_oid,
                       const std::string& schema, const std::string& name, const std::string& owner,
                       std::string sql, const std::optional<std::string>& comment,
                       const std::optional<std::string>& acl) {
+    const std::string kind(NameOf(type_kind));  // TYPE or DOMAIN, as SQL names it too
     const std::string qname = QualifiedName(schema, name);
-    uint32_t id = Add(kind, Section::kPreData, schema, name, owner, std::move(sql),
+    uint32_t id = Add(type_kind, Section::kPreData, schema, name, owner, std::move(sql),
                       std::string("DROP ") + kind + " " + qname + ";\n", {SchemaId(schema)});
     Entry(id).owner_object = std::string(kind) + " " + qname;
     Register(cls::kType, oid, id);
@@ -65,19 +69,19 @@ void TocBuilder::AddTypes() {
     return id;
   };
   for (const auto& e : cat_.enums) {
-    add_type("TYPE", e.oid, e.array_oid, e.schema, e.name, e.owner, ddl::CreateEnum(e), e.comment,
-             e.acl);
+    add_type(Kind::kType, e.oid, e.array_oid, e.schema, e.name, e.owner, ddl::CreateEnum(e),
+             e.comment, e.acl);
   }
   for (const auto& d : cat_.domains) {
-    uint32_t id = add_type("DOMAIN", d.oid, d.array_oid, d.schema, d.name, d.owner,
+    uint32_t id = add_type(Kind::kDomain, d.oid, d.array_oid, d.schema, d.name, d.owner,
                            ddl::CreateDomain(d), d.comment, d.acl);
     for (const auto& c : d.constraints) {
       uint32_t cid = id;
       if (!c.validated) {
         // As pg_dump: a NOT VALID check is added after the data, which it need not hold.
         const std::string qname = QualifiedName(d.schema, d.name);
-        cid = Add("CHECK CONSTRAINT", Section::kPostData, d.schema, d.name + " " + c.name, d.owner,
-                  ddl::AddDomainConstraint(d, c),
+        cid = Add(Kind::kCheckConstraint, Section::kPostData, d.schema, d.name + " " + c.name,
+                  d.owner, ddl::AddDomainConstraint(d, c),
                   "ALTER DOMAIN " + qname + " DROP CONSTRAINT " + QuoteIdent(c.name) + ";\n", {id});
       }
       Register(cls::kConstraint, c.oid, cid);
@@ -88,7 +92,7 @@ void TocBuilder::AddTypes() {
     }
   }
   for (const auto& c : cat_.composites) {
-    uint32_t id = add_type("TYPE", c.oid, c.array_oid, c.schema, c.name, c.owner,
+    uint32_t id = add_type(Kind::kType, c.oid, c.array_oid, c.schema, c.name, c.owner,
                            ddl::CreateComposite(c), c.comment, c.acl);
     Register(cls::kClass, c.relid, id);
     int attnum = 0;
@@ -106,11 +110,11 @@ void TocBuilder::AddTypes() {
   // Every other object that uses the type depends on the full definition.
   for (const auto& b : cat_.base_types) {
     const std::string qname = QualifiedName(b.schema, b.name);
-    const uint32_t shell = Add("SHELL TYPE", Section::kPreData, b.schema, b.name, b.owner,
+    const uint32_t shell = Add(Kind::kShellType, Section::kPreData, b.schema, b.name, b.owner,
                                "CREATE TYPE " + qname + ";\n", "", {SchemaId(b.schema)});
     // No owner statement on the shell: CREATE TYPE fills in a shell only for the shell's owner,
     // even as superuser; the full definition's entry sets the owner.
-    const uint32_t id = add_type("TYPE", b.oid, b.array_oid, b.schema, b.name, b.owner,
+    const uint32_t id = add_type(Kind::kType, b.oid, b.array_oid, b.schema, b.name, b.owner,
                                  ddl::CreateBaseType(b), b.comment, b.acl);
     // The I/O functions and the type depend on each other: neither drops alone. As pg_dump,
     // the type goes with CASCADE, taking its functions (their own drops, later in a --clean,

@@ -1,5 +1,5 @@
 // The only part of libdump that sees libpq: RAII connections and results, COPY in both
-// directions, and SQL quoting.
+// directions. SQL quoting, which needs no connection, is pg/quote.h.
 #ifndef LIBDUMP_SRC_PG_PG_H_
 #define LIBDUMP_SRC_PG_PG_H_
 
@@ -14,6 +14,7 @@
 
 #include "libdump/connection.h"
 #include "libdump/status.h"
+#include "pg/quote.h"  // the quoting every user of a connection needs
 
 struct pg_conn;
 struct pg_result;
@@ -132,15 +133,6 @@ class PgConn {
   std::mutex cancel_mu_;
   pg_cancel* cancel_ = nullptr;
 };
-
-// "name" with embedded quotes doubled. Always quotes, so keywords, case and odd characters are
-// safe without a keyword list.
-std::string QuoteIdent(std::string_view name);
-// "schema"."name", or just "name" when schema is empty.
-std::string QualifiedName(std::string_view schema, std::string_view name);
-// 'text' with embedded quotes doubled; requires standard_conforming_strings = on, which every
-// session libdump opens sets. Backslashes are then ordinary characters.
-std::string QuoteLiteral(std::string_view text);
 
 }  // namespace libdump::pg
 

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/kinds.h"
 #include "libdump/format/archive.h"
 #include "pg/pg.h"
 
@@ -44,7 +45,7 @@ inline bool IsBinaryCopy(const std::string& copy_sql) {
 inline std::string OwnerSql(const format::TocEntry& e) {
   if (e.owner.empty() || e.owner_object.empty()) return "";
   const std::string to = " OWNER TO " + pg::QuoteIdent(e.owner) + ";\n";
-  if (e.kind != "BLOB METADATA") return "ALTER " + e.owner_object + to;
+  if (!kinds::Is(e, kinds::Kind::kBlobMetadata)) return "ALTER " + e.owner_object + to;
   const size_t begin = e.create_sql.find("'{");
   const size_t end = e.create_sql.find("}'", begin);
   if (begin == std::string::npos || end == std::string::npos) return "";

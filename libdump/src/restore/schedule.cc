@@ -4,19 +4,14 @@
 #include <string>
 #include <unordered_set>
 
+#include "common/kinds.h"
+
 namespace libdump::restore {
 
 using format::Section;
 using format::TocEntry;
 
-bool TableLocal(const TocEntry& e) {
-  static const std::unordered_set<std::string> kKinds = {
-      "INDEX",          "CONSTRAINT",       "CHECK CONSTRAINT", "INDEX ATTACH",
-      "CLUSTER ON",     "REPLICA IDENTITY", "TRIGGER",          "RULE",
-      "POLICY",         "STATISTICS",       "COMMENT",          "ACL",
-      "SECURITY LABEL", "STATISTICS DATA"};
-  return kKinds.count(e.kind) != 0;
-}
+bool TableLocal(const TocEntry& e) { return kinds::InfoOf(e.kind).table_local; }
 
 namespace {
 

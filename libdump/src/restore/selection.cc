@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/kinds.h"
 #include "ddl/ddl_misc.h"
 #include "pg/pg.h"
 #include "pg/server_versions.h"
@@ -47,6 +48,10 @@ namespace restore {
 
 using format::Section;
 using format::TocEntry;
+using kinds::InfoOf;
+using kinds::Is;
+using kinds::Kind;
+using kinds::RestoreName;
 
 namespace {
 
@@ -58,11 +63,9 @@ bool Member(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-bool IsDependent(const TocEntry& e) {
-  return e.kind == "COMMENT" || e.kind == "ACL" || e.kind == "SECURITY LABEL";
-}
+bool IsDependent(const TocEntry& e) { return InfoOf(e.kind).decoration; }
 
-bool IsAcl(const TocEntry& e) { return e.kind == "ACL" || e.kind == "DEFAULT ACL"; }
+bool IsAcl(const TocEntry& e) { return InfoOf(e.kind).privileges; }
 
 // The rules for an entry that stands on its own (not a comment, ACL or label): -n, -N and the
 // -t/-I/-P/-T kinds.
@@ -72,15 +75,18 @@ bool StandaloneWanted(const TocEntry& e, const RestoreContent& c, bool sel_types
     return false;
   }
   if (!sel_types) return true;
-  const std::string& k = e.kind;
-  if (k == "TABLE" || k == "TABLE DATA" || k == "VIEW" || k == "FOREIGN TABLE" ||
-      k == "MATERIALIZED VIEW" || k == "MATERIALIZED VIEW DATA" || k == "SEQUENCE" ||
-      k == "SEQUENCE SET") {
-    return Member(c.tables, e.name);
+  switch (InfoOf(e.kind).restore_name) {
+    case RestoreName::kTable:
+      return Member(c.tables, e.name);
+    case RestoreName::kIndex:
+      return Member(c.indexes, e.name);
+    case RestoreName::kFunction:
+      return Member(c.functions, e.name);
+    case RestoreName::kTrigger:
+      return Member(c.triggers, e.name);
+    case RestoreName::kNone:
+      break;
   }
-  if (k == "INDEX") return Member(c.indexes, e.name);
-  if (k == "FUNCTION" || k == "AGGREGATE" || k == "PROCEDURE") return Member(c.functions, e.name);
-  if (k == "TRIGGER") return Member(c.triggers, e.name);
   return false;
 }
 
@@ -115,22 +121,20 @@ size_t FindOutsideQuotes(const std::string& s, std::string_view word, size_t fro
 
 }  // namespace
 
-bool IsStatistics(const TocEntry& e) { return e.kind == "STATISTICS DATA"; }
+bool IsStatistics(const TocEntry& e) { return Is(e, Kind::kStatisticsData); }
 
 bool IsDatabaseEntry(const TocEntry& e) {
-  if (e.kind == "DATABASE" || e.kind == "DATABASE PROPERTIES") return true;
+  if (Is(e, Kind::kDatabase) || Is(e, Kind::kDatabaseProperties)) return true;
   return IsDependent(e) && StartsWith(e.name, "DATABASE ");
 }
 
 bool RunsBeforeData(const TocEntry& e) {
-  return e.section == Section::kPreData || e.section == Section::kNone || e.kind == "BLOB METADATA";
+  return e.section == Section::kPreData || e.section == Section::kNone ||
+         Is(e, Kind::kBlobMetadata);
 }
 
 bool IsDataEntry(const TocEntry& e) {
-  if (e.has_data() || e.kind == "TABLE DATA" || e.kind == "SEQUENCE SET" || e.kind == "BLOB" ||
-      e.kind == "BLOB DATA" || e.kind == "BLOB METADATA" || e.kind == "BLOBS") {
-    return true;
-  }
+  if (e.has_data() || InfoOf(e.kind).data) return true;
   return IsDependent(e) && StartsWith(e.name, "LARGE OBJECT ");
 }
 
@@ -193,11 +197,11 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
   bool has_drops = false;
   for (const auto& e : toc) {
     if (!e.drop_sql.empty()) has_drops = true;
-    if (e.kind == "DATABASE") {
+    if (Is(e, Kind::kDatabase)) {
       if (c.create) plan.database = &e;
       continue;
     }
-    if (e.kind == "DATABASE PROPERTIES") {
+    if (Is(e, Kind::kDatabaseProperties)) {
       if (c.create && !c.data_only) wanted.insert(e.dump_id);
       continue;
     }
@@ -254,7 +258,7 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
       // pg_restore -C -c drops the database as a whole, nothing inside it (a template is
       // unmarked first: the DATABASE PROPERTIES entry's drop).
       for (auto it = toc.rbegin(); it != toc.rend(); ++it) {
-        if ((it->kind == "DATABASE" || it->kind == "DATABASE PROPERTIES") &&
+        if ((Is(*it, Kind::kDatabase) || Is(*it, Kind::kDatabaseProperties)) &&
             !it->drop_sql.empty()) {
           plan.drops.push_back(&*it);
         }
@@ -290,7 +294,7 @@ DataOrder ForeignKeyDataOrder(const std::vector<TocEntry>& toc,
                               const std::vector<const TocEntry*>& data) {
   std::unordered_map<uint32_t, const TocEntry*> tables;  // TABLE entries by dump id
   for (const auto& e : toc) {
-    if (e.kind == "TABLE") tables[e.dump_id] = &e;
+    if (Is(e, Kind::kTable)) tables[e.dump_id] = &e;
   }
   // The table an entry named "<table> <rest>" in the table's schema is on: of the TABLE entries
   // it depends on, the one whose name starts its tag (the longest, should names share a prefix).
@@ -312,7 +316,7 @@ DataOrder ForeignKeyDataOrder(const std::vector<TocEntry>& toc,
   // Partitions of each partitioned table, from TABLE ATTACH (tagged with the partition's name).
   std::unordered_map<uint32_t, std::vector<uint32_t>> partitions;
   for (const auto& e : toc) {
-    if (e.kind != "TABLE ATTACH") continue;
+    if (!Is(e, Kind::kTableAttach)) continue;
     uint32_t child = 0;
     for (uint32_t d : e.deps) {
       auto it = tables.find(d);
@@ -339,7 +343,7 @@ DataOrder ForeignKeyDataOrder(const std::vector<TocEntry>& toc,
   // Table level: a referencing table -> the tables it references.
   std::unordered_map<uint32_t, std::vector<uint32_t>> table_after;
   for (const auto& e : toc) {
-    if (e.kind != "FK CONSTRAINT") continue;
+    if (!Is(e, Kind::kFkConstraint)) continue;
     const uint32_t from = owner(e);
     if (from == 0) continue;
     for (uint32_t d : e.deps) {
@@ -466,7 +470,7 @@ std::string AdaptToServer(const TocEntry& e, std::string sql, int source_version
   const bool run_as_owner = pg::Has(target_version, pg::Feature::kSubscriptionOrigin) &&
                             source_version != 0 &&
                             !pg::Has(source_version, pg::Feature::kSubscriptionOrigin);
-  if (run_as_owner && e.kind == "SUBSCRIPTION" && sql.find("run_as_owner") == std::string::npos) {
+  if (run_as_owner && Is(e, Kind::kSubscription) && sql.find("run_as_owner") == std::string::npos) {
     // CREATE SUBSCRIPTION ... WITH (...); : the option goes before the end of the list, the
     // last ");" of the entry's own statement (its connection string may hold one too), which
     // `sql` begins with.
@@ -535,7 +539,7 @@ std::string SessionSql(const std::string& encoding, const RestoreContent& c) {
 }
 
 std::string BeforeCopySql(const TocEntry& e, const RestoreContent& c) {
-  if (e.kind == "BLOBS") {
+  if (Is(e, Kind::kBlobs)) {
     // archive_format.md §7.5: the rows go to a table of this session, then into the objects. A
     // table left by an entry that failed on this connection is replaced.
     return std::string("DROP TABLE IF EXISTS ") + ddl::kLargeObjectStaging +
@@ -548,7 +552,7 @@ std::string BeforeCopySql(const TocEntry& e, const RestoreContent& c) {
 }
 
 std::string AfterCopySql(const TocEntry& e, const RestoreContent& c) {
-  if (e.kind == "BLOBS") {
+  if (Is(e, Kind::kBlobs)) {
     return std::string("SELECT pg_catalog.count(pg_catalog.lo_put(loid, off, data)) FROM ") +
            ddl::kLargeObjectStaging + ";\nDROP TABLE " + ddl::kLargeObjectStaging + ";\n";
   }

@@ -8,88 +8,16 @@
 #include <tuple>
 #include <utility>
 
+#include "common/kinds.h"
+
 namespace libdump::sort {
 
-int KindPriority(std::string_view kind) {
-  struct KindRank {
-    std::string_view kind;
-    int rank;
-  };
-  // Mirrors the broad order of pg_dump's object type priorities.
-  static constexpr KindRank kRanks[] = {
-      {"DATABASE", 0},
-      {"DATABASE PROPERTIES", 0},
-      {"SCHEMA", 1},
-      {"TYPE", 2},
-      {"DOMAIN", 3},
-      {"SEQUENCE", 4},
-      {"TABLE", 5},
-      {"FOREIGN TABLE", 5},
-      {"SHELL TYPE", 2},
-      {"SEQUENCE OWNED BY", 6},
-      {"VIEW", 7},
-      {"TABLE DATA", 10},
-      {"SEQUENCE SET", 11},
-      // Statistics after the data (pg_dump 18's order), and in post-data after what they need.
-      {"STATISTICS DATA", 13},
-      {"INDEX", 20},
-      {"CONSTRAINT", 21},
-      {"CHECK CONSTRAINT", 22},
-      {"FK CONSTRAINT", 23},
-      // Tables and their relatives (toc_relations.cc).
-      {"TABLE ATTACH", 6},
-      {"TABLE INHERIT", 6},
-      {"MATERIALIZED VIEW", 7},
-      {"INDEX ATTACH", 22},
-      {"CLUSTER ON", 24},
-      {"REPLICA IDENTITY", 24},
-      {"POLICY", 25},
-      {"ROW SECURITY", 25},
-      {"MATERIALIZED VIEW DATA", 30},
-      // Code objects (toc_code.cc): languages and extensions before the types and functions that
-      // may use them, casts with functions, rules and triggers after constraints; event triggers
-      // last of all, so that they fire for none of the restore's own statements.
-      {"PROCEDURAL LANGUAGE", 1},
-      {"EXTENSION", 1},
-      {"TRANSFORM", 3},
-      {"CAST", 3},
-      {"FUNCTION", 3},
-      {"PROCEDURE", 3},
-      {"AGGREGATE", 3},
-      {"RULE", 24},
-      {"TRIGGER", 24},
-      {"EVENT TRIGGER", 99},
-      // The misc family (toc_misc.cc): catalog-level objects among the types; statistics,
-      // publications and subscriptions after constraints; default privileges last of post-data.
-      {"COLLATION", 2},
-      {"ACCESS METHOD", 2},
-      {"OPERATOR", 3},
-      {"OPERATOR FAMILY", 3},
-      {"OPERATOR CLASS", 3},
-      {"CONVERSION", 3},
-      {"TEXT SEARCH PARSER", 3},
-      {"TEXT SEARCH TEMPLATE", 3},
-      {"TEXT SEARCH DICTIONARY", 3},
-      {"TEXT SEARCH CONFIGURATION", 3},
-      {"FOREIGN DATA WRAPPER", 3},
-      {"SERVER", 3},
-      {"USER MAPPING", 3},
-      {"BLOB", 8},
-      {"BLOB METADATA", 8},
-      {"BLOB DATA", 12},
-      {"BLOBS", 12},
-      {"STATISTICS", 24},
-      {"PUBLICATION", 26},
-      {"PUBLICATION TABLE", 27},
-      {"PUBLICATION TABLES IN SCHEMA", 27},
-      {"SUBSCRIPTION", 28},
-      {"DEFAULT ACL", 98},
-  };
-  for (const auto& r : kRanks) {
-    if (r.kind == kind) return r.rank;
-  }
-  return 50;  // comments and anything newer follow what they attach to through dependencies
-}
+using kinds::InfoOf;
+using kinds::Is;
+using kinds::Kind;
+using kinds::KindInfo;
+
+int KindPriority(std::string_view kind) { return InfoOf(kind).rank; }
 
 Status SortToc(std::vector<format::TocEntry>* entries) {
   // The sort runs at the dump's peak of memory (the catalog and the whole TOC are alive), so its
@@ -137,9 +65,10 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
   std::vector<uint32_t> anchor(n);
   for (size_t i = 0; i < n; ++i) {
     const auto& e = (*entries)[i];
-    priority[i] = KindPriority(e.kind);
+    const KindInfo& info = InfoOf(e.kind);
+    priority[i] = info.rank;
     anchor[i] = e.dump_id;
-    if ((e.kind == "COMMENT" || e.kind == "SECURITY LABEL") && !e.deps.empty()) {
+    if (info.sorts_with_target && !e.deps.empty()) {
       const auto& target = (*entries)[*index_of(e.deps.front())];
       priority[i] = KindPriority(target.kind);
       anchor[i] = target.dump_id;
@@ -147,8 +76,8 @@ Status SortToc(std::vector<format::TocEntry>* entries) {
   }
   auto key = [&](size_t i) {
     const auto& e = (*entries)[i];
-    return std::make_tuple(static_cast<int>(e.section), priority[i], anchor[i], e.kind == "COMMENT",
-                           e.dump_id);
+    return std::make_tuple(static_cast<int>(e.section), priority[i], anchor[i],
+                           Is(e, Kind::kComment), e.dump_id);
   };
   auto later = [&](size_t a, size_t b) { return key(a) > key(b); };
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);

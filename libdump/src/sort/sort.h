@@ -11,7 +11,8 @@
 
 namespace libdump::sort {
 
-// Lower runs earlier among entries that are free to go.
+// Lower runs earlier among entries that are free to go: the rank of the kind's row in the
+// registry (common/kinds.h), 50 for a kind it does not know.
 int KindPriority(std::string_view kind);
 
 // Sorts in place. Fails with kInternal naming the entries of a dependency cycle, if any, and

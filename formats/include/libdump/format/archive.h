@@ -29,6 +29,11 @@ inline constexpr uint16_t kFormatMajor = 1;
 // (§12).
 inline constexpr uint16_t kFormatMinor = 5;
 
+// The one entry kind the format itself gives a meaning to: an entry of this kind with data holds
+// large objects' contents (§7.5). libdump's registry of kinds (libdump/src/common/kinds.h) names
+// the others.
+inline constexpr std::string_view kKindBlobs = "BLOBS";
+
 // pg_dump's three sections; kNone for entries that belong to none (unused for now).
 enum class Section : uint8_t { kNone = 0, kPreData = 1, kData = 2, kPostData = 3 };
 const char* SectionName(Section s);  // "PRE-DATA", "DATA", "POST-DATA", "NONE"
