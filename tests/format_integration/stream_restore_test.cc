@@ -168,11 +168,14 @@ CommandResult RestoreFromStdin(const std::string& archive, const std::string& co
               feed);
 }
 
-// Every user table of `copy` has either all the rows it has in `src`, or none.
+// Every user table of `copy` has either all the rows it has in `src`, or none. The journal a
+// stopped restore keeps for --resume (docs/manual.md, "Resuming a restore") is not the source's:
+// its rows name the data entries loaded, each of which must be complete.
 void ExpectNoHalfLoadedTable(const std::string& src, const std::string& copy) {
   const auto want = TableFingerprints(src);
   const auto got = TableFingerprints(copy);
   for (const auto& [name, fp] : got) {
+    if (name.starts_with("_nrestore_journal.")) continue;
     const auto it = want.find(name);
     ASSERT_NE(it, want.end()) << name;
     EXPECT_TRUE(fp.rows == 0 || fp == it->second)

@@ -261,6 +261,10 @@ int main(int argc, char** argv) {
                "send char(n) values with their trailing spaces; by default they go without "
                "into the tables the restore creates, whose char(n) input adds them back");
   bool no_verify_first = false;
+  bool resume = false;
+  app.add_flag("--resume", resume,
+               "finish a restore of this archive into this database that stopped before its "
+               "end (killed, server crash, lost connection), from its journal in the database");
   app.add_flag("--no-verify-first", no_verify_first,
                "from a file, do not read and check every data block before touching the "
                "server (each block is still checked before it is sent)");
@@ -320,9 +324,10 @@ int main(int argc, char** argv) {
   SetHelpGroup(app, "Content options",
                {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
                 "--disable-triggers", "--statistics", "--no-statistics"});
-  SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--single-transaction", "--exit-on-error", "--keep-char-padding",
-                "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
+  SetHelpGroup(
+      app, "Behaviour options",
+      {"--jobs", "--single-transaction", "--exit-on-error", "--resume", "--keep-char-padding",
+       "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
 
   try {
     app.parse(argc, argv);
@@ -455,6 +460,7 @@ int main(int argc, char** argv) {
   options.content = content;
   options.trim_char_padding = !keep_char_padding;
   options.check_blocks_first = !no_verify_first;
+  options.resume = resume;
   ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   auto result = libdump::Restore(options, source->get(), &observer, &cancel);
   if (!result.ok()) return observer.Fail(result.status());

@@ -19,8 +19,9 @@
 // template0) unless content.clean: an object that already exists is a failed entry (see
 // RestoreContent::exit_on_error). The roles that own the objects must exist in the target
 // cluster (the archive holds no roles, as with pg_dump). There is no transaction around the whole
-// restore: each entry's statements, and each table's COPY, commit on their own, so a failed or
-// cancelled restore leaves the database as far as it got. Drop and recreate it to try again.
+// restore: each entry's statements, and each table's COPY, commit on their own (each with its
+// journal row), so a failed, cancelled or killed restore leaves the database as far as it got,
+// and RestoreOptions::resume finishes it.
 //
 // Thread safety: Restore() and ListArchive() are reentrant. Any number of restores (and dumps)
 // may run at the same time in one process, each with its own source (and, for restores, target
@@ -145,6 +146,18 @@ struct RestoreOptions {
   // here: what a check of the restored copy needs (CheckRestoreOf, libdump/check.h), which a
   // pipe cannot give twice. Borrowed; written by the calling thread before Restore() returns.
   ArchiveCatalog* catalog_out = nullptr;
+  // Finish a restore that stopped before its end (nrestore --resume): the target database holds
+  // the journal of a restore of this archive with the same content options, and only what it
+  // does not record as done is run, in the same schedule (docs/manual.md, "Resuming a
+  // restore"). kInvalidArgument when the database has no journal (a finished restore dropped
+  // it: nothing to resume) or one of another archive or other options. jobs may differ.
+  //
+  // Every restore but a single-transaction one (content.single_transaction) keeps that journal:
+  // a schema `_nrestore_journal` in the target, created first, written in the same transaction
+  // as each entry's statements and each data entry's COPY, dropped at the end. A restore into a
+  // database that holds one is kInvalidArgument without resume. Where the user may not create a
+  // schema, the restore runs without a journal (a warning says it cannot be resumed).
+  bool resume = false;
 };
 
 struct RestoreSummary {

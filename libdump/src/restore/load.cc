@@ -29,35 +29,51 @@ Status PutRest(pg::PgConn& conn, CharPaddingTrimmer* trimmer) {
   return rest.empty() ? Status::Ok() : conn.PutCopyData(rest);
 }
 
+Status RunAroundCopy(pg::PgConn& conn, const std::string& sql, bool in_transaction) {
+  if (!in_transaction) return conn.Command(sql);
+  const Status st =
+      conn.Command("SAVEPOINT nrestore_step;\n" + sql + "\n;RELEASE SAVEPOINT nrestore_step;");
+  if (!st.ok())
+    (void)conn.Command("ROLLBACK TO SAVEPOINT nrestore_step; RELEASE SAVEPOINT nrestore_step;");
+  return st;
+}
+
 Status LoadEntry(const LoadContext& ctx, pg::PgConn& conn, const TocEntry& e, LoadMode mode) {
   const RestoreContent& content = *ctx.content;
   ErrorPolicy& policy = *ctx.policy;
   Events& events = *ctx.events;
   LoadTotals& totals = *ctx.totals;
   events.StartEntry(Describe(e));
+  // One transaction for the load and its journal row; COPY FREEZE needs one too, in which the
+  // table is truncated. Otherwise (-1's own transaction, no journal) the COPY commits on its own.
+  const std::string record = ctx.journal ? ctx.journal->RecordSql(Step::kData, e.dump_id) : "";
+  const std::string freeze = mode.freeze ? FreezeCopySql(e.copy_sql) : "";
+  const bool in_transaction = !record.empty() || !freeze.empty();
+  auto rollback = [&] {
+    if (in_transaction) (void)conn.Command("ROLLBACK");
+  };
+  if (in_transaction) RETURN_IF_ERROR(conn.Command("BEGIN").WithObject(Describe(e)));
   const std::string disable = BeforeCopySql(e, content);
-  if (!disable.empty())
-    RETURN_IF_ERROR(policy.Handle(conn.Command(disable).WithObject(Describe(e))));
-  // COPY FREEZE needs the table created or truncated in the same transaction.
-  std::string copy_sql = e.copy_sql;
-  bool in_transaction = false;
-  if (mode.freeze) {
-    std::string freeze = FreezeCopySql(e.copy_sql);
-    if (!freeze.empty()) {
-      Status truncate =
-          conn.Command("BEGIN; TRUNCATE ONLY " + pg::QualifiedName(e.schema, e.name) + ";")
-              .WithObject(Describe(e));
-      if (!truncate.ok()) {
-        (void)conn.Command("ROLLBACK");
-        return policy.Handle(truncate);
-      }
-      copy_sql = std::move(freeze);
-      in_transaction = true;
+  if (!disable.empty()) {
+    Status st = policy.Handle(RunAroundCopy(conn, disable, in_transaction).WithObject(Describe(e)));
+    if (!st.ok()) {
+      rollback();
+      return st;
     }
+  }
+  std::string copy_sql = e.copy_sql;
+  if (!freeze.empty()) {
+    Status truncate = conn.Command("TRUNCATE ONLY " + pg::QualifiedName(e.schema, e.name) + ";")
+                          .WithObject(Describe(e));
+    if (!truncate.ok()) {
+      rollback();
+      return policy.Handle(truncate);
+    }
+    copy_sql = freeze;
   }
   Status begin = conn.BeginCopyIn(copy_sql).WithObject(Describe(e));
   if (!begin.ok()) {
-    if (in_transaction) (void)conn.Command("ROLLBACK");
+    rollback();
     return policy.Handle(begin);
   }
   std::string block, trimmed;
@@ -80,17 +96,27 @@ Status LoadEntry(const LoadContext& ctx, pg::PgConn& conn, const TocEntry& e, Lo
   }
   if (st.ok()) st = PutRest(conn, trimmer ? &*trimmer : nullptr);
   Status end = conn.EndCopy(st.ok() ? "" : "nrestore: " + st.message());
-  if (in_transaction) {
-    if (st.ok() && end.ok()) {
-      end = conn.Command("COMMIT");
-    } else {
-      (void)conn.Command("ROLLBACK");
+  if (!st.ok() || !end.ok()) {
+    rollback();
+    if (!st.ok()) return st.WithObject(Describe(e));
+    return policy.Handle(end.WithObject(Describe(e)));
+  }
+  const std::string enable = AfterCopySql(e, content);
+  if (!enable.empty()) {
+    Status after =
+        policy.Handle(RunAroundCopy(conn, enable, in_transaction).WithObject(Describe(e)));
+    if (!after.ok()) {
+      rollback();
+      return after;
     }
   }
-  if (!st.ok()) return st.WithObject(Describe(e));
-  if (!end.ok()) return policy.Handle(end.WithObject(Describe(e)));
-  const std::string enable = AfterCopySql(e, content);
-  if (!enable.empty()) RETURN_IF_ERROR(policy.Handle(conn.Command(enable).WithObject(Describe(e))));
+  if (in_transaction) {
+    Status commit = conn.Command(record + "\nCOMMIT;").WithObject(Describe(e));
+    if (!commit.ok()) {
+      rollback();
+      return policy.Handle(commit);
+    }
+  }
   events.AddProgress(0, 0, 0, true);
   events.Verbose("loaded " + Describe(e));
   ++totals.tables;

@@ -17,6 +17,7 @@
 #include "libdump/status.h"
 #include "pg/pg.h"
 #include "restore/char_trim.h"
+#include "restore/journal.h"
 #include "restore/selection.h"
 
 namespace libdump::restore {
@@ -42,6 +43,11 @@ Status PutRows(pg::PgConn& conn, CharPaddingTrimmer* trimmer, std::string_view d
 // newline, which COPY text never has), as it came.
 Status PutRest(pg::PgConn& conn, CharPaddingTrimmer* trimmer);
 
+// Runs `sql` (the statements around a COPY); `in_transaction`: inside the load's transaction, as
+// a subtransaction, so that its failure, which the error policy may pass over, leaves the load's
+// transaction usable.
+Status RunAroundCopy(pg::PgConn& conn, const std::string& sql, bool in_transaction);
+
 // Running totals of the data loaded, shared by the workers.
 struct LoadTotals {
   std::atomic<uint64_t> tables{0};
@@ -59,6 +65,7 @@ struct LoadContext {
   Events* events = nullptr;
   const CancelToken* cancel = nullptr;  // may be null
   LoadTotals* totals = nullptr;
+  const Journal* journal = nullptr;  // may be null: no journal
 };
 
 // How one entry loads, as the restore decided: `trim`, without char(n) padding (into a table
@@ -71,7 +78,10 @@ struct LoadMode {
 
 // Loads entry `e`'s data over `conn`: its blocks, each checked against its checksum before a byte
 // of it is sent. A server error goes through the error policy; a damaged block, a lost
-// connection or a cancellation is returned. A failed COPY is rolled back whole.
+// connection or a cancellation is returned. A failed COPY is rolled back whole. With an enabled
+// journal, the statements around the COPY (BeforeCopySql, AfterCopySql), the COPY and the
+// journal's row for the entry are one transaction: the entry is loaded and recorded, or
+// neither.
 Status LoadEntry(const LoadContext& ctx, pg::PgConn& conn, const format::TocEntry& e,
                  LoadMode mode);
 

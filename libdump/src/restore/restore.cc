@@ -15,6 +15,7 @@
 #include "pg/pg.h"
 #include "pg/server_versions.h"
 #include "restore/entry_sql.h"
+#include "restore/journal.h"
 #include "restore/load.h"
 #include "restore/precheck.h"
 #include "restore/schedule.h"
@@ -61,7 +62,8 @@ class Restorer {
 
   // Reads and checks the archive and selects what to restore: nothing touches the server yet.
   Status Open(ByteSource* source);
-  // --create's CREATE DATABASE, then the leader connection (and -1's BEGIN).
+  // --create's CREATE DATABASE, then the leader connection, the journal (started, or read with
+  // --resume), and -1's BEGIN.
   Status Connect();
   // The task graph of passes 1 to 3 (restore/schedule.h), for what the target server can take:
   // statistics are left out of a server before 18.
@@ -77,10 +79,14 @@ class Restorer {
 
  private:
   bool Cancelled() const { return cancel_ && cancel_->cancelled(); }
-  // Runs an entry's statements. A failure goes through the error policy (counted and passed
-  // over unless -e or -1); `ran`, when given, says whether the statements succeeded.
-  // `report` false: not reported as restored (the first half of a split entry).
-  Status ExecEntry(pg::PgConn& conn, const TocEntry& e, bool* ran = nullptr, bool report = true);
+  Status OpenJournal();
+  // Runs an entry's statements, with the journal's row for (step, its dump id) in their
+  // transaction; nothing when the journal says an earlier run did. A failure goes through the
+  // error policy (counted and passed over unless -e or -1); `ran`, when given, says whether the
+  // statements succeeded (or had before). `report` false: not reported as restored (the first
+  // half of a split entry).
+  Status ExecEntry(pg::PgConn& conn, const TocEntry& e, restore::Step step, bool* ran = nullptr,
+                   bool report = true);
   // A pass 1 entry: run, and remembered as created when it succeeded.
   Status RunPre(pg::PgConn& conn, const TocEntry& e);
   bool WasCreated(uint32_t dump_id) {
@@ -120,6 +126,7 @@ class Restorer {
   std::unordered_map<uint32_t, uint64_t> raw_size_;  // data entry -> its COPY bytes (index)
   restore::Schedule schedule_;
   std::optional<restore::ErrorPolicy> policy_;
+  restore::Journal journal_;  // read-only once Connect has set it
 
   std::string session_;
   ConnectionOptions conn_opts_;
@@ -143,6 +150,11 @@ Status Restorer::Open(ByteSource* source) {
   if (options_.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
   if (source == nullptr) return Status::InvalidArgument("no input source");
   RETURN_IF_ERROR(restore::CheckContent(content_, options_.jobs));
+  if (options_.resume && content_.single_transaction) {
+    return Status::InvalidArgument(
+        "--resume and --single-transaction: a single-transaction restore that stops leaves "
+        "nothing behind, so there is nothing to resume");
+  }
   // A seekable archive: header, TOC, footer and block index, then (unless the caller opts out)
   // every data block to be loaded are checked before the server is contacted, so a truncated,
   // foreign or damaged file never touches the target database. A pipe is read once, as it comes
@@ -215,7 +227,10 @@ Status Restorer::PlanSchedule() {
 Status Restorer::Connect() {
   conn_opts_ = options_.connection;
   session_ = restore::SessionSql(reader_->header().encoding, content_) + kBulkLoadSessionSql;
-  if (plan_.database != nullptr) {
+  if (plan_.database != nullptr && options_.resume) {
+    // --create --resume: the database was created by the run being resumed.
+    target_db_ = plan_.database->name;
+  } else if (plan_.database != nullptr) {
     // --create: CREATE DATABASE (after DROP DATABASE with --clean) from the database named on
     // the command line, then everything else in the new database.
     ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> admin, pg::PgConn::Connect(conn_opts_, session_));
@@ -240,8 +255,26 @@ Status Restorer::Connect() {
   group_.Add(leader.get());
   conns_.push_back(std::move(leader));
   watcher_ = std::make_unique<pg::CancelWatcher>(cancel_, &group_);
+  RETURN_IF_ERROR(OpenJournal());
   // -1: one transaction, on the one connection (CheckContent made sure jobs is 1).
   if (content_.single_transaction) RETURN_IF_ERROR(conns_[0]->Command("BEGIN"));
+  return Status::Ok();
+}
+
+Status Restorer::OpenJournal() {
+  // -1: one transaction, so nothing is left to resume.
+  if (content_.single_transaction) return Status::Ok();
+  const std::string archive = restore::ArchiveIdentity(reader_->header(), reader_->toc());
+  const std::string selection = restore::SelectionIdentity(plan_, content_);
+  if (options_.resume) {
+    ASSIGN_OR_RETURN(journal_, restore::Journal::Resume(*conns_[0], archive, selection));
+    events_.Info("resuming a restore: " + std::to_string(journal_.done_count()) +
+                 " units of work were done before and are skipped");
+    return Status::Ok();
+  }
+  std::string warning;
+  ASSIGN_OR_RETURN(journal_, restore::Journal::Start(*conns_[0], archive, selection, &warning));
+  if (!warning.empty()) events_.Warning(warning);
   return Status::Ok();
 }
 
@@ -249,19 +282,27 @@ Status Restorer::Clean() {
   if (plan_.database != nullptr) return Status::Ok();  // dropped with the database
   for (const TocEntry* d : plan_.drops) {
     if (Cancelled()) return Status::Cancelled("restore cancelled");
-    RETURN_IF_ERROR(policy_->Handle(
-        conns_[0]->Command(restore::DropSql(*d, content_.if_exists)).WithObject(Describe(*d))));
+    if (journal_.Done(restore::Step::kDrop, d->dump_id)) continue;
+    const std::string sql = restore::DropSql(*d, content_.if_exists) +
+                            journal_.RecordSql(restore::Step::kDrop, d->dump_id);
+    RETURN_IF_ERROR(policy_->Handle(conns_[0]->Command(sql).WithObject(Describe(*d))));
   }
   return Status::Ok();
 }
 
-Status Restorer::ExecEntry(pg::PgConn& conn, const TocEntry& e, bool* ran, bool report) {
+Status Restorer::ExecEntry(pg::PgConn& conn, const TocEntry& e, restore::Step step, bool* ran,
+                           bool report) {
+  if (journal_.Done(step, e.dump_id)) {
+    if (ran) *ran = true;
+    return Status::Ok();
+  }
   if (ran) *ran = false;
   std::string sql = restore::AdaptToServer(e, restore::EntrySql(e, content_),
                                            static_cast<int>(reader_->header().server_version_num),
                                            conn.server_version());
   if (sql.empty()) return Status::Ok();
-  Status st = conn.Command(sql);
+  // One string, so one transaction: the entry's statements and its journal row commit together.
+  Status st = conn.Command(sql + journal_.RecordSql(step, e.dump_id));
   if (!st.ok()) return policy_->Handle(st.WithObject(Describe(e)));
   if (ran) *ran = true;
   if (report) events_.Verbose("restored " + Describe(e));
@@ -270,7 +311,7 @@ Status Restorer::ExecEntry(pg::PgConn& conn, const TocEntry& e, bool* ran, bool 
 
 Status Restorer::RunPre(pg::PgConn& conn, const TocEntry& e) {
   bool ran = false;
-  RETURN_IF_ERROR(ExecEntry(conn, e, &ran));
+  RETURN_IF_ERROR(ExecEntry(conn, e, restore::Step::kEntry, &ran));
   if (ran) {
     std::lock_guard<std::mutex> lock(created_mu_);
     created_.insert(e.dump_id);
@@ -282,8 +323,24 @@ Status Restorer::RunPost(int w, size_t i) {
   pg::PgConn& conn = *conns_[static_cast<size_t>(w)];
   auto attach = schedule_.build_of.find(i);
   if (attach != schedule_.build_of.end() && built_[attach->second] == 0) return Status::Ok();
+  const TocEntry& e = *schedule_.post[i];
+  const bool is_build = schedule_.IsBuild(i);
   bool ran = false;
-  RETURN_IF_ERROR(ExecEntry(conn, *schedule_.post[i], &ran, !schedule_.IsBuild(i)));
+  // A run resumed with another -j may split a key the earlier run did not, or the other way
+  // round: a key attached whole needs no build, and a key whose index an earlier run built
+  // needs only its attach.
+  if (is_build && journal_.Done(restore::Step::kEntry, e.dump_id)) {
+    built_[i] = 1;
+    return Status::Ok();
+  }
+  if (!is_build && attach == schedule_.build_of.end() && e.has_index_sql() &&
+      journal_.Done(restore::Step::kBuild, e.dump_id)) {
+    TocEntry rest = e;
+    rest.create_sql = e.attach_sql;
+    return ExecEntry(conn, rest, restore::Step::kEntry);
+  }
+  RETURN_IF_ERROR(ExecEntry(conn, e, is_build ? restore::Step::kBuild : restore::Step::kEntry, &ran,
+                            !is_build));
   built_[i] = ran ? 1 : 0;
   return Status::Ok();
 }
@@ -329,7 +386,7 @@ Status Restorer::RunSchedule() {
     for (auto& c : conns_) worker_conns.push_back(c.get());
     RETURN_IF_ERROR(restore::LoadFromStream(
         reader_.get(), worker_conns, &events_, cancel_, &plan_, &content_,
-        [this](const TocEntry& e) { return Trims(e); }, &totals_));
+        [this](const TocEntry& e) { return Trims(e); }, &journal_, &totals_));
     RETURN_IF_ERROR(sched::RunTaskGraph(s.post_tasks, workers, run_post, cancel_, on_stop));
   } else {
     // From a file, one task graph: a table's indexes and constraints start as soon as its data
@@ -341,6 +398,7 @@ Status Restorer::RunSchedule() {
     load.events = &events_;
     load.cancel = cancel_;
     load.totals = &totals_;
+    load.journal = &journal_;
     auto run = [&](int w, size_t k) -> Status {
       const restore::Schedule::Node& n = s.nodes[k];
       pg::PgConn& conn = *conns_[static_cast<size_t>(w)];
@@ -348,8 +406,14 @@ Status Restorer::RunSchedule() {
         case restore::Schedule::Kind::kPre:
           if (Cancelled()) return Status::Cancelled("restore cancelled");
           return RunPre(conn, *s.pre[n.index]);
-        case restore::Schedule::Kind::kData:
-          return restore::LoadEntry(load, conn, *s.data[n.index], ModeOf(*s.data[n.index]));
+        case restore::Schedule::Kind::kData: {
+          const TocEntry& e = *s.data[n.index];
+          if (journal_.Done(restore::Step::kData, e.dump_id)) {  // loaded by an earlier run
+            events_.AddProgress(0, 0, 0, true);
+            return Status::Ok();
+          }
+          return restore::LoadEntry(load, conn, e, ModeOf(e));
+        }
         case restore::Schedule::Kind::kPost:
           return RunPost(w, n.index);
       }
@@ -364,7 +428,7 @@ Status Restorer::RunSchedule() {
 Status Restorer::RunLast() {
   for (const TocEntry* ep : schedule_.last) {
     if (Cancelled()) return Status::Cancelled("restore cancelled");
-    RETURN_IF_ERROR(ExecEntry(*conns_[0], *ep));
+    RETURN_IF_ERROR(ExecEntry(*conns_[0], *ep, restore::Step::kEntry));
     ++summary_.entries;
   }
   return Status::Ok();
@@ -372,6 +436,9 @@ Status Restorer::RunLast() {
 
 Result<RestoreSummary> Restorer::Finish() {
   if (content_.single_transaction) RETURN_IF_ERROR(conns_[0]->Command("COMMIT"));
+  // Done: the copy keeps nothing of the journal. Until this commits, --resume finds every unit
+  // done and only drops it.
+  RETURN_IF_ERROR(journal_.Finish(*conns_[0]));
   RETURN_IF_ERROR(conns_[0]->Command(kDurableSql));
   summary_.errors = policy_->errors();
   summary_.tables = totals_.tables.load();

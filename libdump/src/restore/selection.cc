@@ -562,6 +562,10 @@ std::string AfterCopySql(const TocEntry& e, const RestoreContent& c) {
 
 Status ErrorPolicy::Handle(Status st) {
   if (st.ok() || stop_ || st.code() != StatusCode::kServerError) return st;
+  // The server ended the session (an administrator's pg_terminate_backend, a shutdown: class
+  // 57P) or the connection failed (class 08): not this entry's failure, and the connection is
+  // gone; the restore stops (and --resume finishes it) rather than count it and go on.
+  if (st.sqlstate().starts_with("57P") || st.sqlstate().starts_with("08")) return st;
   ++errors_;
   std::string text = "error restoring";
   if (!st.object().empty()) text += " " + st.object();

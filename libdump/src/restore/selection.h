@@ -109,7 +109,8 @@ std::string AfterCopySql(const format::TocEntry& e, const RestoreContent& c);
 // The per-entry error policy. With exit_on_error (or -1) a failure is returned as it is. Without
 // it a server error of one entry is reported as a warning (the object, the server's message and
 // SQLSTATE), counted, and swallowed, so the restore goes on as pg_restore's does; cancellation,
-// lost connections and archive damage are always returned. Thread-safe.
+// lost connections (also a session the server ended: SQLSTATE classes 57P and 08) and archive
+// damage are always returned. Thread-safe.
 class ErrorPolicy {
  public:
   ErrorPolicy(const RestoreContent& c, Events* events)

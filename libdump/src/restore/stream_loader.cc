@@ -139,13 +139,14 @@ class StreamLoader {
   // and passed over. `trims`: whether an entry's data goes without its char(n) padding.
   StreamLoader(format::ArchiveReader* reader, const std::vector<pg::PgConn*>& conns, Events* events,
                const CancelToken* cancel, const Plan* plan, const RestoreContent* content,
-               std::function<bool(const TocEntry&)> trims)
+               std::function<bool(const TocEntry&)> trims, const Journal* journal)
       : reader_(reader),
         events_(events),
         cancel_(cancel),
         plan_(plan),
         content_(content),
-        trims_(std::move(trims)) {
+        trims_(std::move(trims)),
+        journal_(journal) {
     for (pg::PgConn* c : conns) {
       workers_.push_back(std::make_unique<Worker>());
       workers_.back()->conn = c;
@@ -185,9 +186,10 @@ class StreamLoader {
       return first_error_;
     }
     // Entries with data but no block: nothing to send, complete all the same.
+    // Entries an earlier run loaded (--resume) are complete too, but not loaded now.
     for (const TocEntry& e : reader_->toc()) {
       if (e.has_data() && plan_->Has(e.dump_id) && entries_.find(e.dump_id) == entries_.end()) {
-        ++tables_;
+        if (!Done(e.dump_id)) ++tables_;
         events_->AddProgress(0, 0, 0, true);
       }
     }
@@ -270,6 +272,11 @@ class StreamLoader {
     std::string trimmed;
   };
 
+  bool Journalled() const { return journal_ != nullptr && journal_->enabled(); }
+  bool Done(uint32_t dump_id) const {
+    return journal_ != nullptr && journal_->Done(Step::kData, dump_id);
+  }
+
   // --- dispatcher ------------------------------------------------------------------------------
 
   Status Dispatch() {
@@ -335,7 +342,8 @@ class StreamLoader {
   }
 
   Status Route(const format::BlockInfo& info, std::string* raw) {
-    if (!plan_->Has(info.dump_id)) return Status::Ok();  // not selected
+    // Not selected, or loaded by an earlier run (--resume).
+    if (!plan_->Has(info.dump_id) || Done(info.dump_id)) return Status::Ok();
     EntryState& e = StateOf(info.dump_id);
     if (e.worker < 0 && !e.spilled) {  // its first block
       const int w = FreeWorker();
@@ -538,6 +546,7 @@ class StreamLoader {
       // The server rolls the table's COPY back: no half-loaded table is left behind.
       (void)w.conn->EndCopy("nrestore: the restore stopped before the end of the data of " +
                             Describe(*open->entry));
+      if (Journalled()) (void)w.conn->Command("ROLLBACK");
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -560,14 +569,16 @@ class StreamLoader {
     const TocEntry& e = *item.entry->entry;
     switch (item.kind) {
       case Item::Kind::kBegin: {
+        // With a journal, the entry's statements, its COPY and its journal row are one
+        // transaction, committed at its end (kEnd) and rolled back if it does not get there.
+        if (Journalled()) RETURN_IF_ERROR(w.conn->Command("BEGIN"));
+        *open = item.entry;
         const std::string disable = BeforeCopySql(e, *content_);
-        if (!disable.empty()) RETURN_IF_ERROR(w.conn->Command(disable));
+        if (!disable.empty()) RETURN_IF_ERROR(RunAroundCopy(*w.conn, disable, Journalled()));
         events_->StartEntry(Describe(e));
         w.trimmer.reset();
         if (trims_(e)) w.trimmer.emplace(e.char_columns);
-        RETURN_IF_ERROR(w.conn->BeginCopyIn(e.copy_sql));
-        *open = item.entry;
-        return Status::Ok();
+        return w.conn->BeginCopyIn(e.copy_sql);
       }
       case Item::Kind::kData:
         return Send(w, item.data, item.rows, item.stored);
@@ -583,15 +594,23 @@ class StreamLoader {
         *open = nullptr;
         (void)w.conn->EndCopy("nrestore: the archive failed before the end of the data of " +
                               Describe(e));
+        if (Journalled()) (void)w.conn->Command("ROLLBACK");
         return Status::Ok();
       case Item::Kind::kEnd: {
-        *open = nullptr;
         const Status rest = PutRest(*w.conn, w.trimmer ? &*w.trimmer : nullptr);
         w.trimmer.reset();
         RETURN_IF_ERROR(rest);
-        RETURN_IF_ERROR(w.conn->EndCopy());
+        *open = nullptr;
+        Status st = w.conn->EndCopy();
         const std::string enable = AfterCopySql(e, *content_);
-        if (!enable.empty()) RETURN_IF_ERROR(w.conn->Command(enable));
+        if (st.ok() && !enable.empty()) st = RunAroundCopy(*w.conn, enable, Journalled());
+        if (st.ok() && Journalled()) {
+          st = w.conn->Command(journal_->RecordSql(Step::kData, e.dump_id) + "\nCOMMIT;");
+        }
+        if (!st.ok()) {
+          if (Journalled()) (void)w.conn->Command("ROLLBACK");
+          return st;
+        }
         ++tables_;
         {
           std::lock_guard<std::mutex> lock(mu_);
@@ -611,6 +630,7 @@ class StreamLoader {
   const Plan* plan_;
   const RestoreContent* content_;
   const std::function<bool(const TocEntry&)> trims_;
+  const Journal* journal_;  // may be null
   std::vector<std::unique_ptr<Worker>> workers_;
   SpillFile spill_;
   // The dispatcher's own:
@@ -635,8 +655,9 @@ class StreamLoader {
 Status LoadFromStream(format::ArchiveReader* reader, const std::vector<pg::PgConn*>& conns,
                       Events* events, const CancelToken* cancel, const Plan* plan,
                       const RestoreContent* content,
-                      std::function<bool(const format::TocEntry&)> trims, LoadTotals* totals) {
-  StreamLoader loader(reader, conns, events, cancel, plan, content, std::move(trims));
+                      std::function<bool(const format::TocEntry&)> trims, const Journal* journal,
+                      LoadTotals* totals) {
+  StreamLoader loader(reader, conns, events, cancel, plan, content, std::move(trims), journal);
   RETURN_IF_ERROR(loader.Run());
   totals->tables += loader.tables();
   totals->rows += loader.rows();

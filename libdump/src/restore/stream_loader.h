@@ -14,6 +14,7 @@
 #include "libdump/restore.h"
 #include "libdump/status.h"
 #include "pg/pg.h"
+#include "restore/journal.h"
 #include "restore/load.h"
 #include "restore/selection.h"
 
@@ -21,8 +22,10 @@ namespace libdump::restore {
 
 // Loads the data of every entry `plan` selects from `reader` (a pipe, read from after its TOC up
 // to its footer) over `conns`, one worker thread per connection; the blocks of other entries are
-// read and passed over. `trims`: whether an entry's data goes without its char(n) padding. Adds
-// what was loaded to `totals`. Every pointer is borrowed.
+// read and passed over, and so are those `journal` (may be null) records as loaded by an earlier
+// run. `trims`: whether an entry's data goes without its char(n) padding. Adds what was loaded
+// to `totals`. Every pointer is borrowed. With an enabled journal each entry's COPY, the
+// statements around it and its journal row are one transaction.
 //
 // Returns the first failure (the reader's, a worker's, or kCancelled). When the archive fails
 // part-way, the entries whose data ended before the failure are still loaded and reported (a
@@ -31,7 +34,8 @@ namespace libdump::restore {
 Status LoadFromStream(format::ArchiveReader* reader, const std::vector<pg::PgConn*>& conns,
                       Events* events, const CancelToken* cancel, const Plan* plan,
                       const RestoreContent* content,
-                      std::function<bool(const format::TocEntry&)> trims, LoadTotals* totals);
+                      std::function<bool(const format::TocEntry&)> trims, const Journal* journal,
+                      LoadTotals* totals);
 
 }  // namespace libdump::restore
 

@@ -324,6 +324,23 @@ void TestCluster::SaveTemplate(const std::string& data) const {
   return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult TestCluster::Crash() {
+  RunOptions in_dir;
+  in_dir.cwd = dir_;
+  in_dir.timeout_seconds = 60;
+  CommandResult r = RunCommand(
+      AsPostgres({Bin("pg_ctl"), "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"}), in_dir);
+  if (r.exit_code != 0) return ::testing::AssertionFailure() << "pg_ctl stop: " << r.Describe();
+  r = RunCommand(AsPostgres({Bin("pg_ctl"), "-D", dir_ + "/data", "-l", dir_ + "/server.log", "-w",
+                             "-t", "60", "start"}),
+                 in_dir);
+  if (r.exit_code != 0) {
+    running_ = false;
+    return ::testing::AssertionFailure() << "pg_ctl start: " << r.Describe() << "\n" << LogTail();
+  }
+  return ::testing::AssertionSuccess();
+}
+
 void TestCluster::Stop() {
   if (dir_.empty()) return;
   if (running_) {

@@ -65,6 +65,10 @@ class TestCluster {
   ::testing::AssertionResult Start();
   // pg_ctl stop -m immediate, then removes the directory. Safe to call twice.
   void Stop();
+  // A server crash: pg_ctl stop -m immediate (every backend killed, no checkpoint), then pg_ctl
+  // start, which runs crash recovery; the directory, the port and the databases stay. For tests
+  // of what survives a crash. Fails the current test (non-fatally) when either step fails.
+  ::testing::AssertionResult Crash();
   bool running() const { return running_; }
 
   // The cluster of this test binary, started by ClusterEnvironment. Fails the current test
