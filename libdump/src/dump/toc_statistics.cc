@@ -22,7 +22,8 @@ void TocBuilder::AddStatistics() {
   auto add = [&](Section section, const std::string& schema, const std::string& name,
                  catalog::Oid oid, uint32_t after) {
     if (after == 0) return uint32_t{0};
-    const uint32_t id = Add(kinds::Kind::kStatisticsData, section, schema, name, "", "", "", {after});
+    const uint32_t id =
+        Add(kinds::Kind::kStatisticsData, section, schema, name, "", "", "", {after});
     Entry(id).catalog_oid = oid;
     return id;
   };
