@@ -31,7 +31,11 @@ struct RowFingerprint {
   uint64_t rows = 0;
 
   void Add(const RowFingerprint& other);
-  bool operator==(const RowFingerprint& other) const = default;
+  // Spelled out: public headers stay valid C++17 for the applications that include them.
+  bool operator==(const RowFingerprint& other) const {
+    return low == other.low && high == other.high && rows == other.rows;
+  }
+  bool operator!=(const RowFingerprint& other) const { return !(*this == other); }
   // The sum as 32 lowercase hexadecimal digits, most significant first.
   std::string Hex() const;
 };
