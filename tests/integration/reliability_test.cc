@@ -83,6 +83,10 @@ std::vector<BlockInfo> DataBlocks(const std::string& bytes,
   return (*reader)->blocks();
 }
 
+// The middle of a data block's compressed payload, past its 40-byte header (archive_format.md
+// §5.1): a byte there fails the block's payload checksum.
+uint64_t PayloadMiddle(const BlockInfo& b) { return b.offset + 40 + b.stored_len / 2; }
+
 std::string Flip(std::string bytes, uint64_t at) {
   bytes[at] = static_cast<char>(bytes[at] ^ 0x20);
   return bytes;
@@ -279,8 +283,7 @@ TEST(CheckFirst, NoVerifyFirstFindsTheDamageWhileLoading) {
   const std::vector<BlockInfo> blocks = DataBlocks(bytes);
   ASSERT_FALSE(blocks.empty());
   const std::string bad = dir.File("bad.ndump");
-  ASSERT_TRUE(
-      WriteFile(bad, Flip(bytes, blocks.back().offset + 40 + blocks.back().stored_len / 2)));
+  ASSERT_TRUE(WriteFile(bad, Flip(bytes, PayloadMiddle(blocks.back()))));
   const std::string target = Cluster().CreateDatabase("target");
   CommandResult r = Nrestore({"--no-verify-first", "-v", "-d", Cluster().ConnInfo(target), bad});
   EXPECT_TRUE(r.exit_code == kExitBadArchive) << r.Describe();
@@ -299,7 +302,7 @@ TEST(CheckFirst, DamageInATableNotSelectedDoesNotStopTheRestore) {
   const std::vector<BlockInfo> blocks = DataBlocks(bytes, &names);
   uint64_t at = 0;
   for (const BlockInfo& b : blocks) {
-    if (names[b.dump_id] == "app.c") at = b.offset + 40 + b.stored_len / 2;
+    if (names[b.dump_id] == "app.c") at = PayloadMiddle(b);
   }
   ASSERT_GT(at, 0u);
   const std::string bad = dir.File("bad.ndump");
@@ -327,8 +330,7 @@ TEST(CheckFirst, ScriptOfADamagedFileWritesNothing) {
   const std::vector<BlockInfo> blocks = DataBlocks(bytes);
   ASSERT_FALSE(blocks.empty());
   const std::string bad = dir.File("bad.ndump");
-  ASSERT_TRUE(
-      WriteFile(bad, Flip(bytes, blocks.back().offset + 40 + blocks.back().stored_len / 2)));
+  ASSERT_TRUE(WriteFile(bad, Flip(bytes, PayloadMiddle(blocks.back()))));
   // To standard output, as `nrestore -f - FILE | psql` reads it: not one line of the script.
   CommandResult r = Nrestore({"-f", "-", bad});
   EXPECT_TRUE(IsToolError(r, "nrestore", kExitBadArchive, {"payload checksum mismatch"}));
