@@ -203,13 +203,14 @@ namespace {
 std::string InheritedColumnChanges(const catalog::Table& t,
                                    const std::unordered_map<Oid, const catalog::Table*>& by_oid) {
   std::string sql;
-  const std::string alter = "ALTER TABLE ONLY " + QualifiedName(t.schema, t.name);
+  const std::string qname = QualifiedName(t.schema, t.name);
+  const std::string alter = "ALTER TABLE ONLY " + qname;
   for (const auto& c : t.columns) {
     if (c.dropped || c.local) continue;
     // A foreign-table child's options on a column it inherits (not written in its CREATE).
     if (t.kind == 'f' && c.fdw_options) {
-      sql += "ALTER FOREIGN TABLE ONLY " + QualifiedName(t.schema, t.name) + " ALTER COLUMN " +
-             QuoteIdent(c.name) + " OPTIONS (" + *c.fdw_options + ");\n";
+      sql += "ALTER FOREIGN TABLE ONLY " + qname + " ALTER COLUMN " + QuoteIdent(c.name) +
+             " OPTIONS (" + *c.fdw_options + ");\n";
     }
     if (c.generated != '\0' || c.identity != '\0') continue;
     bool parent_not_null = false;
