@@ -4,14 +4,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-#include <vector>
 
 namespace ndump_cli {
 
@@ -102,28 +100,8 @@ bool ParseIntOption(const std::string& text, const std::string& name, int min, i
 }
 
 int ParseCommandLine(CLI::App& app, const char* prog, int argc, char** argv) {
-  // As getopt does for pg_dump, an option that takes a value takes the next argument whatever it
-  // looks like ("-j -1", "--file -"): CLI11 would read one that starts with '-' as an option
-  // (nrestore has a -1), so the two are joined first ("-j-1", "--file=-").
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      for (; i < argc; ++i) args.emplace_back(argv[i]);
-      break;
-    }
-    const bool short_name = arg.size() == 2 && arg[0] == '-' && arg[1] != '-';
-    const bool long_name =
-        arg.size() > 2 && arg.compare(0, 2, "--") == 0 && arg.find('=') == std::string::npos;
-    const CLI::Option* opt = (short_name || long_name) ? app.get_option_no_throw(arg) : nullptr;
-    if (opt != nullptr && opt->get_expected_max() != 0 && i + 1 < argc) {
-      arg += (short_name ? "" : "=") + std::string(argv[++i]);
-    }
-    args.push_back(std::move(arg));
-  }
-  std::reverse(args.begin(), args.end());  // CLI11 takes a vector last argument first
   try {
-    app.parse(args);
+    app.parse(argc, argv);
     return -1;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
