@@ -4,8 +4,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string>
 
 namespace ndump_cli {
 
@@ -75,6 +79,46 @@ void InstallSignalHandlers(libdump::CancelToken* token) {
   sigaction(SIGTERM, &sa, nullptr);
   // A closed pipe reader must surface as a write error, not kill us before cleanup.
   signal(SIGPIPE, SIG_IGN);
+}
+
+bool ParseIntOption(const std::string& text, const std::string& name, int min, int max, int* value,
+                    std::string* error) {
+  errno = 0;
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  while (end != nullptr && *end != '\0' && std::isspace(static_cast<unsigned char>(*end))) ++end;
+  if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE) {
+    *error = "invalid value \"" + text + "\" for option " + name;
+    return false;
+  }
+  if (v < min || v > max) {
+    *error = name + " must be in range " + std::to_string(min) + ".." + std::to_string(max);
+    return false;
+  }
+  *value = static_cast<int>(v);
+  return true;
+}
+
+int ParseCommandLine(CLI::App& app, const char* prog, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return -1;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::string what = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      // An argument no option takes: as pg_dump words it when it is a positional one.
+      for (const std::string& arg : app.remaining()) {
+        if (arg.empty() || arg[0] != '-') {
+          what = "too many command-line arguments (first is \"" + arg + "\")";
+        }
+        break;
+      }
+    }
+    std::cerr << prog << ": error: " << what << "\nTry \"" << prog
+              << " --help\" for more information.\n";
+    return kExitUsage;
+  }
 }
 
 int ReportError(const char* prog, const libdump::Status& status) {

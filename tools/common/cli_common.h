@@ -42,6 +42,17 @@ std::string PromptPassword();
 // SIGINT and SIGTERM cancel `token` (once installed, for the life of the process).
 void InstallSignalHandlers(libdump::CancelToken* token);
 
+// pg_dump's integer options (its option_parse_int): `text` is an integer, white space after it
+// allowed, within [min, max]. Otherwise false, with `error` set to pg_dump's message naming the
+// option `name` ("-j/--jobs must be in range 1..256", "invalid value "x" for option -j/--jobs").
+bool ParseIntOption(const std::string& text, const std::string& name, int min, int max, int* value,
+                    std::string* error);
+
+// The parse of `app`, with pg_dump's messages for what CLI11 words otherwise: a second
+// positional argument is "too many command-line arguments (first is "X")". Returns -1 when the
+// program should go on, else the exit code (0 for --help and --version, after printing them).
+int ParseCommandLine(CLI::App& app, const char* prog, int argc, char** argv);
+
 // Prints "<prog>: error: <what>" on one line and returns the exit code for the status.
 int ReportError(const char* prog, const libdump::Status& status);
 // The exit code for a status, without printing anything.

@@ -1,6 +1,7 @@
 // nrestore: restore an ndump archive into a database, or list its contents.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -252,9 +253,15 @@ int main(int argc, char** argv) {
                "it, and print a JSON report")
       ->excludes(list_flag)
       ->excludes("--check");
-  app.add_option("-j,--jobs", jobs, "use this many parallel jobs to restore")
-      ->check(CLI::Range(1, 256))
+  std::string jobs_text = "1";
+  app.add_option("-j,--jobs", jobs_text, "use this many parallel jobs to restore (1..256)")
+      ->type_name("NUM")
       ->capture_default_str();
+  std::string format;
+  app.add_option("-F,--format", format,
+                 "archive format: c or custom, the only one nrestore reads (it also finds it "
+                 "out by itself)")
+      ->type_name("c");
   app.add_flag("-v,--verbose", verbose, "verbose mode");
   bool keep_char_padding = false;
   app.add_flag("--keep-char-padding", keep_char_padding,
@@ -316,34 +323,85 @@ int main(int argc, char** argv) {
                "exit on error, default is to continue");
   app.add_flag("--disable-triggers", content.disable_triggers,
                "disable triggers during data-only restore");
+  app.add_option("-S,--superuser", content.superuser,
+                 "superuser user name to use for disabling triggers")
+      ->type_name("NAME");
+  bool no_data = false, no_schema = false;
+  app.add_flag("--no-data", no_data, "do not restore data (as -s)");
+  app.add_flag("--no-schema", no_schema, "do not restore the schema (as -a)");
+  app.add_flag("--no-comments", content.no_comments, "do not restore comment commands");
+  app.add_flag("--no-publications", content.no_publications, "do not restore publications");
+  app.add_flag("--no-subscriptions", content.no_subscriptions, "do not restore subscriptions");
+  app.add_flag("--no-security-labels", content.no_security_labels,
+               "do not restore security labels");
+  app.add_flag("--no-policies", content.no_policies, "do not restore row security policies");
+  app.add_flag("--no-tablespaces", content.no_tablespaces, "do not restore tablespace assignments");
+  app.add_flag("--no-table-access-method", content.no_table_access_method,
+               "do not restore table access methods");
+  app.add_flag("--strict-names", content.strict_names,
+               "require each -n/-t/-I/-P/-T name to match at least one entry");
+  std::string restrict_key;
+  app.add_option("--restrict-key", restrict_key,
+                 "use this string (letters and digits) as the psql \\restrict key of a script")
+      ->type_name("RESTRICT_KEY");
+  // pg_restore options nrestore does not implement: taken, so that using one is an error naming
+  // it.
+  bool no_data_for_failed = false, set_session_auth = false;
+  std::string transaction_size;
+  app.add_flag("--no-data-for-failed-tables", no_data_for_failed,
+               "not supported by nrestore: an error");
+  app.add_option("--transaction-size", transaction_size, "not supported by nrestore: an error")
+      ->type_name("N");
+  app.add_flag("--use-set-session-authorization", set_session_auth,
+               "not supported by nrestore: an error (ownership is set with ALTER ... OWNER TO)");
+  app.add_flag("--enable-row-security", content.enable_row_security, "enable row security");
   SetHelpGroup(app, "Output options",
-               {"--list", "--verify", "--check", "--test-restore", "--file"});
+               {"--list", "--verify", "--check", "--test-restore", "--file", "--format",
+                "--restrict-key"});
   SetHelpGroup(app, "Selection options",
                {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
-                "--function", "--section", "--data-only", "--schema-only", "--statistics-only"});
+                "--function", "--section", "--data-only", "--schema-only", "--no-data",
+                "--no-schema", "--statistics-only", "--strict-names"});
   SetHelpGroup(app, "Content options",
                {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
-                "--disable-triggers", "--statistics", "--no-statistics"});
+                "--disable-triggers", "--superuser", "--no-comments", "--no-publications",
+                "--no-subscriptions", "--no-security-labels", "--no-policies", "--no-tablespaces",
+                "--no-table-access-method", "--enable-row-security", "--statistics",
+                "--no-statistics"});
   SetHelpGroup(
-      app, "Behaviour options",
-      {"--jobs", "--single-transaction", "--exit-on-error", "--resume", "--keep-char-padding",
-       "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
+      app, "Options nrestore does not support",
+      {"--no-data-for-failed-tables", "--transaction-size", "--use-set-session-authorization"});
+  SetHelpGroup(app, "Behaviour options",
+               {"--jobs", "--single-transaction", "--exit-on-error", "--resume", "--keep-char-padding",
+                "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);
-    std::cerr << "nrestore: error: " << e.what()
-              << "\nTry \"nrestore --help\" for more information.\n";
-    return kExitUsage;
-  }
-  if (list) return List(file);
-  if (verify) return Verify(file);
-  // pg_restore's usage errors.
+  if (const int code = ParseCommandLine(app, "nrestore", argc, argv); code >= 0) return code;
+  // pg_restore's usage errors, in its order and words.
   auto usage = [](const std::string& what) {
     std::cerr << "nrestore: error: " << what << "\n";
     return kExitUsage;
   };
+  {
+    std::string error;
+    if (!ParseIntOption(jobs_text, "-j/--jobs", 1, 256, &jobs, &error)) return usage(error);
+  }
+  if (!format.empty()) {
+    std::string f = format;
+    for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (f == "p" || f == "plain") {
+      return usage("archive format \"" + format + "\" is not supported; please use psql");
+    }
+    if (f == "d" || f == "directory" || f == "t" || f == "tar") {
+      return usage("archive format \"" + format +
+                   "\" is not supported: nrestore reads ndump's single-file archive (-F c)");
+    }
+    if (f != "c" && f != "custom") {
+      return usage("unrecognized archive format \"" + format +
+                   "\"; please specify \"c\", \"d\", or \"t\"");
+    }
+  }
+  if (list) return List(file);
+  if (verify) return Verify(file);
   if ((check || test_restore) && (verify || app.count("--file") > 0)) {
     return usage("options --check and --test-restore cannot be used with --verify or -f/--file");
   }
@@ -354,10 +412,21 @@ int main(int argc, char** argv) {
   if (!conn.dbname.empty() && app.count("--file") > 0) {
     return usage("options -d/--dbname and -f/--file cannot be used together");
   }
+  if (!conn.dbname.empty() && !restrict_key.empty()) {
+    return usage("options -d/--dbname and --restrict-key cannot be used together");
+  }
   if (content.data_only && content.schema_only) {
     return usage("options -s/--schema-only and -a/--data-only cannot be used together");
   }
-  if (content.data_only && content.clean) {
+  if (content.data_only && no_data) {
+    return usage("options -a/--data-only and --no-data cannot be used together");
+  }
+  if (content.schema_only && no_schema) {
+    return usage("options -s/--schema-only and --no-schema cannot be used together");
+  }
+  if (no_data && no_schema)
+    return usage("options --no-data and --no-schema leave nothing to restore");
+  if ((content.data_only || no_schema) && content.clean) {
     return usage("options -c/--clean and -a/--data-only cannot be used together");
   }
   // pg_restore 18's rules for the statistics options (the others: restore::CheckContent).
@@ -380,15 +449,23 @@ int main(int argc, char** argv) {
     return usage("options --statistics-only and --no-statistics cannot be used together");
   }
   content.statistics = !no_statistics;
-  if (content.if_exists && !content.clean) {
-    return usage("option --if-exists requires option -c/--clean");
-  }
-  if (content.single_transaction && jobs > 1) {
-    return usage("cannot specify both --single-transaction (-1) and multiple jobs (-j)");
-  }
   if (content.single_transaction && content.create) {
     return usage("options -C/--create and -1/--single-transaction cannot be used together");
   }
+  if (content.single_transaction && jobs > 1) {
+    return usage("cannot specify both --single-transaction and multiple jobs");
+  }
+  if (content.if_exists && !content.clean) {
+    return usage("option --if-exists requires option -c/--clean");
+  }
+  for (const auto& [given, name] :
+       {std::pair{no_data_for_failed, "--no-data-for-failed-tables"},
+        std::pair{!transaction_size.empty(), "--transaction-size"},
+        std::pair{set_session_auth, "--use-set-session-authorization"}}) {
+    if (given) return usage(std::string("option ") + name + " is not supported by nrestore");
+  }
+  content.data_only = content.data_only || no_schema;
+  content.schema_only = content.schema_only || no_data;
   if (!sections.empty()) {
     content.pre_data = content.data = content.post_data = false;
     for (const auto& s : sections) {
@@ -441,7 +518,9 @@ int main(int argc, char** argv) {
     if (!in.ok()) return ReportError("nrestore", in.status());
     auto out = libdump::OpenFileSink(script);
     if (!out.ok()) return ReportError("nrestore", out.status());
-    libdump::Status st = libdump::WriteScript(in->get(), out->get(), content);
+    libdump::ScriptOptions script_options;
+    script_options.restrict_key = restrict_key;
+    libdump::Status st = libdump::WriteScript(in->get(), out->get(), content, script_options);
     if (!st.ok()) {
       out->reset();  // no partial script left behind
       return ReportError("nrestore", st);

@@ -96,9 +96,19 @@ struct DumpOptions {
   std::vector<std::string> tables_and_children;
   std::vector<std::string> exclude_tables_and_children;
   std::vector<std::string> exclude_table_data_and_children;
-  // Every include pattern (schemas, tables) must match at least one object, else kNotFound
+  // Extensions to dump (-e), name patterns (no schema part). Not empty: only these extensions
+  // are dumped, also with `schemas` or `tables` given, and only their configuration tables' rows
+  // (the other objects are chosen as without it). Empty: every extension when neither `schemas`
+  // nor `tables` is given, none otherwise.
+  std::vector<std::string> extensions;
+  // Extensions left out, with their configuration tables' rows (--exclude-extension); wins over
+  // `extensions`.
+  std::vector<std::string> exclude_extensions;
+  // Every include pattern (schemas, tables, extensions) must match at least one object, else
+  // kNotFound
   // naming the pattern. Without it, only "nothing matched at all" is an error (kNotFound, "no
-  // matching tables were found" / "no matching schemas were found").
+  // matching tables were found" / "no matching schemas were found" / "no matching extensions
+  // were found").
   bool strict_names = false;
 
   enum class Content {
@@ -132,6 +142,17 @@ struct DumpOptions {
     kExclude,  // never dumped (-B)
   };
   LargeObjects large_objects = LargeObjects::kDefault;
+  // With Content::kSchemaOnly, still dump the sequences' values (--sequence-data, pg_dump 18).
+  bool sequence_data = false;
+  bool unlogged_table_data = true;  // false: no data of UNLOGGED tables (--no-unlogged-table-data)
+  bool policies = true;             // false: no POLICY and ROW SECURITY entries (--no-policies)
+  // false: objects carry no tablespace (no SET default_tablespace, no CREATE DATABASE ...
+  // TABLESPACE): a restore puts them in the target's default (--no-tablespaces).
+  bool tablespaces = true;
+  // false: tables and materialized views carry no access method (--no-table-access-method).
+  bool table_access_methods = true;
+  // false: columns carry no SET COMPRESSION (--no-toast-compression).
+  bool toast_compression = true;
 
   // --- Behaviour ------------------------------------------------------------------------------
   // A snapshot exported by another session (pg_export_snapshot()), used instead of exporting a
@@ -146,6 +167,23 @@ struct DumpOptions {
   // SERIALIZABLE, READ ONLY, DEFERRABLE instead of REPEATABLE READ (--serializable-deferrable):
   // waits for a snapshot no serializable transaction can contradict.
   bool serializable_deferrable = false;
+  // SET ROLE to this role on every connection after it is made (--role): the dump reads the
+  // database with that role's privileges. Empty: the connecting user's.
+  std::string role;
+  // The encoding the archive's text is written in (-E/--encoding): any client_encoding name
+  // the server knows (else kServerError). Empty: the database's encoding.
+  std::string encoding;
+  // extra_float_digits for the COPY output of float4/float8 columns (--extra-float-digits),
+  // -15..3 (else kInvalidArgument). 3, the default, writes every value exactly.
+  int extra_float_digits = 3;
+  // row_security on instead of off (--enable-row-security): tables with row security policies
+  // are dumped with only the rows those policies let the role see, where a dump without it fails
+  // on them (as pg_dump) unless the role bypasses row security.
+  bool enable_row_security = false;
+  // quote_all_identifiers on for the dump sessions (--quote-all-identifiers): the definitions the
+  // server deparses (indexes, constraints, views, defaults, ...) quote every identifier, as
+  // ndump's own SQL always does.
+  bool quote_all_identifiers = false;
 };
 
 // Adds the rules of a pg_dump 17 --filter file (its whole text in `text`; `source_name` names it

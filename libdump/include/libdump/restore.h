@@ -105,6 +105,48 @@ struct RestoreContent {
   // --disable-triggers: in a data-only restore, ALTER TABLE ... DISABLE TRIGGER ALL around each
   // table's data (needs superuser, as with pg_restore).
   bool disable_triggers = false;
+  // -S: with disable_triggers, SET SESSION AUTHORIZATION to this role before each table's
+  // triggers are disabled and again before they are enabled, as pg_restore does (empty: the
+  // session's own role).
+  std::string superuser;
+  // --no-comments, --no-publications, --no-subscriptions, --no-security-labels, --no-policies:
+  // leave out the entries of those kinds (COMMENT; PUBLICATION and its PUBLICATION TABLE /
+  // PUBLICATION TABLES IN SCHEMA members; SUBSCRIPTION and SUBSCRIPTION TABLE; SECURITY LABEL;
+  // POLICY and ROW SECURITY).
+  bool no_comments = false;
+  bool no_publications = false;
+  bool no_subscriptions = false;
+  bool no_security_labels = false;
+  bool no_policies = false;
+  // --no-tablespaces: the entries' `SET default_tablespace` statements and a CREATE DATABASE's
+  // TABLESPACE clause are left out, so everything goes to the target's default tablespace.
+  // --no-table-access-method: their `SET default_table_access_method` statements are left out,
+  // and the session does not pin the access method to heap, so tables get the target's default.
+  bool no_tablespaces = false;
+  bool no_table_access_method = false;
+  // --strict-names: every name given to -n, -t, -I, -P and -T must select at least one entry of
+  // the archive, else kNotFound naming it (pg_restore's "table "x" not found").
+  bool strict_names = false;
+  // --enable-row-security: restore sessions run with row_security on instead of off, so that
+  // loading into a table with row security policies fails unless the role bypasses them.
+  bool enable_row_security = false;
+};
+
+// How WriteScript writes what a restore would send: options a psql script has and a restore
+// through a connection does not (pg_dump's plain-format options).
+struct ScriptOptions {
+  // The key of psql's \restrict (--restrict-key): letters and digits only, else
+  // kInvalidArgument. Empty: a random key.
+  std::string restrict_key;
+  // Table data as INSERT statements instead of COPY blocks (--inserts, --column-inserts,
+  // --rows-per-insert): each statement carries up to this many rows; 0 keeps COPY. A value is
+  // written as a string literal (NULL for a null) that the server converts to the column's type,
+  // so the statements load into columns of other types too, like pg_dump's.
+  int rows_per_insert = 0;
+  // With rows_per_insert: name the columns in each INSERT (--column-inserts).
+  bool column_inserts = false;
+  // With rows_per_insert: add ON CONFLICT DO NOTHING to each INSERT (--on-conflict-do-nothing).
+  bool on_conflict_do_nothing = false;
 };
 
 // Reads a list in the format of `nrestore -l` (and pg_restore -l): one entry per line starting
@@ -261,8 +303,11 @@ Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr)
 // (kUnsupported otherwise). Commits `out` on success. `content` selects and shapes the script
 // exactly as it does a restore (with create, the script runs CREATE DATABASE and psql's \connect;
 // with single_transaction, BEGIN ... COMMIT); exit_on_error is psql's business (ON_ERROR_STOP) and
-// ignored here.
-Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& content = {});
+// ignored here. `script` shapes the script's own text (its \restrict key, INSERT statements for
+// the data); its errors are kInvalidArgument (a bad key; INSERTs for binary COPY data, or for an
+// entry whose data is not a table's).
+Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& content = {},
+                   const ScriptOptions& script = {});
 
 }  // namespace libdump
 

@@ -42,6 +42,19 @@ std::string SetEncodingSql(const std::string& encoding) {
   return "SET client_encoding = " + pg::QuoteLiteral(encoding);
 }
 
+// What DumpOptions adds to kDumpSessionSql (it comes after, so its settings win): --role,
+// --extra-float-digits, --enable-row-security and --quote-all-identifiers.
+std::string OptionSessionSql(const DumpOptions& options) {
+  std::string sql;
+  if (options.extra_float_digits != 3) {
+    sql += "SET extra_float_digits = " + std::to_string(options.extra_float_digits) + "; ";
+  }
+  if (options.enable_row_security) sql += "SET row_security = on; ";
+  if (options.quote_all_identifiers) sql += "SET quote_all_identifiers = on; ";
+  if (!options.role.empty()) sql += "SET ROLE " + pg::QuoteIdent(options.role) + "; ";
+  return sql;
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -66,6 +79,10 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     return Status::InvalidArgument(
         "options -a/--data-only and --statistics cannot be used together");
   }
+  if (options.extra_float_digits < -15 || options.extra_float_digits > 3) {
+    return Status::InvalidArgument("--extra-float-digits must be in range -15..3");
+  }
+  const std::string session_sql = std::string(kDumpSessionSql) + OptionSessionSql(options);
   if ((options.sections & ~(DumpOptions::kSectionPreData | DumpOptions::kSectionData |
                             DumpOptions::kSectionPostData)) != 0 ||
       options.sections == 0) {
@@ -74,8 +91,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
 
   ConnectionOptions conn_opts = options.connection;
   pg::ConnGroup group;
-  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader,
-                   pg::PgConn::Connect(conn_opts, kDumpSessionSql));
+  ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> leader, pg::PgConn::Connect(conn_opts, session_sql));
   // Declared before the watcher, so the watcher stops before any connection is closed.
   std::vector<std::unique_ptr<pg::PgConn>> conns;
   std::unique_ptr<pg::PgConn> helper;  // the first worker's connection, opened early (below)
@@ -90,7 +106,12 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
                    leader->Query("SELECT pg_catalog.pg_encoding_to_char(d.encoding) "
                                  "FROM pg_catalog.pg_database d "
                                  "WHERE d.datname = pg_catalog.current_database()"));
-  const std::string encoding = enc.rows() == 1 ? enc.GetString(0, 0) : "UTF8";
+  std::string encoding = enc.rows() == 1 ? enc.GetString(0, 0) : "UTF8";
+  if (!options.encoding.empty()) {
+    // -E: the server converts; the archive records the encoding under the name it uses.
+    RETURN_IF_ERROR(leader->Command(SetEncodingSql(options.encoding)));
+    encoding = leader->ParameterStatus("client_encoding");
+  }
   RETURN_IF_ERROR(leader->Command(SetEncodingSql(encoding)));
 
   // The first query of a REPEATABLE READ transaction fixes its snapshot; exporting it lets every
@@ -114,7 +135,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   worker_opts.password_policy = PasswordPolicy::kNever;
   // The snapshot import must be the first statement of its transaction, so it is sent apart
   // from the session settings (a multi-statement string is one implicit transaction).
-  const std::string worker_session = std::string(kDumpSessionSql) + SetEncodingSql(encoding);
+  const std::string worker_session = session_sql + SetEncodingSql(encoding);
   const std::string import_snapshot =
       "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT " +
       pg::QuoteLiteral(snapshot);
@@ -156,7 +177,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader, helper.get()));
     dump::PruneCatalog(selection, options, &cat);
     // Sequence values are data (SEQUENCE SET): not read when no data is dumped.
-    if (options.content != DumpOptions::Content::kSchemaOnly &&
+    if ((options.content != DumpOptions::Content::kSchemaOnly || options.sequence_data) &&
         options.content != DumpOptions::Content::kStatisticsOnly &&
         (options.sections & DumpOptions::kSectionData) != 0) {
       RETURN_IF_ERROR(catalog::ReadSequenceValues(*leader, &cat));

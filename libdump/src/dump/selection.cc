@@ -76,6 +76,30 @@ Result<std::vector<std::vector<std::string>>> MatchSchemas(pg::PgConn& conn,
   return out;
 }
 
+// Matches extension patterns (a name, no schema); returns, per pattern, the OIDs it matched.
+Result<std::vector<std::vector<Oid>>> MatchExtensions(pg::PgConn& conn,
+                                                      const std::vector<std::string>& patterns,
+                                                      const std::string& dbname) {
+  std::vector<std::vector<Oid>> out(patterns.size());
+  if (patterns.empty()) return out;
+  std::string values;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    ASSIGN_OR_RETURN(Resolved r, Qualify(patterns[i], 1, dbname));
+    if (!values.empty()) values += ", ";
+    values.append("(").append(std::to_string(i)).append(", ").append(TextLiteral(r.name));
+    values.append(")");
+  }
+  ASSIGN_OR_RETURN(
+      pg::PgResult r,
+      conn.Query("SELECT p.i, x.oid FROM (VALUES " + values +
+                 ") AS p(i, re) JOIN pg_catalog.pg_extension x ON x.extname "
+                 "OPERATOR(pg_catalog.~) p.re COLLATE pg_catalog.default ORDER BY 1, 2"));
+  for (int row = 0; row < r.rows(); ++row) {
+    out[r.GetUInt(row, 0)].push_back(catalog::GetOid(r, row, 1));
+  }
+  return out;
+}
+
 // Matches relation patterns (tables, views, materialized views, sequences, foreign and
 // partitioned tables, as pg_dump's -t); returns, per pattern, the OIDs it matched. A pattern
 // without a schema part matches relations visible in the default search_path, which is put back
@@ -164,6 +188,16 @@ bool Selection::SchemaDumped(const std::string& name) const {
   return excluded_schemas_.count(name) == 0;
 }
 
+bool Selection::ExtensionDumped(catalog::Oid oid) const {
+  const bool chosen = extensions_given_ ? extensions_.count(oid) != 0 : include_everything();
+  return chosen && excluded_extensions_.count(oid) == 0;
+}
+
+bool Selection::ExtensionDataAllowed(catalog::Oid oid) const {
+  if (extensions_given_ && extensions_.count(oid) == 0) return false;
+  return excluded_extensions_.count(oid) == 0;
+}
+
 bool Selection::RelationDumped(catalog::Oid oid, const std::string& schema) const {
   const bool chosen = tables_given_ ? tables_.count(oid) != 0 : SchemaDumped(schema);
   return chosen && excluded_tables_.count(oid) == 0;
@@ -212,6 +246,24 @@ Result<Selection> ResolveSelection(pg::PgConn& conn, const DumpOptions& options)
                    MatchRelationsAndChildren(conn, options.exclude_table_data,
                                              options.exclude_table_data_and_children, dbname));
   for (const auto& m : no_data) sel.data_excluded_.insert(m.begin(), m.end());
+
+  ASSIGN_OR_RETURN(auto extensions, MatchExtensions(conn, options.extensions, dbname));
+  for (size_t i = 0; i < extensions.size(); ++i) {
+    if (options.strict_names && extensions[i].empty()) {
+      return Status::NotFound("no matching extensions were found for pattern \"" +
+                              options.extensions[i] + "\"");
+    }
+    sel.extensions_.insert(extensions[i].begin(), extensions[i].end());
+  }
+  sel.extensions_given_ = !options.extensions.empty();
+  if (sel.extensions_given_ && sel.extensions_.empty()) {
+    return Status::NotFound("no matching extensions were found");
+  }
+  ASSIGN_OR_RETURN(auto excluded_extensions,
+                   MatchExtensions(conn, options.exclude_extensions, dbname));
+  for (const auto& m : excluded_extensions) {
+    sel.excluded_extensions_.insert(m.begin(), m.end());
+  }
   return sel;
 }
 
@@ -316,18 +368,45 @@ void PruneCatalog(const Selection& sel, const DumpOptions& options, catalog::Cat
   const auto config_kept = [&](catalog::Oid oid, const std::string& schema) {
     return sel.RelationDumped(oid, schema) && !sel.DataExcluded(oid);
   };
-  EraseIf(&code.extension_config_tables,
-          [&](const catalog::ExtensionConfigTable& t) { return !config_kept(t.oid, t.schema); });
-  EraseIf(&code.extension_config_sequences,
-          [&](const catalog::ExtensionConfigSequence& s) { return !config_kept(s.oid, s.schema); });
+  EraseIf(&code.extension_config_tables, [&](const catalog::ExtensionConfigTable& t) {
+    return !config_kept(t.oid, t.schema) || !sel.ExtensionDataAllowed(t.extension);
+  });
+  EraseIf(&code.extension_config_sequences, [&](const catalog::ExtensionConfigSequence& s) {
+    return !config_kept(s.oid, s.schema) || !sel.ExtensionDataAllowed(s.extension);
+  });
+  // -e chooses extensions also when -n or -t leaves the rest of what is outside schemas out.
+  EraseIf(&code.extensions,
+          [&](const catalog::Extension& x) { return !sel.ExtensionDumped(x.oid); });
+  if (!all) {
+    EraseIf(&code.extension_member_acls, [&](const catalog::ExtensionMemberAcl& m) {
+      return m.extension == 0 || !sel.ExtensionDumped(m.extension);
+    });
+  }
   if (!all) {
     code.languages.clear();
-    code.extensions.clear();
-    code.extension_member_acls.clear();
     code.event_triggers.clear();
     code.casts.clear();
     code.transforms.clear();
   }
+
+  // Properties the options leave out (--no-tablespaces, --no-table-access-method,
+  // --no-toast-compression, --no-policies): a restore gives the target's defaults.
+  for (auto& t : cat->tables) {
+    if (!options.tablespaces) {
+      t.tablespace.clear();
+      for (auto& i : t.indexes) i.tablespace.clear();
+      for (auto& c : t.constraints) c.index_tablespace.clear();
+    }
+    if (!options.table_access_methods) t.access_method.clear();
+    if (!options.toast_compression) {
+      for (auto& c : t.columns) c.compression = '\0';
+    }
+    if (!options.policies) {
+      t.policies.clear();
+      t.row_security = false;
+    }
+  }
+  if (!options.tablespaces && cat->database) cat->database->tablespace.clear();
 
   auto& m = cat->misc;
   KeepInDumpedSchemas(sel, &m.collations);
@@ -469,7 +548,9 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
   // Relations whose data is left out, by name for the entries that carry no OID.
   std::set<std::pair<std::string, std::string>> no_data;
   for (const auto& t : catalog.tables) {
-    if (selection.DataExcluded(t.oid)) no_data.emplace(t.schema, t.name);
+    if (selection.DataExcluded(t.oid) || (!options.unlogged_table_data && t.persistence == 'u')) {
+      no_data.emplace(t.schema, t.name);
+    }
   }
   for (const auto& s : catalog.sequences) {
     if (selection.DataExcluded(s.oid)) no_data.emplace(s.schema, s.name);
@@ -509,7 +590,10 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
     const bool data =
         e.section == format::Section::kData || info.data || is_large_object_decoration(e);
     if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
-    if (options.content == DumpOptions::Content::kSchemaOnly && data) return false;
+    if (options.content == DumpOptions::Content::kSchemaOnly && data &&
+        !(options.sequence_data && e.kind == "SEQUENCE SET")) {
+      return false;
+    }
     unsigned bit = 0;
     switch (e.section) {
       case format::Section::kPreData:

@@ -31,10 +31,17 @@ class Selection {
   // Whether relation `oid` in schema `schema` is dumped (its definition and what it owns).
   bool RelationDumped(catalog::Oid oid, const std::string& schema) const;
   bool DataExcluded(catalog::Oid oid) const { return data_excluded_.count(oid) != 0; }
+  // Whether extension `oid` is dumped (-e, --exclude-extension; without -e, as everything
+  // outside schemas).
+  bool ExtensionDumped(catalog::Oid oid) const;
+  // Whether the rows of configuration tables of extension `oid` may be dumped: not when -e
+  // leaves it out or --exclude-extension names it (pg_dump's processExtensionTables).
+  bool ExtensionDataAllowed(catalog::Oid oid) const;
 
  private:
   friend Result<Selection> ResolveSelection(pg::PgConn& conn, const DumpOptions& options);
-  bool schemas_given_ = false, tables_given_ = false;
+  bool schemas_given_ = false, tables_given_ = false, extensions_given_ = false;
+  std::unordered_set<catalog::Oid> extensions_, excluded_extensions_;
   std::set<std::string> schemas_, excluded_schemas_;
   std::unordered_set<catalog::Oid> tables_, excluded_tables_, data_excluded_;
 };

@@ -1,6 +1,9 @@
 // nrestore without a database: the archive as a psql script, in restore order.
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "common/events.h"
 #include "libdump/restore.h"
@@ -65,10 +68,204 @@ std::string ConnectCommand(const std::string& name) {
   return "\\connect -reuse-previous=on " + arg + "\"\n";
 }
 
+// One field of a COPY text row (never \N), as a SQL string literal: COPY's escapes undone, single
+// quotes doubled (the script runs with standard_conforming_strings on).
+void AppendLiteral(std::string_view field, std::string* out) {
+  out->push_back('\'');
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
+  };
+  for (size_t i = 0; i < field.size(); ++i) {
+    char c = field[i];
+    if (c == '\\' && i + 1 < field.size()) {
+      const char n = field[++i];
+      switch (n) {
+        case 'b':
+          c = '\b';
+          break;
+        case 'f':
+          c = '\f';
+          break;
+        case 'n':
+          c = '\n';
+          break;
+        case 'r':
+          c = '\r';
+          break;
+        case 't':
+          c = '\t';
+          break;
+        case 'v':
+          c = '\v';
+          break;
+        case 'x':
+          if (i + 1 < field.size() && std::isxdigit(static_cast<unsigned char>(field[i + 1]))) {
+            int v = hex(field[++i]);
+            if (i + 1 < field.size() && std::isxdigit(static_cast<unsigned char>(field[i + 1]))) {
+              v = v * 16 + hex(field[++i]);
+            }
+            c = static_cast<char>(v);
+          } else {
+            c = 'x';
+          }
+          break;
+        default:
+          if (n >= '0' && n <= '7') {
+            int v = n - '0';
+            for (int k = 0;
+                 k < 2 && i + 1 < field.size() && field[i + 1] >= '0' && field[i + 1] <= '7'; ++k) {
+              v = v * 8 + (field[++i] - '0');
+            }
+            c = static_cast<char>(v);
+          } else {
+            c = n;
+          }
+      }
+    }
+    if (c == '\'') out->push_back('\'');
+    out->push_back(c);
+  }
+  out->push_back('\'');
+}
+
+// A TABLE DATA (or BLOBS) entry's rows as INSERT statements (pg_dump --inserts and its
+// siblings): "INSERT INTO <target> (<columns>) OVERRIDING SYSTEM VALUE VALUES (...), ...;" with
+// up to rows_per_insert rows each. OVERRIDING SYSTEM VALUE, which pg_dump writes only for a table
+// with a GENERATED ALWAYS identity column (its own or, from 17 on, a partition's parent's), is
+// accepted by every table and keeps the dumped values of such columns. The target and the columns
+// are those of the entry's COPY statement, so the statements load what the COPY would. Rows arrive
+// in blocks; a row longer than a block spans several, so the last partial line is carried to the
+// next block.
+class InsertWriter {
+ public:
+  InsertWriter(ScriptWriter* w, const ScriptOptions& o) : w_(w), o_(o) {}
+
+  // Reads "COPY <target> (<columns>) FROM stdin;". false if the statement has another form.
+  bool Start(const std::string& copy_sql) {
+    constexpr std::string_view kCopy = "COPY ";
+    if (!copy_sql.starts_with(kCopy)) return false;
+    bool quoted = false;
+    size_t open = std::string::npos, close = std::string::npos;
+    for (size_t i = kCopy.size(); i < copy_sql.size(); ++i) {
+      const char c = copy_sql[i];
+      if (c == '"') quoted = !quoted;
+      if (quoted) continue;
+      if (c == '(' && open == std::string::npos) open = i;
+      if (c == ')' && open != std::string::npos) {
+        close = i;
+        break;
+      }
+    }
+    pending_.clear();
+    statement_.clear();
+    rows_ = 0;
+    constexpr std::string_view kTail = " FROM stdin;";
+    default_values_ = open == std::string::npos && copy_sql.ends_with(kTail);
+    if (default_values_) {
+      // A table without columns (COPY names none): each row is a row of defaults.
+      prefix_ = "INSERT INTO " +
+                copy_sql.substr(kCopy.size(), copy_sql.size() - kCopy.size() - kTail.size()) +
+                " DEFAULT VALUES";
+      return true;
+    }
+    if (open == std::string::npos || close == std::string::npos || open < kCopy.size() + 1) {
+      return false;
+    }
+    prefix_ = "INSERT INTO " + copy_sql.substr(kCopy.size(), open - 1 - kCopy.size()) + " " +
+              copy_sql.substr(open, close - open + 1) + " OVERRIDING SYSTEM VALUE VALUES";
+    return true;
+  }
+
+  Status Feed(std::string_view block) {
+    size_t from = 0;
+    while (from < block.size()) {
+      const size_t nl = block.find('\n', from);
+      if (nl == std::string_view::npos) {
+        pending_.append(block.substr(from));
+        break;
+      }
+      if (pending_.empty()) {
+        RETURN_IF_ERROR(Row(block.substr(from, nl - from)));
+      } else {
+        pending_.append(block.substr(from, nl - from));
+        const std::string line = std::move(pending_);
+        pending_.clear();
+        RETURN_IF_ERROR(Row(line));
+      }
+      from = nl + 1;
+    }
+    return Status::Ok();
+  }
+
+  Status Finish() {
+    if (!pending_.empty()) {
+      const std::string line = std::move(pending_);
+      pending_.clear();
+      RETURN_IF_ERROR(Row(line));
+    }
+    return Flush();
+  }
+
+ private:
+  Status Row(std::string_view line) {
+    if (default_values_) {
+      return w_->Write(prefix_ + (o_.on_conflict_do_nothing ? " ON CONFLICT DO NOTHING" : "") +
+                       ";\n");
+    }
+    statement_ += rows_ == 0 ? (o_.rows_per_insert == 1 ? " (" : "\n\t(") : ",\n\t(";
+    size_t from = 0;
+    for (bool first = true;; first = false) {
+      const size_t tab = line.find('\t', from);
+      const std::string_view field =
+          line.substr(from, tab == std::string_view::npos ? std::string_view::npos : tab - from);
+      if (!first) statement_ += ", ";
+      if (field == "\\N") {
+        statement_ += "NULL";
+      } else {
+        AppendLiteral(field, &statement_);
+      }
+      if (tab == std::string_view::npos) break;
+      from = tab + 1;
+    }
+    statement_ += ")";
+    if (++rows_ >= o_.rows_per_insert) return Flush();
+    return Status::Ok();
+  }
+
+  Status Flush() {
+    if (rows_ == 0) return Status::Ok();
+    std::string sql = prefix_ + statement_;
+    if (o_.on_conflict_do_nothing) sql += " ON CONFLICT DO NOTHING";
+    sql += ";\n";
+    statement_.clear();
+    rows_ = 0;
+    return w_->Write(sql);
+  }
+
+  ScriptWriter* w_;
+  const ScriptOptions& o_;
+  std::string prefix_, pending_, statement_;
+  int rows_ = 0;
+  bool default_values_ = false;
+};
+
+bool ValidRestrictKey(const std::string& key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+  });
+}
+
 }  // namespace
 
-Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requested) {
+Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requested,
+                   const ScriptOptions& script) {
   RETURN_IF_ERROR(restore::CheckContent(requested, 1));
+  if (!script.restrict_key.empty() && !ValidRestrictKey(script.restrict_key)) {
+    return Status::InvalidArgument("invalid restrict key");
+  }
+  if (script.rows_per_insert < 0) {
+    return Status::InvalidArgument("rows per INSERT must be at least 1");
+  }
   if (!source->Seekable()) {
     return Status::Unsupported(
         "writing a script needs a seekable archive file; save the stream to a file first");
@@ -109,7 +306,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
   Events quiet(nullptr);
   RETURN_IF_ERROR(restore::CheckBlocksFirst(*reader, plan, &quiet, nullptr));
   ScriptWriter w(out);
-  const std::string key = RestrictKey();
+  const std::string key = script.restrict_key.empty() ? RestrictKey() : script.restrict_key;
   RETURN_IF_ERROR(w.Write("--\n-- ndump archive of database " + CommentSafe(header.database) +
                           ", as a psql script\n-- Dumped from database version " +
                           CommentSafe(header.server_version) + " by " +
@@ -156,8 +353,25 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
   if (content.data_only) {
     restore::SortDataEntries(restore::ForeignKeyDataOrder(reader->toc(), data), &data);
   }
+  InsertWriter inserts(&w, script);
   for (const TocEntry* ep : data) {
     const TocEntry& e = *ep;
+    if (script.rows_per_insert > 0) {
+      if (!inserts.Start(e.copy_sql)) {
+        return Status::InvalidArgument(Describe(e) +
+                                       ": its COPY statement names no columns, so its rows "
+                                       "cannot be written as INSERT statements");
+      }
+      RETURN_IF_ERROR(w.Header(e));
+      RETURN_IF_ERROR(w.Write(restore::BeforeCopySql(e, content)));
+      for (const auto& b : reader->BlocksOf(e.dump_id)) {
+        RETURN_IF_ERROR(reader->ReadBlock(b, &block));
+        RETURN_IF_ERROR(inserts.Feed(block));
+      }
+      RETURN_IF_ERROR(inserts.Finish());
+      RETURN_IF_ERROR(w.Write(restore::AfterCopySql(e, content) + "\n"));
+      continue;
+    }
     RETURN_IF_ERROR(w.Header(e));
     RETURN_IF_ERROR(w.Write(restore::BeforeCopySql(e, content) + e.copy_sql + "\n"));
     bool at_line_start = true;

@@ -67,6 +67,82 @@ bool IsDependent(const TocEntry& e) { return InfoOf(e.kind).decoration; }
 
 bool IsAcl(const TocEntry& e) { return InfoOf(e.kind).privileges; }
 
+// Kinds left out whole by --no-comments, --no-publications, --no-subscriptions,
+// --no-security-labels and --no-policies.
+bool KindExcluded(const TocEntry& e, const RestoreContent& c) {
+  const std::string& k = e.kind;
+  if (c.no_comments && k == "COMMENT") return true;
+  if (c.no_security_labels && k == "SECURITY LABEL") return true;
+  if (c.no_publications &&
+      (k == "PUBLICATION" || k == "PUBLICATION TABLE" || k == "PUBLICATION TABLES IN SCHEMA")) {
+    return true;
+  }
+  if (c.no_subscriptions && (k == "SUBSCRIPTION" || k == "SUBSCRIPTION TABLE")) return true;
+  if (c.no_policies && (k == "POLICY" || k == "ROW SECURITY")) return true;
+  return false;
+}
+
+// --strict-names: each name of -n, -t, -I, -P and -T selects some entry of the archive; the
+// first that does not is kNotFound, in pg_restore's words.
+Status CheckNamesFound(const std::vector<TocEntry>& toc, const RestoreContent& c) {
+  auto found = [&](const std::string& name, auto&& kind_ok) {
+    return std::any_of(toc.begin(), toc.end(),
+                       [&](const TocEntry& e) { return e.name == name && kind_ok(e.kind); });
+  };
+  for (const auto& s : c.schemas) {
+    if (std::none_of(toc.begin(), toc.end(), [&](const TocEntry& e) { return e.schema == s; })) {
+      return Status::NotFound("schema \"" + s + "\" not found");
+    }
+  }
+  const struct {
+    const std::vector<std::string>* names;
+    const char* what;
+  } lists[] = {{&c.tables, "table"},
+               {&c.indexes, "index"},
+               {&c.functions, "function"},
+               {&c.triggers, "trigger"}};
+  for (const auto& l : lists) {
+    const std::string what = l.what;
+    for (const auto& name : *l.names) {
+      const bool ok = found(name, [&](const std::string& k) {
+        if (what == "table") {
+          return k == "TABLE" || k == "VIEW" || k == "FOREIGN TABLE" || k == "MATERIALIZED VIEW" ||
+                 k == "SEQUENCE";
+        }
+        if (what == "index") return k == "INDEX";
+        if (what == "function") return k == "FUNCTION" || k == "AGGREGATE" || k == "PROCEDURE";
+        return k == "TRIGGER";
+      });
+      if (!ok) return Status::NotFound(what + " \"" + name + "\" not found");
+    }
+  }
+  return Status::Ok();
+}
+
+// The stored SQL without the lines `SET <setting> = ...;` the DDL puts around a statement
+// (ddl::InTablespace, ddl::InAccessMethod), for the kinds whose entries hold them.
+std::string WithoutSetting(const std::string& sql, std::string_view setting) {
+  const std::string prefix = "SET " + std::string(setting) + " = ";
+  std::string out;
+  out.reserve(sql.size());
+  size_t from = 0;
+  while (from < sql.size()) {
+    size_t end = sql.find('\n', from);
+    end = end == std::string::npos ? sql.size() : end + 1;
+    const std::string_view line(sql.data() + from, end - from);
+    if (!(line.starts_with(prefix) && (line.ends_with(";\n") || line.ends_with(";")))) {
+      out.append(line);
+    }
+    from = end;
+  }
+  return out;
+}
+
+bool HoldsRelationSettings(const TocEntry& e) {
+  return e.kind == "TABLE" || e.kind == "MATERIALIZED VIEW" || e.kind == "INDEX" ||
+         e.kind == "CONSTRAINT";
+}
+
 // The rules for an entry that stands on its own (not a comment, ACL or label): -n, -N and the
 // -t/-I/-P/-T kinds.
 bool StandaloneWanted(const TocEntry& e, const RestoreContent& c, bool sel_types) {
@@ -194,7 +270,9 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
   // Archive order puts every parent before its comments and ACLs, so a dependent entry can look
   // its parent's verdict up (pg_restore's "parent restored" rule for selective restores).
   std::unordered_set<uint32_t> wanted;
+  std::unordered_set<uint32_t> kind_excluded;
   bool has_drops = false;
+  if (c.strict_names) RETURN_IF_ERROR(CheckNamesFound(toc, c));
   for (const auto& e : toc) {
     if (!e.drop_sql.empty()) has_drops = true;
     if (Is(e, Kind::kDatabase)) {
@@ -206,6 +284,13 @@ Result<Plan> Select(const std::vector<TocEntry>& toc, const RestoreContent& c) {
       continue;
     }
     if (c.no_privileges && IsAcl(e)) continue;
+    // A left-out kind takes its entries' comments and labels along.
+    if (KindExcluded(e, c) ||
+        (IsDependent(e) && std::any_of(e.deps.begin(), e.deps.end(),
+                                       [&](uint32_t d) { return kind_excluded.count(d) != 0; }))) {
+      kind_excluded.insert(e.dump_id);
+      continue;
+    }
     const bool section_ok =
         (e.section == Section::kPreData && c.pre_data) || (e.section == Section::kData && c.data) ||
         (e.section == Section::kPostData && c.post_data) || e.section == Section::kNone;
@@ -462,7 +547,14 @@ void SortDataEntries(const DataOrder& order, std::vector<const TocEntry*>* data)
 }
 
 std::string EntrySql(const TocEntry& e, const RestoreContent& c) {
-  return c.no_owner ? e.create_sql : e.create_sql + OwnerSql(e);
+  std::string sql = e.create_sql;
+  if (c.no_tablespaces && HoldsRelationSettings(e)) {
+    sql = WithoutSetting(sql, "default_tablespace");
+  }
+  if (c.no_table_access_method && HoldsRelationSettings(e)) {
+    sql = WithoutSetting(sql, "default_table_access_method");
+  }
+  return c.no_owner ? sql : sql + OwnerSql(e);
 }
 
 std::string AdaptToServer(const TocEntry& e, std::string sql, int source_version,
@@ -534,9 +626,31 @@ std::string DropSql(const TocEntry& e, bool if_exists) {
 
 std::string SessionSql(const std::string& encoding, const RestoreContent& c) {
   std::string sql = RestoreSessionSql(encoding);
+  if (c.enable_row_security) {
+    const std::string off = "SET row_security = off;";
+    const size_t at = sql.find(off);
+    if (at != std::string::npos) sql.replace(at, off.size(), "SET row_security = on;");
+  }
+  if (c.no_table_access_method) {
+    // The tables take the target's default access method.
+    const std::string pin = "SET default_table_access_method = heap; ";
+    const size_t at = sql.find(pin);
+    if (at != std::string::npos) sql.erase(at, pin.size());
+  }
   if (!c.role.empty()) sql += " SET ROLE " + pg::QuoteIdent(c.role) + ";";
   return sql;
 }
+
+namespace {
+
+// -S: pg_restore becomes the superuser named there before it disables or enables a table's
+// triggers, which only a superuser may do for its constraint triggers.
+std::string BecomeSuperuser(const RestoreContent& c) {
+  if (c.superuser.empty()) return "";
+  return "SET SESSION AUTHORIZATION " + pg::QuoteIdent(c.superuser) + ";\n";
+}
+
+}  // namespace
 
 std::string BeforeCopySql(const TocEntry& e, const RestoreContent& c) {
   if (Is(e, Kind::kBlobs)) {
@@ -548,7 +662,8 @@ std::string BeforeCopySql(const TocEntry& e, const RestoreContent& c) {
   }
   // c.data_only as DataOnly() decided it, implied or not.
   if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
-  return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " DISABLE TRIGGER ALL;\n";
+  return BecomeSuperuser(c) + "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) +
+         " DISABLE TRIGGER ALL;\n";
 }
 
 std::string AfterCopySql(const TocEntry& e, const RestoreContent& c) {
@@ -557,7 +672,8 @@ std::string AfterCopySql(const TocEntry& e, const RestoreContent& c) {
            ddl::kLargeObjectStaging + ";\nDROP TABLE " + ddl::kLargeObjectStaging + ";\n";
   }
   if (!c.disable_triggers || !c.data_only || !e.has_data()) return "";
-  return "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) + " ENABLE TRIGGER ALL;\n";
+  return BecomeSuperuser(c) + "ALTER TABLE " + pg::QualifiedName(e.schema, e.name) +
+         " ENABLE TRIGGER ALL;\n";
 }
 
 Status ErrorPolicy::Handle(Status st) {
