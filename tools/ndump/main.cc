@@ -322,11 +322,25 @@ int main(int argc, char** argv) {
       app, "Output options",
       {"--file", "--format", "--compress", "--compress-level", "--no-sync", "--sync-method"});
   SetHelpGroup(app, "Selection options",
-               {"--schema", "--exclude-schema", "--table", "--exclude-table",
-                "--exclude-table-data", "--table-and-children", "--exclude-table-and-children",
-                "--exclude-table-data-and-children", "--extension", "--exclude-extension",
-                "--strict-names", "--filter", "--data-only", "--schema-only", "--no-data",
-                "--no-schema", "--statistics-only", "--sequence-data", "--section",
+               {"--schema",
+                "--exclude-schema",
+                "--table",
+                "--exclude-table",
+                "--exclude-table-data",
+                "--table-and-children",
+                "--exclude-table-and-children",
+                "--exclude-table-data-and-children",
+                "--extension",
+                "--exclude-extension",
+                "--strict-names",
+                "--filter",
+                "--data-only",
+                "--schema-only",
+                "--no-data",
+                "--no-schema",
+                "--statistics-only",
+                "--sequence-data",
+                "--section",
                 "--no-unlogged-table-data"});
   SetHelpGroup(app, "Content options",
                {"--no-owner", "--create", "--no-privileges", "--no-comments", "--no-publications",
@@ -340,9 +354,8 @@ int main(int argc, char** argv) {
   SetHelpGroup(
       app, "Behaviour options",
       {"--jobs", "--split-size", "--copy-format", "--no-row-fingerprints", "--snapshot",
-       "--lock-wait-timeout",
-       "--serializable-deferrable", "--encoding", "--extra-float-digits", "--enable-row-security",
-       "--role", "--verbose", "--progress", "--help", "--version"});
+       "--lock-wait-timeout", "--serializable-deferrable", "--encoding", "--extra-float-digits",
+       "--enable-row-security", "--role", "--verbose", "--progress", "--help", "--version"});
   SetHelpGroup(app, "Options ndump does not support",
                {"--include-foreign-data", "--load-via-partition-root",
                 "--use-set-session-authorization", "--binary-upgrade", "--disable-dollar-quoting"});
@@ -407,8 +420,9 @@ int main(int argc, char** argv) {
   }
   if (no_data && statistics) {
     // pg_dump 18 then writes the schema with statistics; ndump's archive has no such content yet.
-    return usage("options --no-data and --statistics cannot be used together in ndump (use -s, "
-                 "then --statistics-only)");
+    return usage(
+        "options --no-data and --statistics cannot be used together in ndump (use -s, "
+        "then --statistics-only)");
   }
   if (no_schema && statistics) {
     return usage("options --no-schema and --statistics cannot be used together");

@@ -355,25 +355,26 @@ int main(int argc, char** argv) {
   app.add_flag("--use-set-session-authorization", set_session_auth,
                "not supported by nrestore: an error (ownership is set with ALTER ... OWNER TO)");
   app.add_flag("--enable-row-security", content.enable_row_security, "enable row security");
-  SetHelpGroup(app, "Output options",
-               {"--list", "--verify", "--check", "--test-restore", "--file", "--format",
-                "--restrict-key"});
+  SetHelpGroup(
+      app, "Output options",
+      {"--list", "--verify", "--check", "--test-restore", "--file", "--format", "--restrict-key"});
   SetHelpGroup(app, "Selection options",
                {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
                 "--function", "--section", "--data-only", "--schema-only", "--no-data",
                 "--no-schema", "--statistics-only", "--strict-names"});
-  SetHelpGroup(app, "Content options",
-               {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
-                "--disable-triggers", "--superuser", "--no-comments", "--no-publications",
-                "--no-subscriptions", "--no-security-labels", "--no-policies", "--no-tablespaces",
-                "--no-table-access-method", "--enable-row-security", "--statistics",
-                "--no-statistics"});
+  SetHelpGroup(
+      app, "Content options",
+      {"--clean", "--if-exists", "--create", "--no-owner", "--no-privileges", "--role",
+       "--disable-triggers", "--superuser", "--no-comments", "--no-publications",
+       "--no-subscriptions", "--no-security-labels", "--no-policies", "--no-tablespaces",
+       "--no-table-access-method", "--enable-row-security", "--statistics", "--no-statistics"});
   SetHelpGroup(
       app, "Options nrestore does not support",
       {"--no-data-for-failed-tables", "--transaction-size", "--use-set-session-authorization"});
-  SetHelpGroup(app, "Behaviour options",
-               {"--jobs", "--single-transaction", "--exit-on-error", "--resume", "--keep-char-padding",
-                "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
+  SetHelpGroup(
+      app, "Behaviour options",
+      {"--jobs", "--single-transaction", "--exit-on-error", "--resume", "--keep-char-padding",
+       "--no-verify-first", "--verbose", "--progress", "--help", "--version"});
 
   if (const int code = ParseCommandLine(app, "nrestore", argc, argv); code >= 0) return code;
   // pg_restore's usage errors, in its order and words.
