@@ -492,7 +492,7 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
     t.name = row.GetString("relname");
     t.kind = row.GetChar("relkind");
     t.owner = row.GetString("owner");
-    t.persistence = CharAt(row, "relpersistence", 'p');
+    t.persistence = row.GetChar("relpersistence", 'p');
     t.reloptions = OptNonEmpty(row, "reloptions");
     t.comment = row.Opt("description");
     t.size_bytes = GetUInt(row, "size");
@@ -505,7 +505,7 @@ Status ReadRelations(pg::PgConn& conn, bool extension_relations, Catalog* cat,
     t.partition_key = row.GetString("partition_key");
     t.row_security = row.GetBool("relrowsecurity");
     t.force_row_security = row.GetBool("relforcerowsecurity");
-    t.replica_identity = CharAt(row, "relreplident", 'd');
+    t.replica_identity = row.GetChar("relreplident", 'd');
     t.heap_pages = GetUInt(row, "heap_pages");
     t.of_type = row.GetString("of_type");
     t.tablespace = row.GetString("tablespace");
@@ -715,7 +715,7 @@ Status ReadRelationParts(pg::PgConn& conn, Catalog* cat,
       Policy p;
       p.oid = policy.GetOid("oid");
       p.name = policy.GetString("polname");
-      p.command = CharAt(policy, "polcmd", '*');
+      p.command = policy.GetChar("polcmd", '*');
       p.permissive = policy.GetBool("polpermissive");
       p.roles = policy.GetString("roles");
       p.using_expr = policy.Opt("using_expr");
@@ -768,7 +768,7 @@ Status ReadSequences(pg::PgConn& conn, bool extension_relations, Catalog* cat) {
     }
     s.comment = row.Opt("comment");
     s.acl = row.Opt("relacl");
-    s.persistence = CharAt(row, "relpersistence", 'p');
+    s.persistence = row.GetChar("relpersistence", 'p');
     cat->sequences.push_back(std::move(s));
   }
   return Status::Ok();

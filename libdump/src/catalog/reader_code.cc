@@ -59,7 +59,7 @@ Status ReadFunctions(pg::PgConn& conn, Catalog* cat) {
     f.schema = row.GetString("nspname");
     f.name = row.GetString("proname");
     f.owner = row.GetString("owner");
-    f.kind = CharAt(row, "prokind", 'f');
+    f.kind = row.GetChar("prokind", 'f');
     f.identity_args = row.GetString("identity_args");
     f.definition = row.GetString("definition");
     f.acl = row.Opt("proacl");
@@ -103,7 +103,7 @@ Status ReadAggregates(pg::PgConn& conn, Catalog* cat) {
     a.schema = row.GetString("nspname");
     a.name = row.GetString("proname");
     a.owner = row.GetString("owner");
-    a.agg_kind = CharAt(row, "aggkind", 'n');
+    a.agg_kind = row.GetChar("aggkind", 'n');
     a.arguments = row.GetString("arguments");
     a.identity_args = row.GetString("identity_args");
     a.grant_signature = row.GetString("grant_signature");
@@ -117,8 +117,8 @@ Status ReadAggregates(pg::PgConn& conn, Catalog* cat) {
     a.mfinalfn = row.GetString("mfinalfn");
     a.finalextra = row.GetBool("aggfinalextra");
     a.mfinalextra = row.GetBool("aggmfinalextra");
-    a.finalmodify = CharAt(row, "aggfinalmodify", 'r');
-    a.mfinalmodify = CharAt(row, "aggmfinalmodify", 'r');
+    a.finalmodify = row.GetChar("aggfinalmodify", 'r');
+    a.mfinalmodify = row.GetChar("aggmfinalmodify", 'r');
     a.sortop = row.GetString("sortop");
     a.transtype = row.GetString("transtype");
     a.mtranstype = row.GetString("mtranstype");
@@ -126,7 +126,7 @@ Status ReadAggregates(pg::PgConn& conn, Catalog* cat) {
     a.mtransspace = row.GetInt("aggmtransspace");
     a.initval = row.Opt("agginitval");
     a.minitval = row.Opt("aggminitval");
-    a.parallel = CharAt(row, "proparallel", 'u');
+    a.parallel = row.GetChar("proparallel", 'u');
     a.acl = row.Opt("proacl");
     a.comment = row.Opt("comment");
     cat->code.aggregates.push_back(std::move(a));
@@ -415,10 +415,10 @@ Status ReadTriggers(pg::PgConn& conn, Catalog* cat) {
     t.table_schema = row.GetString("nspname");
     t.table_name = row.GetString("relname");
     t.table_owner = row.GetString("owner");
-    t.table_kind = CharAt(row, "relkind", 'r');
+    t.table_kind = row.GetChar("relkind", 'r');
     t.name = row.GetString("tgname");
     t.definition = row.GetString("definition");
-    t.enabled = CharAt(row, "tgenabled", 'O');
+    t.enabled = row.GetChar("tgenabled", 'O');
     t.clone = row.GetBool("clone");
     t.parent_oid = row.GetOid("parent_oid");
     t.comment = row.Opt("comment");
@@ -457,7 +457,7 @@ Status ReadEventTriggers(pg::PgConn& conn, Catalog* cat) {
       }
     }
     e.function = row.GetString("function");
-    e.enabled = CharAt(row, "evtenabled", 'O');
+    e.enabled = row.GetChar("evtenabled", 'O');
     e.comment = row.Opt("comment");
     cat->code.event_triggers.push_back(std::move(e));
   }
@@ -487,10 +487,10 @@ Status ReadRules(pg::PgConn& conn, Catalog* cat) {
     u.table_schema = row.GetString("nspname");
     u.table_name = row.GetString("relname");
     u.table_owner = row.GetString("owner");
-    u.table_kind = CharAt(row, "relkind", 'r');
+    u.table_kind = row.GetChar("relkind", 'r');
     u.name = row.GetString("rulename");
     u.definition = row.GetString("definition");
-    u.enabled = CharAt(row, "ev_enabled", 'O');
+    u.enabled = row.GetChar("ev_enabled", 'O');
     u.comment = row.Opt("comment");
     cat->code.rules.push_back(std::move(u));
   }
@@ -519,8 +519,8 @@ Status ReadCastsAndTransforms(pg::PgConn& conn, Catalog* cat) {
     c.source = row.GetString("source");
     c.target = row.GetString("target");
     c.function = row.GetString("function");
-    c.method = CharAt(row, "castmethod", 'f');
-    c.context = CharAt(row, "castcontext", 'e');
+    c.method = row.GetChar("castmethod", 'f');
+    c.context = row.GetChar("castcontext", 'e');
     c.comment = row.Opt("comment");
     cat->code.casts.push_back(std::move(c));
   }

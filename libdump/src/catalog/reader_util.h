@@ -42,12 +42,6 @@ inline std::optional<std::string> OptNonEmpty(const pg::Row& row, const char* co
   return s;
 }
 
-// The first character of a "char" column, or `fallback` for NULL or empty.
-inline char CharAt(const pg::Row& row, const char* col, char fallback) {
-  const char c = row.GetChar(col);
-  return c == '\0' ? fallback : c;
-}
-
 // An unsigned 64-bit column (a size, a count).
 inline uint64_t GetUInt(const pg::Row& row, const char* col) {
   return static_cast<uint64_t>(row.GetInt(col));

@@ -51,7 +51,7 @@ constexpr KindInfo kRows[] = {
     Row(Kind::kDatabase, "DATABASE", kPre, 0, kPlain, Prune::kAlways),
     Row(Kind::kDatabaseProperties, "DATABASE PROPERTIES", kPre, 0, kPlain, Prune::kAlways),
     Row(Kind::kSchema, "SCHEMA", kPre, 1, kPlain, Prune::kBySchema),
-    Row(Kind::kExtension, "EXTENSION", kPre, 1, kPlain, Prune::kWholeDatabase),
+    Row(Kind::kExtension, "EXTENSION", kPre, 1, kPlain, Prune::kExtensions),
     Row(Kind::kProceduralLanguage, "PROCEDURAL LANGUAGE", kPre, 1, kPlain, Prune::kWholeDatabase),
     Row(Kind::kType, "TYPE", kPre, 2, kPlain, Prune::kBySchema),
     Row(Kind::kShellType, "SHELL TYPE", kPre, 2, kPlain, Prune::kBySchema),

@@ -92,6 +92,7 @@ enum class Prune : uint8_t {
   kBySchema,       // dumped when its schema is (-n, -N)
   kByTable,        // goes with its table (-t, -T, and its table's schema)
   kWholeDatabase,  // database-wide objects: only in a dump of everything
+  kExtensions,     // extensions: as -e/--exclude-extension choose (without -e, as kWholeDatabase)
   kLargeObjects,   // large objects: by default in a dump of everything, or with --large-objects
   kWithTarget,     // a comment, ACL or label: goes with the object it is on
   kNone,           // not written by ndump (kinds read from other archives)

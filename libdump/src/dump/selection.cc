@@ -188,6 +188,14 @@ bool Selection::SchemaDumped(const std::string& name) const {
   return excluded_schemas_.count(name) == 0;
 }
 
+Selection Selection::OfSchemas(std::set<std::string> schemas, std::set<std::string> excluded) {
+  Selection s;
+  s.schemas_given_ = !schemas.empty();
+  s.schemas_ = std::move(schemas);
+  s.excluded_schemas_ = std::move(excluded);
+  return s;
+}
+
 bool Selection::ExtensionDumped(catalog::Oid oid) const {
   const bool chosen = extensions_given_ ? extensions_.count(oid) != 0 : include_everything();
   return chosen && excluded_extensions_.count(oid) == 0;
@@ -558,11 +566,19 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
   auto is_large_object_decoration = [](const format::TocEntry& e) {
     return InfoOf(e.kind).decoration && e.name.rfind("LARGE OBJECT ", 0) == 0;
   };
+  const bool all = selection.include_everything();
   auto keep = [&](const format::TocEntry& e) {
     const KindInfo& info = InfoOf(e.kind);
     // As pg_dump -Fc: the database's own entries are in every archive, whatever is selected;
     // nrestore uses them only with --create. Its COMMENT and ACL follow the rules below.
     if (info.prune == Prune::kAlways) return true;
+    // The registry's rules, once more: PruneCatalog removes objects list by list, and the entry of
+    // a list it misses must not ignore -n/-N/-t (a SCHEMA entry names its schema as its name).
+    if (info.prune == Prune::kBySchema) {
+      const std::string& schema = info.kind == Kind::kSchema ? e.name : e.schema;
+      if (schema.empty() ? !all : !selection.SchemaDumped(schema)) return false;
+    }
+    if (info.prune == Prune::kWholeDatabase && !all) return false;
     if (!options.privileges && info.privileges) return false;
     if (!options.comments && info.kind == Kind::kComment) return false;
     if (!options.security_labels && info.kind == Kind::kSecurityLabel) return false;
@@ -591,7 +607,7 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
         e.section == format::Section::kData || info.data || is_large_object_decoration(e);
     if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
     if (options.content == DumpOptions::Content::kSchemaOnly && data &&
-        !(options.sequence_data && e.kind == "SEQUENCE SET")) {
+        !(options.sequence_data && info.kind == Kind::kSequenceSet)) {
       return false;
     }
     unsigned bit = 0;

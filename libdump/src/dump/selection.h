@@ -38,6 +38,10 @@ class Selection {
   // leaves it out or --exclude-extension names it (pg_dump's processExtensionTables).
   bool ExtensionDataAllowed(catalog::Oid oid) const;
 
+  // The selection -n (`schemas`, none: every schema) and -N (`excluded`) give once resolved to
+  // names, as ResolveSelection makes it; for the pure steps' tests.
+  static Selection OfSchemas(std::set<std::string> schemas, std::set<std::string> excluded);
+
  private:
   friend Result<Selection> ResolveSelection(pg::PgConn& conn, const DumpOptions& options);
   bool schemas_given_ = false, tables_given_ = false, extensions_given_ = false;
@@ -67,7 +71,9 @@ void PruneCatalog(const Selection& selection, const DumpOptions& options,
                   catalog::Catalog* catalog);
 
 // Removes entries by kind and section (content, sections, privileges, comments, security labels,
-// excluded table data), with the dependencies on them and their data jobs.
+// excluded table data), with the dependencies on them and their data jobs. Also applies the kind
+// registry's schema and whole-database rules (kinds::Prune) to every entry once more, so that an
+// entry made from a catalog list PruneCatalog does not know still follows -n/-N and -t.
 void FilterToc(const Selection& selection, const DumpOptions& options,
                const catalog::Catalog& catalog, BuiltToc* toc);
 

@@ -64,10 +64,10 @@ class Row {
     return static_cast<uint32_t>(r_.GetUInt(row_, r_.Col(col)));
   }
   bool GetBool(const char* col) const { return Get(col) == "t"; }
-  // The first character of a "char" column; '\0' for NULL or empty.
-  char GetChar(const char* col) const {
+  // The first character of a "char" column; `fallback` for NULL or empty.
+  char GetChar(const char* col, char fallback = '\0') const {
     const std::string_view v = Get(col);
-    return v.empty() ? '\0' : v[0];
+    return v.empty() ? fallback : v[0];
   }
   // The value, or nothing for NULL.
   std::optional<std::string> Opt(const char* col) const {
