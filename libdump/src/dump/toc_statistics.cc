@@ -16,7 +16,8 @@ using format::Section;
 void TocBuilder::AddStatistics() {
   std::unordered_map<uint32_t, uint32_t> refresh_of;  // matview entry -> its REFRESH entry
   for (const auto& e : out_.entries) {
-    if (e.kind == "MATERIALIZED VIEW DATA" && !e.deps.empty()) refresh_of[e.deps[0]] = e.dump_id;
+    if (kinds::Is(e, kinds::Kind::kMaterializedViewData) && !e.deps.empty())
+      refresh_of[e.deps[0]] = e.dump_id;
   }
   // The owner is left empty, as pg_dump leaves it: the entry creates nothing.
   auto add = [&](Section section, const std::string& schema, const std::string& name,

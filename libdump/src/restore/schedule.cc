@@ -11,6 +11,9 @@ namespace libdump::restore {
 using format::Section;
 using format::TocEntry;
 
+using kinds::Is;
+using kinds::Kind;
+
 bool TableLocal(const TocEntry& e) { return kinds::InfoOf(e.kind).table_local; }
 
 namespace {
@@ -59,12 +62,12 @@ void BuildPostTasks(const ScheduleInput& in, const std::unordered_map<uint32_t, 
   std::unordered_map<uint32_t, int> index_builds;  // table dump id -> its post-data index builds
   for (const TocEntry* ep : in.plan->entries) {
     if (ep->section != Section::kPostData) continue;
-    if (ep->kind != "INDEX" && ep->kind != "CONSTRAINT") continue;
+    if (!Is(*ep, Kind::kIndex) && !Is(*ep, Kind::kConstraint)) continue;
     for (uint32_t d : ep->deps) ++index_builds[d];
   }
   auto split_key = [&](const TocEntry& e) {
     if (in.workers < 2 || in.content->single_transaction || !e.has_index_sql()) return false;
-    if (e.kind != "CONSTRAINT") return false;
+    if (!Is(e, Kind::kConstraint)) return false;
     for (uint32_t d : e.deps) {
       auto b = bytes.find(d);
       if (b != bytes.end() && b->second >= kSplitKeyMinBytes && index_builds[d] > 1) return true;
@@ -89,7 +92,7 @@ void BuildPostTasks(const ScheduleInput& in, const std::unordered_map<uint32_t, 
   }
   std::unordered_set<uint32_t> tables_without_data;
   for (const auto& e : *in.toc) {
-    if (e.kind == "TABLE" && s->data_of_table.count(e.dump_id) == 0) {
+    if (Is(e, Kind::kTable) && s->data_of_table.count(e.dump_id) == 0) {
       tables_without_data.insert(e.dump_id);
     }
   }
@@ -103,14 +106,15 @@ void BuildPostTasks(const ScheduleInput& in, const std::unordered_map<uint32_t, 
     // Foreign keys after every other entry on tables, since the key they reference may be one of
     // the phase 1 entries (the primary key of a partitioned table) and the archive does not
     // always record that dependency.
-    if (e.kind == "FK CONSTRAINT") t.phase = 2;
+    if (Is(e, Kind::kFkConstraint)) t.phase = 2;
     // Refreshes last, beside event triggers, as pg_restore's last pass runs them: a refresh beside
     // a worker's ALTER TABLE on a table it reads deadlocks (seen: REFRESH holding its view
     // waiting for a base table a foreign key's ALTER TABLE held, which waited for the view).
-    if (e.kind == "EVENT TRIGGER" || e.kind == "MATERIALIZED VIEW DATA") t.phase = 3;
+    if (Is(e, Kind::kEventTrigger) || Is(e, Kind::kMaterializedViewData)) t.phase = 3;
     // A domain's NOT VALID check is on no table: it waits for all the data, which it would
     // otherwise check as it is loaded into the columns of that domain.
-    if (e.kind == "CHECK CONSTRAINT" && std::none_of(e.deps.begin(), e.deps.end(), [&](uint32_t d) {
+    if (Is(e, Kind::kCheckConstraint) &&
+        std::none_of(e.deps.begin(), e.deps.end(), [&](uint32_t d) {
           return s->data_of_table.count(d) != 0 || tables_without_data.count(d) != 0;
         })) {
       t.phase = std::max(t.phase, 1);
@@ -127,7 +131,7 @@ void BuildPostTasks(const ScheduleInput& in, const std::unordered_map<uint32_t, 
   // An attach waits for its build and for every other index build on its table.
   std::unordered_map<uint32_t, std::vector<size_t>> builds_on_table;  // table dump id -> tasks
   std::vector<bool> builds_index(post.size(), false);
-  for (size_t i = 0; i < post.size(); ++i) builds_index[i] = post[i]->kind == "INDEX";
+  for (size_t i = 0; i < post.size(); ++i) builds_index[i] = Is(*post[i], Kind::kIndex);
   for (const auto& [attach, build] : s->build_of) builds_index[build] = true;
   for (size_t i = 0; i < post.size(); ++i) {
     if (!builds_index[i]) continue;

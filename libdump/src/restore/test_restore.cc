@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 
+#include "common/kinds.h"
 #include "libdump/check.h"
 #include "pg/pg.h"
 #include "restore/selection.h"
@@ -14,8 +15,18 @@ namespace {
 
 // The kinds of entries that create one relation named by the entry's schema and name.
 bool IsRelation(const std::string& kind) {
-  return kind == "TABLE" || kind == "VIEW" || kind == "MATERIALIZED VIEW" ||
-         kind == "FOREIGN TABLE" || kind == "SEQUENCE" || kind == "INDEX";
+  using kinds::Kind;
+  switch (kinds::KindOf(kind)) {
+    case Kind::kTable:
+    case Kind::kView:
+    case Kind::kMaterializedView:
+    case Kind::kForeignTable:
+    case Kind::kSequence:
+    case Kind::kIndex:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string ThrowawayName() {
