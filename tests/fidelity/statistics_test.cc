@@ -237,6 +237,19 @@ TEST_F(Statistics, DumpOptions) {
   EXPECT_TRUE(has("Part"));
   EXPECT_FALSE(has("Expr Idx"));
   EXPECT_FALSE(has("Mat View"));
+  // pg_dump 18's --no-data --statistics and --no-schema --statistics: the definitions or the data,
+  // each with every statistics entry; -s and -a refuse --statistics.
+  const std::string schema_stats = dir.File("schema_stats.ndump"),
+                    data_stats = dir.File("data_stats.ndump"), schema = dir.File("schema.ndump"),
+                    data_only = dir.File("data_only.ndump");
+  ASSERT_TRUE(DumpTo(src, schema_stats, {"--no-data", "--statistics"}));
+  ASSERT_TRUE(DumpTo(src, data_stats, {"--no-schema", "--statistics"}));
+  ASSERT_TRUE(DumpTo(src, schema, {"-s"}));
+  ASSERT_TRUE(DumpTo(src, data_only, {"-a"}));
+  EXPECT_EQ(StatisticsEntries(schema_stats).size(), all);
+  EXPECT_EQ(StatisticsEntries(data_stats).size(), all);
+  EXPECT_EQ(entries(schema_stats, false), entries(schema, false));
+  EXPECT_EQ(entries(data_stats, false), entries(data_only, false));
   EXPECT_TRUE(IsToolError(
       Ndump({"-s", "--statistics", "-d", Cluster().ConnInfo(src), "-f", dir.File("x.ndump")}),
       "ndump", kExitUsage, {"--statistics"}));

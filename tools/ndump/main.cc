@@ -418,15 +418,6 @@ int main(int argc, char** argv) {
   if (schema_only && statistics) {
     return usage("options -s/--schema-only and --statistics cannot be used together");
   }
-  if (no_data && statistics) {
-    // pg_dump 18 then writes the schema with statistics; ndump's archive has no such content yet.
-    return usage(
-        "options --no-data and --statistics cannot be used together in ndump (use -s, "
-        "then --statistics-only)");
-  }
-  if (no_schema && statistics) {
-    return usage("options --no-schema and --statistics cannot be used together");
-  }
   if (data_only && no_data) {
     return usage("options -a/--data-only and --no-data cannot be used together");
   }

@@ -123,8 +123,10 @@ struct DumpOptions {
   // each (pg_class's relpages, reltuples, relallvisible and from 18 relallfrozen, and pg_stats'
   // rows), whose SQL calls pg_restore_relation_stats() and pg_restore_attribute_stats(), which a
   // PostgreSQL 18 or later target has. A table's are in the data section, an index's and a
-  // materialized view's in post-data. Off by default, as in pg_dump 18; with kSchemaOnly or
-  // kDataOnly it is kInvalidArgument. kStatisticsOnly implies it. Extended statistics' data
+  // materialized view's in post-data. Off by default, as in pg_dump 18. With kSchemaOnly or
+  // kDataOnly they come along all the same (pg_dump 18's --no-data --statistics and --no-schema
+  // --statistics; its -s and -a refuse --statistics, as ndump's command line does). kStatisticsOnly
+  // implies it. Extended statistics' data
   // (CREATE STATISTICS objects) is not dumped, as pg_dump 18 does not dump it.
   bool statistics = false;
   // Sections to dump (--section), a mask of kSection* bits; combined with `content`.

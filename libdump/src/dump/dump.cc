@@ -70,15 +70,6 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
     return Status::InvalidArgument("block size must be between 4 KiB and 8 MiB");
   }
   if (sink == nullptr) return Status::InvalidArgument("no output sink");
-  // As pg_dump 18: statistics are neither schema nor data.
-  if (options.statistics && options.content == DumpOptions::Content::kSchemaOnly) {
-    return Status::InvalidArgument(
-        "options -s/--schema-only and --statistics cannot be used together");
-  }
-  if (options.statistics && options.content == DumpOptions::Content::kDataOnly) {
-    return Status::InvalidArgument(
-        "options -a/--data-only and --statistics cannot be used together");
-  }
   if (options.extra_float_digits < -15 || options.extra_float_digits > 3) {
     return Status::InvalidArgument("--extra-float-digits must be in range -15..3");
   }

@@ -594,19 +594,15 @@ void FilterToc(const Selection& selection, const DumpOptions& options,
       return false;
     }
     // Statistics are neither schema nor data (pg_dump 18): --statistics-only keeps them alone,
-    // -a and -s (which exclude --statistics) none.
+    // and they come along with -s or -a when asked for (--no-data --statistics).
     const bool statistics = Is(e, Kind::kStatisticsData);
     if (options.content == DumpOptions::Content::kStatisticsOnly && !statistics) return false;
-    if (statistics && (options.content == DumpOptions::Content::kSchemaOnly ||
-                       options.content == DumpOptions::Content::kDataOnly)) {
-      return false;
-    }
     // As pg_dump, sequence values and large objects (with their comments and privileges) count
     // as data for -a and -s, whatever section their entries are in.
     const bool data =
         e.section == format::Section::kData || info.data || is_large_object_decoration(e);
-    if (options.content == DumpOptions::Content::kDataOnly && !data) return false;
-    if (options.content == DumpOptions::Content::kSchemaOnly && data &&
+    if (options.content == DumpOptions::Content::kDataOnly && !data && !statistics) return false;
+    if (options.content == DumpOptions::Content::kSchemaOnly && data && !statistics &&
         !(options.sequence_data && info.kind == Kind::kSequenceSet)) {
       return false;
     }
