@@ -6,16 +6,23 @@ Run through bench/run.sh. One invocation:
      binaries aside so that a rebuild during the run cannot change what is measured;
   2. starts a throwaway PostgreSQL server of its own (data directory on the normal disk) and
      dumps and restores a small database with the binaries once, as a smoke test;
-  3. generates the datasets: pgbench, mixed (bench/sql/mixed.sql), tables (bench/sql/tables.sql);
+  3. generates the datasets: pgbench, mixed (bench/sql/mixed.sql), heldout (bench/sql/heldout.sql,
+     on which nothing was tuned), tables (bench/sql/tables.sql);
   4. times every command of a dataset in rounds (each round runs each command once, the order
-     rotating from round to round), with a CHECKPOINT before every timed command;
+     rotating from round to round), with a CHECKPOINT before every timed command; restores and
+     clones once per server configuration (production-like, then bulk-load: fsync,
+     full_page_writes and synchronous_commit off);
   5. prints a markdown report and writes it into docs/benchmarks.md between markers;
   6. stops the server and removes its files, also on failure or interruption.
 
 Only the Python standard library is used. Measurements: wall time (monotonic clock around the
 command), client CPU (user+sys) and peak RSS from GNU time (children included: for a shell
 pipeline the RSS is that of its largest process), server CPU (every server process, including
-backends that exited, from /proc), and output size.
+backends that exited, from /proc), and output size; CPU-seconds per GB of the dataset's COPY text.
+
+The anchors besides ndump: pg_dump/pg_restore of the server's own version (15), pg_dump/pg_restore
+18 (--pg18-bindir, run against the same server) with zstd, and pgcopydb clone (Debian's package;
+installed with apt-get when missing and running as root; --no-pgcopydb leaves it out).
 """
 
 import argparse
@@ -46,6 +53,15 @@ DEFAULT_PGBENCH_SCALE = 50
 DEFAULT_MIXED_ROWS = 1_600_000
 DEFAULT_SMALL_TABLES = 200
 DEFAULT_MANY_TABLES = 10_000
+DEFAULT_HELDOUT_ROWS = 2_000_000
+PG18_BINDIR = "/var/cache/ndump/pg/18.6/bin"
+
+# The two server configurations restores and clones run under (dumps run under the first).
+BULK_SETTINGS = ("fsync", "full_page_writes", "synchronous_commit")
+SERVER_CONFIGS = {
+    "production": "production-like (fsync, full_page_writes, synchronous_commit on)",
+    "bulk": "bulk-load (fsync, full_page_writes, synchronous_commit off)",
+}
 
 # Server settings (appended to postgresql.conf); documented in docs/benchmarks.md.
 SERVER_SETTINGS = [
@@ -146,9 +162,10 @@ class Server:
 
     def generation_mode(self, on):
         """Datasets are generated without durability (fsync, full page writes and synchronous
-        commit off), then the server returns to the measured settings and everything is flushed."""
+        commit off), then the server returns to the measured settings and everything is flushed.
+        The bulk-load configuration is the same settings."""
         if on:
-            for k in ("fsync", "full_page_writes", "synchronous_commit"):
+            for k in BULK_SETTINGS:
                 self.psql("postgres", f"ALTER SYSTEM SET {k} = off")
         else:
             self.psql("postgres", "ALTER SYSTEM RESET ALL")
@@ -207,8 +224,10 @@ def parse_gnu_time(path):
     return float(user), float(sys_), int(rss_kib)
 
 
-def measure(server, workdir, label, argv, *, marks=None):
-    """Runs argv under GNU time; returns a Sample. marks: {name: substring of a stderr line}."""
+def measure(server, workdir, label, argv, *, marks=None, accept_errors=None):
+    """Runs argv under GNU time; returns a Sample. marks: {name: substring of a stderr line}.
+    accept_errors: a substring; a command that fails is still measured when every stderr line
+    that says ERROR contains it (and there is one)."""
     global _current_proc
     tfile = workdir / "time.out"
     tfile.unlink(missing_ok=True)
@@ -216,6 +235,7 @@ def measure(server, workdir, label, argv, *, marks=None):
     load1 = os.getloadavg()[0]
     cpu0 = server.cpu_seconds()
     tail = deque(maxlen=30)
+    errors = []
     seen = {}
     t0 = time.monotonic()
     # A session of its own, so that an interruption can stop the whole command (GNU time, the
@@ -226,13 +246,17 @@ def measure(server, workdir, label, argv, *, marks=None):
     for line in _current_proc.stderr:
         now = time.monotonic() - t0
         tail.append(line.rstrip("\n"))
+        if "ERROR" in line:
+            errors.append(line)
         for name, needle in (marks or {}).items():
             if name not in seen and needle in line:
                 seen[name] = now
     rc = _current_proc.wait()
     wall = time.monotonic() - t0
     _current_proc = None
-    if rc != 0:
+    accepted = (accept_errors is not None and errors and
+                all(accept_errors in e for e in errors))
+    if rc != 0 and not accepted:
         raise BenchError(f"{label} failed (exit {rc}): {shlex.join(map(str, argv))}\n" +
                          "\n".join(tail))
     time.sleep(0.5)  # let the postmaster reap the backends, so their CPU is counted
@@ -315,6 +339,15 @@ def make_mixed(server, rows, small_tables):
     return ds
 
 
+def make_heldout(server, rows, small_tables):
+    ds = Dataset("heldout", "bench_heldout",
+                 f"held-out mixed types: ledger.entries {rows:,} rows + {small_tables} small tables")
+    server.psql("postgres", f"CREATE DATABASE {ds.db}")
+    server.psql_file(ds.db, BENCH / "sql" / "heldout.sql", {"rows": rows, "small_tables": small_tables})
+    finish_dataset(server, ds)
+    return ds
+
+
 def make_tables(server, n):
     ds = Dataset("tables", "bench_tables", f"{n:,} small tables")
     server.psql("postgres", f"CREATE DATABASE {ds.db}")
@@ -365,16 +398,16 @@ class Command:
     """One benchmarked command. argv() is called per run; before/after are not timed."""
 
     def __init__(self, key, label, argv, *, output=None, before=None, after=None, marks=None,
-                 group="dump"):
+                 group="dump", accept_errors=None):
         self.key, self.label, self._argv = key, label, argv
         self.output, self.before, self.after = output, before, after
-        self.marks, self.group = marks, group
+        self.marks, self.group, self.accept_errors = marks, group, accept_errors
 
     def argv(self):
         return self._argv
 
 
-def dump_commands(server, ds, bins, out, copy_files, with_copy):
+def dump_commands(server, ds, bins, out, copy_files, with_copy, pg18):
     db = ds.db
     psql = f"{shlex.quote(server.tool('psql'))} -X -q -v ON_ERROR_STOP=1 -d {db}"
     ndump_marks = {"schema": "read catalog"}
@@ -388,7 +421,21 @@ def dump_commands(server, ds, bins, out, copy_files, with_copy):
         Command("pg_dump-Fc", "pg_dump -Fc", [server.tool("pg_dump"), "-Fc", "-f", out / "pg.fc", db],
                 output=out / "pg.fc"),
     ]
+    if pg18 is not None:
+        # The modern anchors (issue 18): pg_dump 18 against the same server, with zstd.
+        cmds.append(Command("pg_dump18-Fc-zstd", "pg_dump 18 -Fc -Z zstd",
+                            [pg18 / "pg_dump", "-Fc", "-Z", "zstd", "-f", out / "pg18.fc", db],
+                            output=out / "pg18.fc"))
+        if ds.key != "tables":
+            cmds.append(Command("pg_dump18-Fd-j2-zstd", "pg_dump 18 -Fd -j2 -Z zstd",
+                                [pg18 / "pg_dump", "-Fd", "-j", "2", "-Z", "zstd", "-f",
+                                 out / "pg18.dir", db],
+                                output=out / "pg18.dir"))
     if ds.key == "tables":
+        if pg18 is not None:
+            cmds.append(Command("pg_dump18-schema", "pg_dump 18 --schema-only",
+                                [pg18 / "pg_dump", "--schema-only", "-f", out / "schema18.sql", db],
+                                output=out / "schema18.sql"))
         cmds.append(Command("ndump-schema", "ndump --schema-only",
                             [bins / "ndump", "-v", "--schema-only", "-d", db, "-f",
                              out / "schema.ndump"],
@@ -402,6 +449,11 @@ def dump_commands(server, ds, bins, out, copy_files, with_copy):
                             [bins / "ndump", "-v", "-j", "2", "--copy-format", "binary", "-d", db,
                              "-f", out / "j2bin.ndump"],
                             output=out / "j2bin.ndump", marks=ndump_marks))
+        # A lever of issue 18, measured beside the default: binary COPY with zstd level 1.
+        cmds.append(Command("ndump-bin-z1-j2", "ndump -j2 --copy-format binary -Z zstd:1",
+                            [bins / "ndump", "-v", "-j", "2", "--copy-format", "binary", "-Z",
+                             "zstd:1", "-d", db, "-f", out / "j2binz1.ndump"],
+                            output=out / "j2binz1.ndump", marks=ndump_marks))
         cmds.append(Command("pg_dump-Fd-j2", "pg_dump -Fd -j2",
                             [server.tool("pg_dump"), "-Fd", "-j", "2", "-f", out / "pg.dir", db],
                             output=out / "pg.dir"))
@@ -424,7 +476,7 @@ def dump_commands(server, ds, bins, out, copy_files, with_copy):
     return cmds
 
 
-def restore_commands(server, ds, bins, out):
+def restore_commands(server, ds, bins, out, pg18):
     target = "bench_restore"
 
     def fresh():
@@ -454,7 +506,67 @@ def restore_commands(server, ds, bins, out):
                             [server.tool("pg_restore"), "--exit-on-error", "-j", str(j), "-d",
                              target, out / "pg.fc"],
                             before=fresh, after=drop, group="restore"))
+    if pg18 is not None:
+        # pg_restore 18 sets transaction_timeout (17+) in every session, which a 15 server
+        # refuses: that error, and only that one, is let through (without --exit-on-error); the
+        # restored database is checked like every other.
+        cmds.append(Command("pg_restore18-j2", "pg_restore 18 -j2 (from -Fc -Z zstd)",
+                            [pg18 / "pg_restore", "-j", "2", "-d", target, out / "pg18.fc"],
+                            before=fresh, after=drop, group="restore",
+                            accept_errors='"transaction_timeout"'))
     return cmds, target
+
+
+def pgcopydb_path():
+    return shutil.which("pgcopydb")
+
+
+def ensure_pgcopydb():
+    """pgcopydb from Debian's package: installed here, in the bench's setup, never in CI."""
+    if pgcopydb_path():
+        return True
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        log("pgcopydb is not installed (apt-get install pgcopydb): its clone is left out")
+        return False
+    log("installing pgcopydb (apt-get install -y pgcopydb)")
+    try:
+        run(["apt-get", "install", "-y", "pgcopydb"], what="apt-get install pgcopydb")
+    except BenchError as e:
+        log(f"pgcopydb could not be installed, its clone is left out: {e}")
+        return False
+    return bool(pgcopydb_path())
+
+
+def clone_commands(server, ds, bins, out, with_pgcopydb):
+    """A database copied from one database into another on the same server: ndump's archive
+    streamed into nrestore, and pgcopydb clone (which runs the server's own pg_dump and
+    pg_restore for the schema, found on PATH)."""
+    target = "bench_restore"
+    work = out / "pgcopydb"
+
+    def fresh():
+        remove(work) if work.exists() else None
+        server.psql("postgres", f"DROP DATABASE IF EXISTS {target}")
+        server.psql("postgres", f"CREATE DATABASE {target}")
+
+    def drop():
+        server.psql("postgres", f"DROP DATABASE {target}")
+        remove(work) if work.exists() else None
+
+    nd, nr = (shlex.quote(str(bins / n)) for n in ("ndump", "nrestore"))
+    cmds = [Command("clone-ndump", "ndump -j2 \\| nrestore -j2 -",
+                    ["bash", "-c", f"set -euo pipefail; {nd} -j2 -d {ds.db} -f - | "
+                                   f"{nr} -j2 -d {target} -"],
+                    before=fresh, after=drop, group="clone")]
+    if with_pgcopydb:
+        def uri(db):
+            return f"postgres:///{db}?host={server.root}&port={server.port}&user=postgres"
+        cmds.append(Command("clone-pgcopydb", "pgcopydb clone --table-jobs 2 --index-jobs 2",
+                            ["env", f"PATH={server.bindir}:{os.environ.get('PATH', '')}",
+                             pgcopydb_path(), "clone", "--source", uri(ds.db), "--target",
+                             uri(target), "--table-jobs", "2", "--index-jobs", "2", "--dir", work],
+                            before=fresh, after=drop, group="clone"))
+    return cmds
 
 
 def fingerprint(server, db):
@@ -477,8 +589,10 @@ def fingerprint(server, db):
     return counts, tuple(int(x) for x in extra)
 
 
-def run_rounds(server, workdir, ds, cmds, runs, results, verify_source=None):
-    """Runs every command `runs` times, alternating, rotating the order each round."""
+def run_rounds(server, workdir, ds, cmds, runs, results, verify_source=None, section=None):
+    """Runs every command `runs` times, alternating, rotating the order each round. Results go
+    under `section` (default: the dataset's key)."""
+    section = section or ds.key
     for r in range(runs):
         k = r % len(cmds)
         order = cmds[k:] + cmds[:k]
@@ -493,20 +607,21 @@ def run_rounds(server, workdir, ds, cmds, runs, results, verify_source=None):
             # during this command, which then pays for them).
             server.checkpoint()
             os.sync()
-            s = measure(server, workdir, f"{ds.key}: {c.label}", c.argv(), marks=c.marks)
+            s = measure(server, workdir, f"{section}: {c.label}", c.argv(), marks=c.marks,
+                        accept_errors=c.accept_errors)
             if outs:
                 s["size"] = sum(path_size(o) for o in outs)
             if verify_source is not None and r == 0:
                 got = fingerprint(server, verify_source[1])
                 if got != verify_source[0]:
-                    raise BenchError(f"{ds.key}: {c.label}: the restored database differs from "
+                    raise BenchError(f"{section}: {c.label}: the restored database differs from "
                                      f"the source (row counts, indexes or constraints)")
             if c.after:
                 c.after()
-            results.setdefault(ds.key, {}).setdefault(c.key, {"label": c.label, "group": c.group,
+            results.setdefault(section, {}).setdefault(c.key, {"label": c.label, "group": c.group,
                                                                "samples": []})["samples"].append(s)
             extra = f", schema phase {s['schema']:.2f} s" if "schema" in s else ""
-            log(f"{ds.key} round {r + 1}/{runs} {c.label}: {s['wall']:.2f} s wall, "
+            log(f"{section} round {r + 1}/{runs} {c.label}: {s['wall']:.2f} s wall, "
                 f"{s['cpu']:.2f} s CPU, {s['server_cpu']:.2f} s server CPU, "
                 f"{s['rss_mib']:.1f} MiB{extra}")
 
@@ -540,34 +655,45 @@ def ratio(res, a, b, key="wall"):
     return x[0] / y[0]
 
 
+def per_gb(ss, key, gb):
+    m = med(ss, key)
+    return fmt(None if m is None or not gb else tuple(x / gb for x in m), 1)
+
+
 def dataset_table(ds, res):
+    """The dataset's tables of commands. CPU-s/GB: CPU seconds per 10^9 bytes of the dataset's
+    COPY text (its table data as COPY writes it), client and server apart."""
     lines = []
-    dumps = [k for k, v in res.items() if v["group"] == "dump"]
-    restores = [k for k, v in res.items() if v["group"] == "restore"]
-    if dumps:
-        lines += ["| dump command | wall s | client CPU s | server CPU s | client peak RSS MiB "
-                  "| output MB | wall ÷ pg_dump -Fc |",
-                  "|---|---|---|---|---|---|---|"]
-        for k in dumps:
+    # Not for a dataset of hardly any data (the tables one): its figures would be per byte of
+    # catalog work.
+    gb = ds.copy_bytes / 1e9 if getattr(ds, "copy_bytes", 0) >= 10_000_000 else None
+    groups = [("dump", "dump command", "output MB",
+               [("pg_dump-Fc", "÷ pg_dump -Fc"), ("pg_dump18-Fc-zstd", "÷ pg_dump 18 -Fc -Z zstd")]),
+              ("restore", "restore command", None,
+               [("pg_restore-{j}", "÷ pg_restore, same -j"), ("pg_restore18-j2", "÷ pg_restore 18 -j2")]),
+              ("clone", "clone command", None, [("clone-pgcopydb", "÷ pgcopydb clone")])]
+    for group, title, size_col, refs in groups:
+        keys = [k for k, v in res.items() if v["group"] == group]
+        if not keys:
+            continue
+        head = (f"| {title} | wall s | client CPU s | server CPU s | client CPU s/GB "
+                f"| server CPU s/GB | client peak RSS MiB |" + (f" {size_col} |" if size_col else "") +
+                "".join(f" wall {r[1]} |" for r in refs))
+        lines += [head, "|---" * head.count(" |") + "|"]
+        for k in keys:
             ss = res[k]["samples"]
-            size = med(ss, "size")
-            r = ratio(res, k, "pg_dump-Fc")
-            lines.append(f"| {res[k]['label']} | {fmt(med(ss, 'wall'))} | {fmt(med(ss, 'cpu'))} "
-                         f"| {fmt(med(ss, 'server_cpu'))} | {fmt(med(ss, 'rss_mib'), 1)} "
-                         f"| {f'{size[0] / 1e6:.1f}' if size else '–'} "
-                         f"| {f'{r:.2f}' if r is not None else '–'} |")
-        lines.append("")
-    if restores:
-        lines += ["| restore command | wall s | client CPU s | server CPU s | client peak RSS MiB "
-                  "| wall ÷ pg_restore, same -j |",
-                  "|---|---|---|---|---|---|"]
-        for k in restores:
-            ss = res[k]["samples"]
-            j = k.rsplit("-", 1)[1]
-            r = ratio(res, k, f"pg_restore-{j}") if k.startswith("nrestore") else None
-            lines.append(f"| {res[k]['label']} | {fmt(med(ss, 'wall'))} | {fmt(med(ss, 'cpu'))} "
-                         f"| {fmt(med(ss, 'server_cpu'))} | {fmt(med(ss, 'rss_mib'), 1)} "
-                         f"| {f'{r:.2f}' if r is not None else '–'} |")
+            row = (f"| {res[k]['label']} | {fmt(med(ss, 'wall'))} | {fmt(med(ss, 'cpu'))} "
+                   f"| {fmt(med(ss, 'server_cpu'))} | {per_gb(ss, 'cpu', gb)} "
+                   f"| {per_gb(ss, 'server_cpu', gb)} | {fmt(med(ss, 'rss_mib'), 1)} |")
+            if size_col:
+                size = med(ss, "size")
+                row += f" {f'{size[0] / 1e6:.1f}' if size else '–'} |"
+            for ref, _ in refs:
+                if "{j}" in ref:
+                    ref = ref.format(j=k.rsplit("-", 1)[1]) if k.startswith("nrestore") else None
+                r = ratio(res, k, ref) if ref and ref != k else None
+                row += f" {f'{r:.2f}' if r is not None else '–'} |"
+            lines.append(row)
         lines.append("")
     sch = {k: med(res[k]["samples"], "schema") for k in ("ndump-j1", "ndump-j2") if k in res}
     sch = {k: v for k, v in sch.items() if v}
@@ -593,7 +719,8 @@ def targets(results):
     check("mixed: ndump -j2 wall ≤ 0.25 × pg_dump -Fc", r, 0.25, f"{r:.2f} ×" if r else "")
     r = ratio(m, "ndump-j2", "pg_dump-Fd-j2")
     check("mixed: ndump -j2 wall ≤ 0.3 × pg_dump -Fd -j2", r, 0.3, f"{r:.2f} ×" if r else "")
-    for key, res in results.items():
+    dumped = {k: v for k, v in results.items() if "@" not in k}  # not the bulk-load sections
+    for key, res in dumped.items():
         r = ratio(res, "ndump-j2", "pg_dump-Fc", key="size")
         check(f"{key}: archive size ≤ pg_dump -Fc", r, 1.0,
               f"{r:.2f} × ({med(res['ndump-j2']['samples'], 'size')[0] / 1e6:.1f} MB vs "
@@ -605,7 +732,7 @@ def targets(results):
     for key in ("pgbench", "mixed"):
         r = ratio(results.get(key, {}), "nrestore-j2", "pg_restore-j2")
         check(f"{key}: nrestore -j2 wall ≤ 0.7 × pg_restore -j2", r, 0.7, f"{r:.2f} ×" if r else "")
-    for key, res in results.items():
+    for key, res in dumped.items():
         v = med(res["ndump-j2"]["samples"], "rss_mib") if "ndump-j2" in res else None
         check(f"{key}: ndump -j2 peak RSS ≤ 64 MiB", v[0] if v else None, 64.0,
               f"{v[0]:.1f} MiB" if v else "")
@@ -621,6 +748,57 @@ def targets(results):
             check("tables: ndump schema phase ≤ 0.5 × pg_dump --schema-only", r, 0.5,
                   f"{r:.2f} × ({sch[0]:.2f} s vs {ps[0]:.2f} s; whole ndump -j2 {whole:.2f} ×"
                   f"{extra})")
+    return out
+
+
+def targets18(results):
+    """(description, measured text, verdict) for each target of issue 18 that this run covers."""
+    out = []
+
+    def check(desc, res, a, b, limit, key="wall"):
+        r = ratio(res, a, b, key)
+        if r is None:
+            out.append((desc, "not measured", "–"))
+            return
+        x, y = med(res[a]["samples"], key)[0], med(res[b]["samples"], key)[0]
+        unit = (lambda v: f"{v / 1e6:.1f} MB") if key == "size" else (lambda v: f"{v:.2f} s")
+        out.append((desc, f"{r:.2f} × ({unit(x)} vs {unit(y)})", "met" if r <= limit else "missed"))
+
+    for ds in ("mixed", "heldout"):
+        res = results.get(ds, {})
+        if not res:
+            continue
+        check(f"{ds}: ndump -j2 wall ≤ 0.75 × pg_dump 18 -Fc -Z zstd", res, "ndump-j2",
+              "pg_dump18-Fc-zstd", 0.75)
+        check(f"{ds}: ndump -j2 wall ≤ 0.75 × pg_dump 18 -Fd -j2 -Z zstd", res, "ndump-j2",
+              "pg_dump18-Fd-j2-zstd", 0.75)
+        check(f"{ds}: ndump -j2 archive ≤ pg_dump 18 -Fc -Z zstd", res, "ndump-j2",
+              "pg_dump18-Fc-zstd", 1.0, key="size")
+    if results.get("pgbench"):
+        check("pgbench: ndump -j2 wall ≤ 0.9 × pg_dump 18 -Fc -Z zstd", results["pgbench"],
+              "ndump-j2", "pg_dump18-Fc-zstd", 0.9)
+    for section, res in results.items():
+        if "nrestore-j2" in res and "pg_restore18-j2" in res:
+            check(f"{section}: nrestore -j2 wall ≤ 0.7 × pg_restore 18 -j2", res, "nrestore-j2",
+                  "pg_restore18-j2", 0.7)
+        if "clone-ndump" in res:
+            check(f"{section}: ndump -j2 \\| nrestore -j2 - wall ≤ 0.4 × pgcopydb clone", res,
+                  "clone-ndump", "clone-pgcopydb", 0.4)
+    worst = None
+    for section, res in results.items():
+        for k, v in res.items():
+            if k.startswith(("ndump", "nrestore", "clone-ndump")):
+                m = med(v["samples"], "rss_mib")
+                if m and (worst is None or m[0] > worst[0]):
+                    worst = (m[0], f"{section}: {v['label']}")
+    if worst:
+        out.append(("every ndump/nrestore command: peak RSS ≤ 64 MiB",
+                    f"largest median {worst[0]:.1f} MiB ({worst[1]})",
+                    "met" if worst[0] <= 64.0 else "missed"))
+    t = results.get("tables", {})
+    if "ndump-schema" in t and "pg_dump18-schema" in t:
+        check("tables: ndump --schema-only ≤ 0.5 × pg_dump 18 --schema-only", t, "ndump-schema",
+              "pg_dump18-schema", 0.5)
     return out
 
 
@@ -647,7 +825,7 @@ def git_note():
     return f"commit {head}" + (" + uncommitted changes in libdump/ formats/ tools/" if dirty else "")
 
 
-def render(args, info, pg_version, datasets, results, started, elapsed, runs):
+def render(args, info, pg_version, anchors, sections, results, started, elapsed, runs):
     L = []
     L.append(f"Run of {started:%Y-%m-%d %H:%M} UTC, {elapsed / 60:.1f} min in all "
              f"(dataset generation included), {runs} run(s) of each command.")
@@ -656,7 +834,10 @@ def render(args, info, pg_version, datasets, results, started, elapsed, runs):
     L.append(f"- machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM, "
              f"Linux {info['kernel']}; shared with other work, so the load average is noted per run "
              f"(median {statistics.median(s['load1'] for r in results.values() for c in r.values() for s in c['samples']):.1f})")
-    L.append(f"- server: {pg_version}")
+    L.append(f"- server: {pg_version}; dumps and the first restores under the production-like "
+             "settings below, restores and clones again under the bulk-load ones")
+    if anchors:
+        L.append(f"- anchors besides PostgreSQL 15's own pg_dump/pg_restore: {anchors}")
     L.append(f"- ndump: {info['ndump']} (Release build)")
     L.append("- figures: median (min–max) over the runs; wall from a monotonic clock, client CPU "
              "(user+sys, children included) and peak RSS from GNU time, server CPU from /proc "
@@ -666,20 +847,33 @@ def render(args, info, pg_version, datasets, results, started, elapsed, runs):
              "default `--split-size`) and the pieces shared between the streams, largest first")
     L.append("- ndump and nrestore run with their defaults (zstd level 3, `--split-size` 64); "
              "pg_dump -Fc with its default compression (gzip level 6)")
+    L.append("- CPU s/GB: CPU seconds (client: user+sys of the command and its children; server: "
+             "all server processes) per 10^9 bytes of the dataset's table data as COPY text")
     L.append("")
-    for ds in datasets:
-        res = results.get(ds.key)
+    for ds, section, config in sections:
+        res = results.get(section)
         if not res:
             continue
-        L.append(f"### {ds.key}: {ds.title}")
+        if section == ds.key:
+            L.append(f"### {ds.key}: {ds.title}")
+        else:
+            L.append(f"### {ds.key}, {SERVER_CONFIGS[config]} server")
         L.append("")
         loads = [s["load1"] for c in res.values() for s in c["samples"]]
-        L.append("; ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
-                           for k, v in ds.facts.items()) +
-                 f"; load average during the runs {statistics.median(loads):.1f} "
+        facts = ds.facts.items() if section == ds.key else []
+        L.append("; ".join([f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
+                            for k, v in facts] + [""]) +
+                 f"load average during the runs {statistics.median(loads):.1f} "
                  f"({min(loads):.1f}–{max(loads):.1f}).")
         L.append("")
         L += dataset_table(ds, res)
+    L.append("### Targets (issue 18)")
+    L.append("")
+    L.append("| target | measured (ratio of medians) | verdict |")
+    L.append("|---|---|---|")
+    for desc, text, verdict in targets18(results):
+        L.append(f"| {desc} | {text} | {verdict} |")
+    L.append("")
     L.append("### Targets (issue 5)")
     L.append("")
     L.append("| target | measured (ratio of medians) | verdict |")
@@ -749,8 +943,16 @@ def main():
     ap.add_argument("--scale", type=float, default=None,
                     help="multiply every default dataset size by this (default 1, --quick 0.1)")
     ap.add_argument("--runs", type=int, default=None, help="runs of each command (default 3, --quick 1)")
-    ap.add_argument("--datasets", default="pgbench,mixed,tables",
-                    help="comma-separated subset of pgbench,mixed,tables")
+    ap.add_argument("--datasets", default="pgbench,mixed,heldout,tables",
+                    help="comma-separated subset of pgbench,mixed,heldout,tables")
+    ap.add_argument("--heldout-rows", type=int, help="rows of ledger.entries (overrides --scale)")
+    ap.add_argument("--configs", default="production,bulk",
+                    help="server configurations restores and clones run under: comma-separated "
+                         "subset of production,bulk (dumps run under the first)")
+    ap.add_argument("--pg18-bindir", default=PG18_BINDIR,
+                    help=f"pg_dump/pg_restore 18 for the modern anchors (default {PG18_BINDIR}; "
+                         "'' leaves them out)")
+    ap.add_argument("--no-pgcopydb", action="store_true", help="leave pgcopydb clone out")
     ap.add_argument("--pgbench-scale", type=int, help="pgbench -s (overrides --scale)")
     ap.add_argument("--mixed-rows", type=int, help="rows of app.events (overrides --scale)")
     ap.add_argument("--tables", type=int, help="tables of the many-tables dataset (overrides --scale)")
@@ -767,13 +969,21 @@ def main():
     runs = args.runs if args.runs is not None else (1 if args.quick else 3)
     wanted = [d.strip() for d in args.datasets.split(",") if d.strip()]
     for d in wanted:
-        if d not in ("pgbench", "mixed", "tables"):
+        if d not in ("pgbench", "mixed", "heldout", "tables"):
             ap.error(f"unknown dataset {d!r}")
     if runs < 1 or scale <= 0:
         ap.error("--runs and --scale must be positive")
     pgbench_scale = args.pgbench_scale or max(1, round(DEFAULT_PGBENCH_SCALE * scale))
     mixed_rows = args.mixed_rows or max(10_000, round(DEFAULT_MIXED_ROWS * scale))
     many_tables = args.tables or max(500, round(DEFAULT_MANY_TABLES * scale))
+    heldout_rows = args.heldout_rows or max(10_000, round(DEFAULT_HELDOUT_ROWS * scale))
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    if not configs or any(c not in SERVER_CONFIGS for c in configs):
+        ap.error("--configs: a comma-separated subset of production,bulk")
+    pg18 = pathlib.Path(args.pg18_bindir) if args.pg18_bindir else None
+    if pg18 is not None and not (pg18 / "pg_dump").is_file():
+        raise BenchError(f"no pg_dump in {pg18} (--pg18-bindir '' leaves the anchors out)")
+    with_pgcopydb = not args.no_pgcopydb and ensure_pgcopydb()
     cmdline = "bench/run.sh" + ("" if len(sys.argv) == 1 else " " + shlex.join(sys.argv[1:]))
 
     for prog in (GNU_TIME, "zstd"):
@@ -828,6 +1038,8 @@ def main():
                 ds = make_pgbench(server, pgbench_scale)
             elif key == "mixed":
                 ds = make_mixed(server, mixed_rows, DEFAULT_SMALL_TABLES)
+            elif key == "heldout":
+                ds = make_heldout(server, heldout_rows, DEFAULT_SMALL_TABLES)
             else:
                 ds = make_tables(server, many_tables)
             ds.facts["generation"] = f"{time.monotonic() - t0:.0f} s"
@@ -836,6 +1048,7 @@ def main():
         server.generation_mode(False)
 
         results = {}
+        sections = []  # (dataset, results section, server configuration), in report order
         for ds in datasets:
             copy_files = write_copy_scripts(ds, workdir)
             # Warm-up, untimed: read every table once so that no command meets a cold cache;
@@ -843,22 +1056,42 @@ def main():
             n = run(["bash", "-c", f"set -o pipefail; {shlex.quote(server.tool('psql'))} -X -q "
                                    f"-v ON_ERROR_STOP=1 -d {ds.db} -f {shlex.quote(str(copy_files['all']))} | wc -c"],
                     env=server.env, capture=True, what=f"{ds.key}: warm-up COPY")
+            ds.copy_bytes = int(n)
             ds.facts["COPY text"] = f"{int(n) / 1e6:.0f} MB"
             with_copy = ds.key != "tables"
+            if configs[0] == "bulk":
+                server.generation_mode(True)
             log(f"{ds.key}: timing dumps")
             run_rounds(server, workdir, ds,
-                       dump_commands(server, ds, bins, out, copy_files, with_copy), runs, results)
+                       dump_commands(server, ds, bins, out, copy_files, with_copy, pg18), runs,
+                       results)
             if ds.key != "tables":
-                log(f"{ds.key}: timing restores")
-                cmds, _ = restore_commands(server, ds, bins, out)
-                run_rounds(server, workdir, ds, cmds, runs, results,
-                           verify_source=(fingerprint(server, ds.db), "bench_restore"))
+                source = (fingerprint(server, ds.db), "bench_restore")
+                for config in configs:
+                    server.generation_mode(config == "bulk")
+                    section = ds.key if config == configs[0] else f"{ds.key}@{config}"
+                    sections.append((ds, section, config))
+                    log(f"{section}: timing restores and clones ({config} server)")
+                    cmds, _ = restore_commands(server, ds, bins, out, pg18)
+                    cmds += clone_commands(server, ds, bins, out, with_pgcopydb)
+                    run_rounds(server, workdir, ds, cmds, runs, results, verify_source=source,
+                               section=section)
+                server.generation_mode(False)
+            else:
+                sections.append((ds, ds.key, configs[0]))
             for p in list(out.iterdir()):
                 remove(p)
 
         elapsed = time.monotonic() - t_start
-        report = render(cmdline, machine_info(note), pg_version, datasets, results, started,
-                        elapsed, runs)
+        anchors = []
+        if pg18 is not None:
+            anchors.append(run([str(pg18 / "pg_dump"), "--version"], capture=True).strip() +
+                           " and its pg_restore (against the server above, -Z zstd)")
+        if with_pgcopydb:
+            v = run([pgcopydb_path(), "--version"], capture=True).strip().splitlines()
+            anchors.append(f"pgcopydb {v[0].split()[2] if v else ''} (Debian package)")
+        report = render(cmdline, machine_info(note), pg_version, "; ".join(anchors), sections,
+                        results, started, elapsed, runs)
         print(report)
         raw = pathlib.Path(parent) / f"ndump-bench-{started:%Y%m%d-%H%M%S}.json"
         raw.write_text(json.dumps({"command": cmdline, "results": results,

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "archive_toc.h"
+#include "catalog/reader.h"
+#include "pg/pg.h"
 #include "tools.h"
 
 namespace ndump_test {
@@ -42,6 +44,45 @@ TEST(SplitTables, ChunksCoverEveryRowOnce) {
   ASSERT_TRUE(RestoreFrom(copy, archive, {"-j", "2"}));
   EXPECT_SAME_DATABASE(src, copy);
   EXPECT_EQ(Cluster().Query(copy, "SELECT count(*) FROM ONLY big"), "36924");
+}
+
+// Sizes decide the split. A table never vacuumed nor analyzed has relpages 0 whatever its size:
+// a dump with data measures its files (the main forks of the table and of its TOAST table); one
+// without data, which has nothing to cut, takes it as empty instead of opening every table.
+TEST(SplitTables, UnvacuumedTablesAreMeasuredOnlyWhenDataIsDumped) {
+  const std::string db = Cluster().CreateDatabase("unvacuumed");
+  ASSERT_TRUE(Cluster().Psql(db,
+                             "CREATE TABLE fresh (id int, s text);"
+                             "INSERT INTO fresh SELECT g, repeat('z', 300) "
+                             "  FROM generate_series(1, 3000) g;"
+                             // One value stored out of line: the TOAST table has pages too.
+                             "INSERT INTO fresh SELECT 0, string_agg(md5(g::text), '') "
+                             "  FROM generate_series(1, 4000) g;"));
+  ASSERT_EQ(Cluster().Query(db, "SELECT relpages FROM pg_class WHERE relname = 'fresh'"), "0");
+  const uint64_t heap = std::stoull(Cluster().Query(db, "SELECT pg_relation_size('fresh')"));
+  const uint64_t toast = std::stoull(Cluster().Query(
+      db, "SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'fresh'"));
+  ASSERT_GT(heap, 0u);
+  ASSERT_GT(toast, 0u);
+
+  libdump::ConnectionOptions options;
+  options.dbname = Cluster().ConnInfo(db);
+  auto conn = libdump::pg::PgConn::Connect(options, "");
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  ASSERT_TRUE((*conn)
+                  ->Command("BEGIN ISOLATION LEVEL REPEATABLE READ; "
+                            "SELECT pg_catalog.set_config('search_path', '', false);")
+                  .ok());
+  for (const bool measure : {true, false}) {
+    libdump::catalog::ReadOptions read;
+    read.measure_unvacuumed_tables = measure;
+    auto cat = libdump::catalog::ReadCatalog(**conn, nullptr, read);
+    ASSERT_TRUE(cat.ok()) << cat.status().ToString();
+    ASSERT_EQ(cat->tables.size(), 1u);
+    const auto& t = cat->tables[0];
+    EXPECT_EQ(t.size_bytes, measure ? heap + toast : 0u) << measure;
+    EXPECT_EQ(t.heap_pages, measure ? heap / 8192 : 0u) << measure;
+  }
 }
 
 // A table of a few MB (20,000 rows of about 200 bytes) with no key, index or generated column.

@@ -165,7 +165,11 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   {
     // The catalog model is only needed to build the TOC; it is freed before the TOC is encoded
     // (on 10,000 tables each is tens of MB, and the dump's peak memory is where they meet).
-    ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader, helper.get()));
+    catalog::ReadOptions read;
+    read.measure_unvacuumed_tables = options.content != DumpOptions::Content::kSchemaOnly &&
+                                     options.content != DumpOptions::Content::kStatisticsOnly &&
+                                     (options.sections & DumpOptions::kSectionData) != 0;
+    ASSIGN_OR_RETURN(catalog::Catalog cat, catalog::ReadCatalog(*leader, helper.get(), read));
     dump::PruneCatalog(selection, options, &cat);
     // Sequence values are data (SEQUENCE SET): not read when no data is dumped.
     if ((options.content != DumpOptions::Content::kSchemaOnly || options.sequence_data) &&
