@@ -676,10 +676,12 @@ class QueueSource final : public ByteSource {
     queue_.push_back(std::move(chunk));
     cv_.notify_all();
   }
+  // The part's input ends: cleanly (OK) or with `error`. Only the first call counts.
   void Close(Status error) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return;
     closed_ = true;
-    if (error_.ok()) error_ = std::move(error);
+    error_ = std::move(error);
     cv_.notify_all();
   }
   // The consumer returned: pushes are dropped from now on.
@@ -745,7 +747,10 @@ Status ClusterReader::ReadParts(
     if (last) sources[part]->Close(Status::Ok());
     if (failed()) break;
   }
+  // Parts whose input has not ended (the stream failed, or a consumer did) end with an error,
+  // so that their consumers stop; the others were closed cleanly at their last chunk.
   Status cut = !structure.ok() ? structure : Status::Cancelled("another part failed");
+  if (structure.ok() && !failed()) cut = Status::Corruption("cluster: a part has no last chunk");
   for (auto& q : sources) q->Close(cut);
   for (size_t i = 0; i < threads.size(); ++i) {
     if (threads[i].joinable()) threads[i].join();
