@@ -215,6 +215,18 @@ TEST(ClusterArchive, ListVerifyAndDamage) {
   ASSERT_EQ(list.exit_code, 0) << list.Describe();
   EXPECT_NE(list.out.find("; Database \"listed\" (part "), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("; ROLE - postgres"), std::string::npos) << list.out;
+  // --exclude-database takes pg_dumpall's patterns: case folded outside quotes, `*` and `?`.
+  const std::string fewer = dir.path() + "/fewer.ndump";
+  const CommandResult excluded =
+      RunOn({Tool("ndumpall/ndumpall"), "--exclude-database", "LIST?D", "--exclude-database",
+             "\"templ\"*", "-f", fewer},
+            src);
+  ASSERT_EQ(excluded.exit_code, 0) << excluded.Describe();
+  const CommandResult fewer_list = RunCommand({Tool("nrestore/nrestore"), "--list", fewer});
+  EXPECT_EQ(fewer_list.out.find("\"listed\""), std::string::npos) << fewer_list.out;
+  EXPECT_EQ(fewer_list.out.find("\"template1\""), std::string::npos) << fewer_list.out;
+  EXPECT_NE(fewer_list.out.find("; Database \"postgres\""), std::string::npos) << fewer_list.out;
+
   const CommandResult ok = RunCommand({Tool("nrestore/nrestore"), "--verify", archive});
   EXPECT_EQ(ok.exit_code, 0) << ok.Describe();
   EXPECT_NE(ok.out.find("kind: cluster"), std::string::npos);
