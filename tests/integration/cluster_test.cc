@@ -217,10 +217,9 @@ TEST(ClusterArchive, ListVerifyAndDamage) {
   EXPECT_NE(list.out.find("; ROLE - postgres"), std::string::npos) << list.out;
   // --exclude-database takes pg_dumpall's patterns: case folded outside quotes, `*` and `?`.
   const std::string fewer = dir.path() + "/fewer.ndump";
-  const CommandResult excluded =
-      RunOn({Tool("ndumpall/ndumpall"), "--exclude-database", "LIST?D", "--exclude-database",
-             "\"templ\"*", "-f", fewer},
-            src);
+  const CommandResult excluded = RunOn({Tool("ndumpall/ndumpall"), "--exclude-database", "LIST?D",
+                                        "--exclude-database", "\"templ\"*", "-f", fewer},
+                                       src);
   ASSERT_EQ(excluded.exit_code, 0) << excluded.Describe();
   const CommandResult fewer_list = RunCommand({Tool("nrestore/nrestore"), "--list", fewer});
   EXPECT_EQ(fewer_list.out.find("\"listed\""), std::string::npos) << fewer_list.out;
