@@ -179,6 +179,40 @@ TEST(ClusterArchive, RebuildsAClusterWithInitdbAndOneRestore) {
   EXPECT_EQ(dst.Query("all_a", "SELECT count(*) FROM t"), "2000");
 }
 
+// nrestore -f: the same cluster through a psql script, run with psql (which goes on past the
+// CREATE ROLE of roles the target has, as with a pg_dumpall script).
+TEST(ClusterArchive, ScriptRebuildsTheSameCluster) {
+  TestCluster& src = TestCluster::Get();
+  ScopedTempDir dir("ndt-all");
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+  const std::string ts_src = ServerDir(dir.path(), "ts_src");
+  const std::string ts_dst = ServerDir(dir.path(), "ts_dst");
+  ASSERT_NO_FATAL_FAILURE(MakeSourceCluster(src, ts_src));
+  const std::string archive = dir.path() + "/cluster.ndump";
+  const std::string script = dir.path() + "/cluster.sql";
+  const CommandResult dump = RunOn({Tool("ndumpall/ndumpall"), "-f", archive}, src);
+  ASSERT_EQ(dump.exit_code, 0) << dump.Describe();
+  const CommandResult write =
+      RunCommand({Tool("nrestore/nrestore"), "-f", script,
+                  "--tablespace-mapping=" + ts_src + "=" + ts_dst, archive});
+  ASSERT_EQ(write.exit_code, 0) << write.Describe();
+  ASSERT_EQ(::chmod(script.c_str(), 0644), 0);
+
+  TestCluster dst;
+  ASSERT_TRUE(dst.Start());
+  const CommandResult psql =
+      RunOn({dst.Bin("psql"), "-X", "-q", "-d", "postgres", "-f", script}, dst);
+  ASSERT_EQ(psql.exit_code, 0) << psql.Describe();
+  const std::string want = Globals(src);
+  const std::string got = ReplaceAll(Globals(dst), ts_dst, ts_src);
+  EXPECT_EQ(want, got) << UnifiedDiff(want, got, "source", "restored");
+  for (const std::string& db : kDatabases) {
+    const std::string a = Schema(src, db), b = Schema(dst, db);
+    EXPECT_EQ(a, b) << db << ":\n" << UnifiedDiff(a, b, "source", "restored");
+    EXPECT_EQ(Rows(src, db), Rows(dst, db)) << db;
+  }
+}
+
 TEST(ClusterArchive, OneDatabaseFromAPipeWithoutGlobals) {
   TestCluster& src = TestCluster::Get();
   ScopedTempDir dir("ndt-all");

@@ -75,9 +75,11 @@ int VerifyCluster(libdump::ByteSource* source, const std::string& name) {
   return std::fflush(stdout) == 0 ? ndump_cli::kExitOk : ndump_cli::kExitError;
 }
 
-int RestoreCluster(libdump::ByteSource* source, libdump::ClusterRestoreOptions options,
-                   const ClusterFlags& flags, ndump_cli::ProgressReporter* observer,
-                   libdump::CancelToken* cancel) {
+namespace {
+
+// --tablespace-mapping values; false (after the message) for a bad one.
+bool ParseMapping(const ClusterFlags& flags,
+                  std::vector<std::pair<std::string, std::string>>* out) {
   for (const std::string& m : flags.tablespace_mapping) {
     const size_t eq = m.find('=');
     if (eq == std::string::npos || eq == 0 || m[0] != '/' || eq + 1 >= m.size() ||
@@ -86,10 +88,34 @@ int RestoreCluster(libdump::ByteSource* source, libdump::ClusterRestoreOptions o
                    "nrestore: error: invalid tablespace mapping \"%s\": expected "
                    "OLDDIR=NEWDIR, both absolute\n",
                    m.c_str());
-      return ndump_cli::kExitUsage;
+      return false;
     }
-    options.tablespace_mapping.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    out->emplace_back(m.substr(0, eq), m.substr(eq + 1));
   }
+  return true;
+}
+
+}  // namespace
+
+int ScriptCluster(libdump::ByteSource* source, const std::string& path,
+                  const libdump::RestoreContent& content, const ClusterFlags& flags) {
+  std::vector<std::pair<std::string, std::string>> mapping;
+  if (!ParseMapping(flags, &mapping)) return ndump_cli::kExitUsage;
+  auto out = libdump::OpenFileSink(path);
+  if (!out.ok()) return ndump_cli::ReportError("nrestore", out.status());
+  const libdump::Status st = libdump::WriteClusterScript(
+      source, out->get(), content, flags.databases, !flags.no_globals, flags.globals_only, mapping);
+  if (!st.ok()) {
+    out->reset();  // no partial script left behind
+    return ndump_cli::ReportError("nrestore", st);
+  }
+  return ndump_cli::kExitOk;
+}
+
+int RestoreCluster(libdump::ByteSource* source, libdump::ClusterRestoreOptions options,
+                   const ClusterFlags& flags, ndump_cli::ProgressReporter* observer,
+                   libdump::CancelToken* cancel) {
+  if (!ParseMapping(flags, &options.tablespace_mapping)) return ndump_cli::kExitUsage;
   options.databases = flags.databases;
   options.globals = !flags.no_globals;
   options.globals_only = flags.globals_only;

@@ -36,6 +36,10 @@ int RestoreCluster(libdump::ByteSource* source, libdump::ClusterRestoreOptions o
                    const ClusterFlags& flags, ndump_cli::ProgressReporter* observer,
                    libdump::CancelToken* cancel);
 
+// -f without -d: the cluster archive as one psql script written to `path` (- for stdout).
+int ScriptCluster(libdump::ByteSource* source, const std::string& path,
+                  const libdump::RestoreContent& content, const ClusterFlags& flags);
+
 }  // namespace nrestore_cli
 
 #endif  // NDUMP_TOOLS_NRESTORE_CLUSTER_CLI_H_

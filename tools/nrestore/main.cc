@@ -556,11 +556,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<libdump::ByteSource> unused;
     auto cluster = libdump::format::IsClusterArchive(in->get(), &unused);
     if (!cluster.ok()) return ReportError("nrestore", cluster.status());
-    if (*cluster) {
-      return ReportError("nrestore", libdump::Status::Unsupported(
-                                         "a cluster archive (ndumpall) cannot be written as a "
-                                         "script yet: restore it with -d"));
-    }
+    if (*cluster) return nrestore_cli::ScriptCluster(in->get(), script, content, cluster_flags);
     auto out = libdump::OpenFileSink(script);
     if (!out.ok()) return ReportError("nrestore", out.status());
     libdump::ScriptOptions script_options;

@@ -130,6 +130,19 @@ Result<std::vector<ClusterPartListing>> ListCluster(ByteSource* source,
 // Full verification of a cluster archive (archive_format.md §14.8).
 Status VerifyCluster(ByteSource* source, format::ClusterVerifyReport* report = nullptr);
 
+// Writes a cluster archive as one psql script (nrestore -f), to be run connected to the target's
+// postgres database: the globals (tablespaces moved by `mapping`, as OLD=NEW locations), then
+// each database's script as WriteScript writes it, with CREATE DATABASE and \connect, except
+// postgres and template1, which a cluster has: \connect, the script, then the database's own
+// properties; with `globals_only`, no database. As with pg_dumpall's script, CREATE ROLE of a role
+// the target has fails and psql goes on. `databases` (empty: all) and `globals` select; `content`
+// shapes every database's script (its `create` is set here). Seekable sources only. Commits `out`
+// on success.
+Status WriteClusterScript(ByteSource* source, ByteSink* out, const RestoreContent& content,
+                          const std::vector<std::string>& databases, bool globals,
+                          bool globals_only,
+                          const std::vector<std::pair<std::string, std::string>>& mapping);
+
 }  // namespace libdump
 
 #endif  // LIBDUMP_CLUSTER_H_

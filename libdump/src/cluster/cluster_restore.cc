@@ -111,7 +111,10 @@ Status RestoreGlobals(Shared& sh, const std::vector<format::TocEntry>& toc) {
 // The statements that give an existing database (postgres, template1) the archived one's
 // properties: owner, DATABASE PROPERTIES, and the database's comment, ACL and labels, which a
 // restore without create leaves out.
-std::string DatabaseLevelSql(const std::vector<format::TocEntry>& toc, const std::string& name) {
+}  // namespace
+
+std::string ClusterDatabaseLevelSql(const std::vector<format::TocEntry>& toc,
+                                    const std::string& name) {
   std::string sql;
   const std::string tag = "DATABASE " + name;
   for (const format::TocEntry& e : toc) {
@@ -128,6 +131,8 @@ std::string DatabaseLevelSql(const std::vector<format::TocEntry>& toc, const std
   }
   return sql;
 }
+
+namespace {
 
 // Restores one database part read from `src`.
 Status RestoreDatabase(Shared& sh, const std::string& name, ByteSource* src) {
@@ -149,7 +154,7 @@ Status RestoreDatabase(Shared& sh, const std::string& name, ByteSource* src) {
     return r.status().WithContext("database \"" + name + "\"");
   }
   if (exists) {
-    const std::string sql = DatabaseLevelSql(catalog.toc, name);
+    const std::string sql = ClusterDatabaseLevelSql(catalog.toc, name);
     if (!sql.empty()) {
       ASSIGN_OR_RETURN(std::unique_ptr<pg::PgConn> conn,
                        pg::PgConn::Connect(sh.maintenance, kGlobalsSessionSql));
