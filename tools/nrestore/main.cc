@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "cli_common.h"
+#include "cluster_cli.h"
 #include "help.h"
 #include "libdump/check.h"
 #include "libdump/format/archive.h"
 #include "libdump/format/byte_io.h"
+#include "libdump/format/cluster.h"
 #include "libdump/restore.h"
 #include "libdump/version.h"
 #include "progress.h"
@@ -33,11 +35,27 @@ std::string ListSafe(std::string s) {
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : ListSafe(s); }
 
+// Opens the archive and tells whether it is a cluster archive (ndumpall): `*in` is then the
+// source to read, the file's or one that gives back the bytes the check read from a pipe.
+libdump::Result<bool> OpenArchive(const std::string& file,
+                                  std::unique_ptr<libdump::ByteSource>* file_source,
+                                  std::unique_ptr<libdump::ByteSource>* replay,
+                                  libdump::ByteSource** in) {
+  ASSIGN_OR_RETURN(*file_source, libdump::OpenFileSource(file));
+  ASSIGN_OR_RETURN(const bool cluster,
+                   libdump::format::IsClusterArchive(file_source->get(), replay));
+  *in = *replay ? replay->get() : file_source->get();
+  return cluster;
+}
+
 int List(const std::string& file) {
-  auto source = libdump::OpenFileSource(file);
-  if (!source.ok()) return ndump_cli::ReportError("nrestore", source.status());
+  std::unique_ptr<libdump::ByteSource> file_source, replay;
+  libdump::ByteSource* in = nullptr;
+  auto cluster = OpenArchive(file, &file_source, &replay, &in);
+  if (!cluster.ok()) return ndump_cli::ReportError("nrestore", cluster.status());
+  if (*cluster) return nrestore_cli::ListCluster(in, file);
   libdump::format::ArchiveHeader header;
-  auto toc = libdump::ListArchive(source->get(), &header);
+  auto toc = libdump::ListArchive(in, &header);
   if (!toc.ok()) return ndump_cli::ReportError("nrestore", toc.status());
   char when[64] = "?";
   std::time_t t = static_cast<std::time_t>(header.created_unix_seconds);
@@ -61,10 +79,13 @@ int List(const std::string& file) {
 // --verify: every checksum and structure, no server. Damage goes to stderr as one error line
 // naming the block and entry (exit 4); a valid archive gets its totals on stdout.
 int Verify(const std::string& file) {
-  auto source = libdump::OpenFileSource(file);
-  if (!source.ok()) return ndump_cli::ReportError("nrestore", source.status());
+  std::unique_ptr<libdump::ByteSource> file_source, replay;
+  libdump::ByteSource* in = nullptr;
+  auto cluster = OpenArchive(file, &file_source, &replay, &in);
+  if (!cluster.ok()) return ndump_cli::ReportError("nrestore", cluster.status());
+  if (*cluster) return nrestore_cli::VerifyCluster(in, file);
   libdump::format::VerifyReport r;
-  const libdump::Status st = libdump::VerifyArchive(source->get(), &r);
+  const libdump::Status st = libdump::VerifyArchive(in, &r);
   if (!st.ok()) return ndump_cli::ReportError("nrestore", st);
   const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   const double ratio =
@@ -281,6 +302,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::string progress_mode = "auto";
   AddProgressOption(app, &progress_mode);
+  nrestore_cli::ClusterFlags cluster_flags;
+  app.add_option("--database", cluster_flags.databases,
+                 "from a cluster archive (ndumpall): restore only this database (repeatable)")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
+  app.add_flag("--no-globals", cluster_flags.no_globals,
+               "from a cluster archive: leave out the roles and tablespaces");
+  app.add_flag("-g,--globals-only", cluster_flags.globals_only,
+               "from a cluster archive: restore only the roles and tablespaces");
+  app.add_option("--tablespace-mapping", cluster_flags.tablespace_mapping,
+                 "from a cluster archive: create the tablespace at OLDDIR in NEWDIR instead")
+      ->type_name("OLDDIR=NEWDIR")
+      ->allow_extra_args(false);
   AddConnectionOptions(app, &conn);
   // Selection and content, as pg_restore's (docs/nrestore.md).
   app.add_option(
@@ -368,6 +402,8 @@ int main(int argc, char** argv) {
        "--disable-triggers", "--superuser", "--no-comments", "--no-publications",
        "--no-subscriptions", "--no-security-labels", "--no-policies", "--no-tablespaces",
        "--no-table-access-method", "--enable-row-security", "--statistics", "--no-statistics"});
+  SetHelpGroup(app, "Cluster archive options (ndumpall)",
+               {"--database", "--no-globals", "--globals-only", "--tablespace-mapping"});
   SetHelpGroup(
       app, "Options nrestore does not support",
       {"--no-data-for-failed-tables", "--transaction-size", "--use-set-session-authorization"});
@@ -517,6 +553,10 @@ int main(int argc, char** argv) {
     }
     auto in = libdump::OpenFileSource(file);
     if (!in.ok()) return ReportError("nrestore", in.status());
+    std::unique_ptr<libdump::ByteSource> unused;
+    auto cluster = libdump::format::IsClusterArchive(in->get(), &unused);
+    if (!cluster.ok()) return ReportError("nrestore", cluster.status());
+    if (*cluster) return nrestore_cli::ScriptCluster(in->get(), script, content, cluster_flags);
     auto out = libdump::OpenFileSink(script);
     if (!out.ok()) return ReportError("nrestore", out.status());
     libdump::ScriptOptions script_options;
@@ -531,8 +571,15 @@ int main(int argc, char** argv) {
 
   libdump::CancelToken cancel;
   InstallSignalHandlers(&cancel);
-  auto source = libdump::OpenFileSource(file);
-  if (!source.ok()) return ReportError("nrestore", source.status());
+  std::unique_ptr<libdump::ByteSource> file_source, replay;
+  libdump::ByteSource* in = nullptr;
+  auto cluster = OpenArchive(file, &file_source, &replay, &in);
+  if (!cluster.ok()) return ReportError("nrestore", cluster.status());
+  if (!*cluster && cluster_flags.any()) {
+    return usage(
+        "options --database, --no-globals, --globals-only and --tablespace-mapping "
+        "need a cluster archive (ndumpall)");
+  }
 
   libdump::RestoreOptions options;
   options.connection = ToConnectionOptions(conn, "nrestore");
@@ -542,7 +589,14 @@ int main(int argc, char** argv) {
   options.check_blocks_first = !no_verify_first;
   options.resume = resume;
   ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
-  auto result = libdump::Restore(options, source->get(), &observer, &cancel);
+  if (*cluster) {
+    libdump::ClusterRestoreOptions cluster_options;
+    cluster_options.connection = options.connection;
+    cluster_options.jobs = jobs;
+    cluster_options.database = options;
+    return nrestore_cli::RestoreCluster(in, cluster_options, cluster_flags, &observer, &cancel);
+  }
+  auto result = libdump::Restore(options, in, &observer, &cancel);
   if (!result.ok()) return observer.Fail(result.status());
   observer.Finish(SummaryOf(*result));
   if (result->errors > 0) {

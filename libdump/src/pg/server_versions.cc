@@ -59,6 +59,9 @@ constexpr std::array<FeatureInfo, static_cast<size_t>(Feature::kFeatureCount)> k
      "pg_restore_relation_stats(), pg_restore_attribute_stats()"},
     {Feature::kPublicationGeneratedColumns, 180000, "published generated columns",
      "pg_publication.pubgencols"},
+    {Feature::kParameterAcl, 150000, "privileges on parameters", "pg_parameter_acl"},
+    {Feature::kRoleGrantOptions, 160000, "role membership options",
+     "pg_auth_members.inherit_option, set_option; grantor kept valid"},
 }};
 
 // The table is in enum order, so InfoOf can index it; checked when the library is built.

@@ -54,6 +54,8 @@ enum class Feature {
   kRelAllFrozen,               // 18: pg_class.relallfrozen
   kRestoreStatistics,          // 18: pg_restore_relation_stats(), pg_restore_attribute_stats()
   kPublicationGeneratedColumns,  // 18: pg_publication.pubgencols
+  kParameterAcl,                 // 15: pg_parameter_acl, GRANT ... ON PARAMETER
+  kRoleGrantOptions,             // 16: pg_auth_members.inherit_option, set_option; grantors tracked
   kFeatureCount,
 };
 

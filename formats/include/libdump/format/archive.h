@@ -25,9 +25,10 @@ namespace libdump::format {
 inline constexpr uint16_t kFormatMajor = 1;
 // 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
 // entries (§6.2), 1.3 their char_columns, 1.4 BLOBS entries (large-object contents, §7.5), 1.5
-// row fingerprints (§7.6). An archive claims the minor version of the newest feature it uses
-// (§12).
-inline constexpr uint16_t kFormatMinor = 5;
+// row fingerprints (§7.6), 1.6 cluster archives (§14, libdump/format/cluster.h; a
+// single-database archive never claims it). An archive claims the minor version of the newest
+// feature it uses (§12).
+inline constexpr uint16_t kFormatMinor = 6;
 
 // The one entry kind the format itself gives a meaning to: an entry of this kind with data holds
 // large objects' contents (§7.5). libdump's registry of kinds (libdump/src/common/kinds.h) names
