@@ -404,3 +404,31 @@ TEST(KeyFilesTest, WrittenPrivateAndRefusedWhenNot) {
 
 }  // namespace
 }  // namespace libdump::format::testing
+
+namespace libdump::format::testing {
+namespace {
+
+// What a restore from a pipe spills to disk (stream_loader.cc) is sealed: not the plain bytes,
+// and a changed byte or another offset does not open.
+TEST(ScratchSealerTest, SealsAndRefusesChanges) {
+  auto sealer = ScratchSealer::Create();
+  ASSERT_TRUE(sealer.ok());
+  const std::string plain = CopyText(5000, 9);
+  std::string sealed;
+  (*sealer)->Seal(4096, plain, &sealed);
+  EXPECT_EQ(sealed.size(), plain.size() + ScratchSealer::kOverhead);
+  EXPECT_EQ(sealed.find("some text for row"), std::string::npos);
+  std::string back;
+  ASSERT_TRUE((*sealer)->Open(4096, sealed, &back));
+  EXPECT_EQ(back, plain);
+  EXPECT_FALSE((*sealer)->Open(0, sealed, &back));
+  sealed[100] = static_cast<char>(sealed[100] ^ 1);
+  EXPECT_FALSE((*sealer)->Open(4096, sealed, &back));
+  auto other = ScratchSealer::Create();
+  ASSERT_TRUE(other.ok());
+  sealed[100] = static_cast<char>(sealed[100] ^ 1);
+  EXPECT_FALSE((*other)->Open(4096, sealed, &back));
+}
+
+}  // namespace
+}  // namespace libdump::format::testing
