@@ -144,6 +144,11 @@ TEST_F(EncryptionTest, RoundTripWithAKeyFromAFileAndAPipe) {
     const CommandResult r = RestoreInto(&copy, bytes, pipe, Key());
     ASSERT_EQ(r.exit_code, 0) << (pipe ? "pipe: " : "file: ") << r.Describe();
     ExpectSameDatabase(src_, copy);
+    if (!pipe) {  // the row fingerprints, read from the sealed index
+      const CommandResult c =
+          Nrestore({"--check", "-d", Cluster().ConnInfo(copy), "--decrypt-key", key_, archive_});
+      EXPECT_EQ(c.exit_code, 0) << c.Describe() << c.out;
+    }
   }
 }
 
@@ -179,6 +184,15 @@ TEST_F(EncryptionTest, VerifyAndListWithAndWithoutTheKey) {
 
   r = Nrestore({"-l", archive_});
   EXPECT_TRUE(IsToolError(r, "nrestore", kExitUsage, {"--decrypt-key"}));
+  // A script: with the key, the archive's SQL; without, the same usage error.
+  r = Nrestore({"-f", "-", "--decrypt-key", key_, archive_});
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_NE(r.out.find("CREATE TABLE"), std::string::npos);
+  EXPECT_TRUE(
+      IsToolError(Nrestore({"-f", "-", archive_}), "nrestore", kExitUsage, {"--decrypt-key"}));
+  // A plain script is never encrypted: refused before connecting.
+  EXPECT_TRUE(IsToolError(Ndump({"-F", "p", "--encrypt-to", key_ + ".pub", "-d", "nodb"}), "ndump",
+                          kExitUsage, {"plain script"}));
   r = Nrestore({"-l", "--decrypt-key", key_, archive_});
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_NE(r.out.find(";     Encryption: X25519 public key "), std::string::npos) << r.out;
