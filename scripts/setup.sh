@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-packages=(build-essential cmake pkg-config libpq-dev libzstd-dev libxxhash-dev libgtest-dev
-          libgmock-dev libcli11-dev help2man postgresql-15 postgresql-client-15
+packages=(build-essential cmake pkg-config libpq-dev libzstd-dev libxxhash-dev libsodium-dev
+          libgtest-dev libgmock-dev libcli11-dev help2man postgresql-15 postgresql-client-15
           postgresql-server-dev-15)
 
 missing=()

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cipher.h"
 #include "codec.h"
 #include "compression.h"
 #include "layout.h"
@@ -101,11 +102,30 @@ struct HashStateFree {
 };
 using HashPtr = std::unique_ptr<XXH3_state_t, HashStateFree>;
 
-// §5.2: checks the payload checksum, then decodes the payload into `raw`. `stored` may be
-// consumed (swapped into `raw` when the payload is not compressed).
+// §15.5: what a block that does not authenticate is reported as.
+Status AuthFailure(const std::string& where) {
+  return Status::Corruption(where +
+                            ": authentication failed (wrong key, or the block was altered, moved "
+                            "or taken from another archive)");
+}
+
+// §15.4: opens the sealed payload in `stored` with `cipher` in place (into `stored`), or fails.
+Status OpenSealed(const internal::BlockCipher& cipher, const BlockHeader& h, std::string* stored,
+                  std::string_view extra, const std::string& where) {
+  thread_local std::string plain;
+  if (!cipher.Open(h, *stored, extra, &plain)) return AuthFailure(where);
+  stored->swap(plain);
+  return Status::Ok();
+}
+
+// §5.2: checks the payload checksum, then (in an encrypted archive, §15.4) authenticates and
+// decrypts it with `cipher` and `extra`, then decodes it into `raw`. `stored` may be consumed
+// (swapped into `raw` when the payload is not compressed).
 Status DecodePayload(const BlockHeader& h, std::string* stored, const std::string& mismatch,
-                     const std::string& where, std::string* raw) {
+                     const std::string& where, std::string* raw,
+                     const internal::BlockCipher* cipher, std::string_view extra = {}) {
   if (internal::Checksum(*stored) != h.payload_checksum) return Status::Corruption(mismatch);
+  if (cipher != nullptr) RETURN_IF_ERROR(OpenSealed(*cipher, h, stored, extra, where));
   if ((h.flags & layout::kBlockFlagZstd) != 0) {
     return internal::Decompress(*stored, h.raw_len, where, raw);
   }
@@ -180,18 +200,21 @@ Status ArchiveReader::EntryError(uint32_t dump_id, const std::string& problem) c
 
 // --- §11.1 opening ---------------------------------------------------------------------------
 
-Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(ByteSource* source) {
+ArchiveReader::~ArchiveReader() = default;
+
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(ByteSource* source,
+                                                           const ReadOptions& options) {
   if (source == nullptr) return Status::InvalidArgument("ArchiveReader needs a source");
   std::unique_ptr<ArchiveReader> r(new ArchiveReader());
   r->source_ = source;
   auto s = std::make_shared<SeqState>(Cursor(source, 0));
-  RETURN_IF_ERROR(r->ReadHeaderAndToc(s.get()));
+  RETURN_IF_ERROR(r->ReadHeaderAndToc(s.get(), options));
   r->data_start_ = s->cursor.offset();
   r->seq_ = std::move(s);
   return r;
 }
 
-Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
+Status ArchiveReader::ReadHeaderAndToc(SeqState* s, const ReadOptions& options) {
   Cursor& c = s->cursor;
   // §4.1, checked in the order the spec gives: magic, major version, length, checksum, flags.
   std::string header(layout::kHeaderFixedSize, '\0');
@@ -231,8 +254,26 @@ Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
   }
   header_.entry_ends_marked = (flags & layout::kHeaderFlagEntryEnds) != 0;
   header_.large_objects = (flags & layout::kHeaderFlagLargeObjects) != 0;
+  header_.encrypted = (flags & layout::kHeaderFlagEncrypted) != 0;
   RETURN_IF_ERROR(internal::DecodeHeaderFields(
       std::string_view(header).substr(layout::kHeaderFixedSize, fields_len), &header_));
+  // §15.3: the encryption field is there exactly when the flag is.
+  if (header_.encrypted != !header_.encryption.empty()) {
+    return Status::Corruption(header_.encrypted ? "header: encrypted, but no encryption field"
+                                                : "header: encryption field without the flag");
+  }
+  if (header_.encrypted) {
+    internal::EncryptionField field;
+    RETURN_IF_ERROR(internal::ParseEncryptionField(header_.encryption, &field));
+    const bool have_key = options.keys != nullptr && !options.keys->empty();
+    if (!have_key && options.allow_locked) {
+      locked_ = true;
+    } else {
+      ASSIGN_OR_RETURN(cipher_, internal::BlockCipher::ForReading(
+                                    header_.encryption, have_key ? *options.keys : Keyring{}));
+      cipher_->SetHeader(std::string_view(header).substr(0, covered));
+    }
+  }
 
   // §6.1: the TOC block.
   const uint64_t toc_at = c.offset();
@@ -242,14 +283,20 @@ Status ArchiveReader::ReadHeaderAndToc(SeqState* s) {
   if (!internal::DecodeBlockHeader(bh, &h)) {
     return Status::Corruption("TOC checksum mismatch (block header" + At(toc_at) + ")");
   }
-  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "TOC block" + At(toc_at)));
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "TOC block" + At(toc_at), overhead()));
   if (h.kind != layout::kKindToc) {
     return Status::Corruption("expected the TOC block" + At(toc_at) + ", found another kind");
   }
   RETURN_IF_ERROR(c.ReadInto(&s->stored, h.stored_len, "TOC" + At(toc_at)));
+  if (locked_) {  // §15.6: without the key the TOC is only checked, not read
+    if (internal::Checksum(s->stored) != h.payload_checksum) {
+      return Status::Corruption("TOC checksum mismatch (payload" + At(toc_at) + ")");
+    }
+    return Status::Ok();
+  }
   std::string raw;
   RETURN_IF_ERROR(DecodePayload(h, &s->stored, "TOC checksum mismatch (payload" + At(toc_at) + ")",
-                                "TOC" + At(toc_at), &raw));
+                                "TOC" + At(toc_at), &raw, cipher_.get()));
   RETURN_IF_ERROR(internal::DecodeToc(raw, &toc_));
   toc_index_.reserve(toc_.size());
   for (size_t i = 0; i < toc_.size(); ++i) toc_index_[toc_[i].dump_id] = i;
@@ -283,7 +330,8 @@ Status ArchiveReader::CheckIndex(const std::vector<BlockInfo>& blocks,
       return EntryError(b.dump_id, "missing block seq " + Num(t.blocks) + " in the index");
     if (b.seq < t.blocks)
       return EntryError(b.dump_id, "repeated block seq " + Num(b.seq) + " in the index");
-    if (b.raw_len == 0 || b.raw_len > kMaxBlockRaw || b.stored_len > b.raw_len) {  // (4)
+    if (b.raw_len == 0 || b.raw_len > kMaxBlockRaw ||
+        b.stored_len > uint64_t{b.raw_len} + overhead()) {  // (4)
       return Status::Corruption(rec + ": lengths out of range");
     }
     expect += layout::kBlockHeaderSize + b.stored_len;
@@ -329,6 +377,9 @@ Status ArchiveReader::LoadIndex() {
     return Status::Unsupported("LoadIndex needs a seekable source; " + source_->Describe() +
                                " is not");
   }
+  if (locked_) {
+    return Status::InvalidArgument("the archive is encrypted: reading its index needs the key");
+  }
   ASSIGN_OR_RETURN(const uint64_t size, source_->Size());
   if (size < data_start_ + layout::kFooterSize) {
     return Status::Corruption("incomplete archive: no footer (" + Num(size) + " bytes)");
@@ -350,7 +401,7 @@ Status ArchiveReader::LoadIndex() {
   if (!internal::DecodeBlockHeader(bh, &h)) {
     return Status::Corruption("index checksum mismatch (block header" + At(f.index_offset) + ")");
   }
-  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "index block" + At(f.index_offset)));
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "index block" + At(f.index_offset), overhead()));
   if (h.kind != layout::kKindIndex ||
       layout::kBlockHeaderSize + uint64_t{h.stored_len} != f.index_length) {
     return Status::Corruption("footer does not point at the index block" + At(f.index_offset));
@@ -359,9 +410,12 @@ Status ArchiveReader::LoadIndex() {
   RETURN_IF_ERROR(ReadFullyAt(source_, f.index_offset + layout::kBlockHeaderSize, stored.data(),
                               stored.size(), "index" + At(f.index_offset)));
   std::string raw;
-  RETURN_IF_ERROR(DecodePayload(h, &stored,
-                                "index checksum mismatch (payload" + At(f.index_offset) + ")",
-                                "index" + At(f.index_offset), &raw));
+  // §15.4: the footer's fields are the index's associated data.
+  RETURN_IF_ERROR(
+      DecodePayload(h, &stored, "index checksum mismatch (payload" + At(f.index_offset) + ")",
+                    "index" + At(f.index_offset), &raw, cipher_.get(),
+                    std::string_view(reinterpret_cast<const char*>(fb) + internal::kFooterBoundFrom,
+                                     internal::kFooterBoundTo - internal::kFooterBoundFrom)));
   std::vector<BlockInfo> blocks;
   std::vector<EntryStats> stats;
   RETURN_IF_ERROR(internal::DecodeIndex(raw, &blocks, &stats));
@@ -421,7 +475,11 @@ Status ArchiveReader::ReadCheckedPayload(const BlockInfo& block, const std::stri
     return Status::Unsupported("reading a block by its offset needs a seekable source; " +
                                source_->Describe() + " is not");
   }
-  if (block.raw_len == 0 || block.raw_len > kMaxBlockRaw || block.stored_len > block.raw_len) {
+  if (locked_) {
+    return Status::InvalidArgument("the archive is encrypted: reading a block needs the key");
+  }
+  if (block.raw_len == 0 || block.raw_len > kMaxBlockRaw ||
+      block.stored_len > uint64_t{block.raw_len} + overhead()) {
     return Status::InvalidArgument(name + ": block lengths out of range");
   }
   // §11.3
@@ -431,7 +489,7 @@ Status ArchiveReader::ReadCheckedPayload(const BlockInfo& block, const std::stri
   if (!internal::DecodeBlockHeader(bh, &h)) {
     return Status::Corruption(name + ": header checksum mismatch" + At(block.offset));
   }
-  RETURN_IF_ERROR(internal::CheckBlockHeader(h, name + At(block.offset)));
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, name + At(block.offset), overhead()));
   if (h.kind != layout::kKindData || h.dump_id != block.dump_id || h.seq != block.seq ||
       h.raw_len != block.raw_len || h.stored_len != block.stored_len || h.rows != block.rows) {
     return Status::Corruption(name + ": block header" + At(block.offset) +
@@ -457,6 +515,7 @@ Status ArchiveReader::ReadCheckedPayload(const BlockInfo& block, const std::stri
   if (internal::Checksum(*stored) != h.payload_checksum) {
     return Status::Corruption(name + ": payload checksum mismatch" + At(block.offset));
   }
+  if (cipher_) RETURN_IF_ERROR(OpenSealed(*cipher_, h, stored, {}, name + At(block.offset)));
   *compressed = (h.flags & layout::kBlockFlagZstd) != 0;
   return Status::Ok();
 }
@@ -464,6 +523,9 @@ Status ArchiveReader::ReadCheckedPayload(const BlockInfo& block, const std::stri
 // --- §11.2 sequential reading ----------------------------------------------------------------
 
 Result<bool> ArchiveReader::NextBlock(BlockInfo* info, std::string* raw) {
+  if (locked_) {
+    return Status::InvalidArgument("the archive is encrypted: reading its blocks needs the key");
+  }
   seq_->started = true;
   return ScanNext(seq_.get(), info, raw);
 }
@@ -492,7 +554,7 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
   if (!internal::DecodeBlockHeader(bh, &h)) {
     return Status::Corruption("block header checksum mismatch" + At(at));
   }
-  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "block" + At(at)));
+  RETURN_IF_ERROR(internal::CheckBlockHeader(h, "block" + At(at), overhead()));
   if (h.kind == layout::kKindIndex) {
     RETURN_IF_ERROR(FinishScan(s, at, bh));
     s->done = true;
@@ -502,11 +564,11 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
     return Status::Corruption("unexpected TOC block" + At(at));
   }
   const TocEntry* e = FindEntry(h.dump_id);
-  if (e == nullptr) {
+  if (e == nullptr && !locked_) {  // §15.6: a locked reader has no TOC to check against
     return Status::Corruption("block claims entry " + Num(h.dump_id) +
                               " which is not in the TOC, at offset " + Num(at));
   }
-  if (!e->has_data()) {
+  if (e != nullptr && !e->has_data()) {
     return Status::Corruption("block claims entry " + Num(h.dump_id) +
                               " which has no data, at offset " + Num(at));
   }
@@ -528,9 +590,16 @@ Result<bool> ArchiveReader::ScanNextUnchecked(SeqState* s, BlockInfo* info, std:
   }
   const std::string name = BlockName(h.dump_id, h.seq);
   RETURN_IF_ERROR(s->cursor.ReadInto(&s->stored, h.stored_len, name + " payload" + At(at)));
-  RETURN_IF_ERROR(DecodePayload(h, &s->stored, name + ": payload checksum mismatch" + At(at),
-                                name + At(at), raw));
-  if (s->hash_content) {  // §7.3
+  if (locked_) {
+    if (internal::Checksum(s->stored) != h.payload_checksum) {
+      return Status::Corruption(name + ": payload checksum mismatch" + At(at));
+    }
+    raw->clear();
+  } else {
+    RETURN_IF_ERROR(DecodePayload(h, &s->stored, name + ": payload checksum mismatch" + At(at),
+                                  name + At(at), raw, cipher_.get()));
+  }
+  if (s->hash_content && !locked_) {  // §7.3
     if (p.hash == nullptr) {
       p.hash.reset(XXH3_createState());
       if (p.hash == nullptr) return Status::Internal("out of memory creating a hash state");
@@ -561,15 +630,11 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
   BlockHeader h;
   internal::DecodeBlockHeader(index_header, &h);  // already checked by the caller
   RETURN_IF_ERROR(s->cursor.ReadInto(&s->stored, h.stored_len, "index" + At(index_at)));
-  std::string raw;
-  RETURN_IF_ERROR(DecodePayload(h, &s->stored,
-                                "index checksum mismatch (payload" + At(index_at) + ")",
-                                "index" + At(index_at), &raw));
-  std::vector<BlockInfo> blocks;
-  std::vector<EntryStats> stats;
-  RETURN_IF_ERROR(internal::DecodeIndex(raw, &blocks, &stats));
+  const std::string mismatch = "index checksum mismatch (payload" + At(index_at) + ")";
+  if (internal::Checksum(s->stored) != h.payload_checksum) return Status::Corruption(mismatch);
 
-  // §9.1 the footer, then nothing.
+  // §9.1 the footer, then nothing. (Read before the index is decoded: in an encrypted archive its
+  // fields are the index's associated data, §15.4.)
   const uint64_t footer_at = s->cursor.offset();
   uint8_t fb[layout::kFooterSize];
   ASSIGN_OR_RETURN(const size_t got, s->cursor.ReadUpTo(fb, sizeof fb));
@@ -583,16 +648,26 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
   if (f.index_offset != index_at || f.index_length != footer_at - index_at) {
     return Status::Corruption("footer does not point at the index block" + At(index_at));
   }
-  if (f.block_count != blocks.size()) {
-    return Status::Corruption("footer counts " + Num(f.block_count) + " blocks, the index " +
-                              Num(blocks.size()));
-  }
   char extra;
   ASSIGN_OR_RETURN(const size_t more, s->cursor.ReadUpTo(&extra, 1));
   if (more != 0) {
     return Status::Corruption("trailing data after the footer" + At(s->cursor.offset() - 1));
   }
+  if (locked_) return FinishLockedScan(s, f);
 
+  std::string raw;
+  RETURN_IF_ERROR(
+      DecodePayload(h, &s->stored, mismatch, "index" + At(index_at), &raw, cipher_.get(),
+                    std::string_view(reinterpret_cast<const char*>(fb) + internal::kFooterBoundFrom,
+                                     internal::kFooterBoundTo - internal::kFooterBoundFrom)));
+  std::vector<BlockInfo> blocks;
+  std::vector<EntryStats> stats;
+  RETURN_IF_ERROR(internal::DecodeIndex(raw, &blocks, &stats));
+
+  if (f.block_count != blocks.size()) {
+    return Status::Corruption("footer counts " + Num(f.block_count) + " blocks, the index " +
+                              Num(blocks.size()));
+  }
   // §8.4, and the index must describe exactly the blocks this pass read.
   RETURN_IF_ERROR(CheckIndex(blocks, stats, index_at));
   if (blocks.size() != s->seen.size()) {
@@ -638,6 +713,25 @@ Status ArchiveReader::FinishScan(SeqState* s, uint64_t index_at, const uint8_t* 
   return Status::Ok();
 }
 
+// §15.6: the end of a pass without the key. The index cannot be read, so what is checked is what
+// the block headers and the footer say: the footer counts the data blocks read, and (with
+// entry_ends) every entry that had blocks ended with a marked one.
+Status ArchiveReader::FinishLockedScan(SeqState* s, const internal::Footer& f) {
+  if (f.block_count != s->seen.size()) {
+    return Status::Corruption("footer counts " + Num(f.block_count) + " blocks, the archive has " +
+                              Num(s->seen.size()));
+  }
+  if (header_.entry_ends_marked) {
+    for (const auto& [dump_id, p] : s->progress) {
+      if (p.next_seq > 0 && !p.ended) {
+        return EntryError(
+            dump_id, "its last block (seq " + Num(p.next_seq - 1) + ") has no end-of-entry mark");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // --- §11.4 full verification -----------------------------------------------------------------
 
 Status ArchiveReader::Verify(VerifyReport* report) {
@@ -667,6 +761,8 @@ Status ArchiveReader::Verify(VerifyReport* report) {
     rep.stored_bytes += info.stored_len;
   }
   rep.archive_bytes = s->cursor.offset();
+  rep.encrypted = header_.encrypted;
+  rep.authenticated = header_.encrypted && !locked_;
   if (report != nullptr) *report = rep;
   return Status::Ok();
 }

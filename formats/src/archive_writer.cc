@@ -13,6 +13,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "cipher.h"
 #include "codec.h"
 #include "compression.h"
 #include "layout.h"
@@ -47,12 +48,21 @@ struct EntryStream::Impl {
   BlockHeader pending;
   std::string pending_stored;     // owns the held block's payload
   std::string_view pending_view;  // the payload: pending_stored, or the caller's bytes
+  std::string sealed;             // the payload sealed (§15.4), reused between blocks
 };
 
 Status EntryStream::WritePending(bool last) {
   Impl& m = *impl_;
   m.has_pending = false;
   if (last) m.pending.flags |= layout::kBlockFlagLast;
+  // §15.4: sealed here, with the flags final, in the stream's own thread.
+  std::string_view payload = m.pending_view;
+  if (const internal::BlockCipher* cipher = writer_->cipher()) {
+    m.pending.stored_len = static_cast<uint32_t>(payload.size() + internal::kSealOverhead);
+    cipher->Seal(m.pending, payload, {}, &m.sealed);
+    payload = m.sealed;
+  }
+  m.pending.payload_checksum = internal::Checksum(payload);
   uint8_t header[layout::kBlockHeaderSize];
   internal::EncodeBlockHeader(m.pending, header);
   BlockInfo info;
@@ -62,7 +72,7 @@ Status EntryStream::WritePending(bool last) {
   info.stored_len = m.pending.stored_len;
   info.rows = m.pending.rows;
   info.last = last;
-  return writer_->WriteBlock(header, m.pending_view, info);
+  return writer_->WriteBlock(header, payload, info);
 }
 
 EntryStream::EntryStream(ArchiveWriter* writer, uint32_t dump_id, std::unique_ptr<Impl> impl)
@@ -103,8 +113,7 @@ Status EntryStream::AppendBlock(std::string_view raw, uint32_t rows) {
   h.seq = next_seq_;
   h.raw_len = static_cast<uint32_t>(raw.size());
   h.stored_len = static_cast<uint32_t>(stored.size());
-  h.rows = rows;
-  h.payload_checksum = internal::Checksum(stored);
+  h.rows = rows;  // the payload checksum is WritePending's, over the bytes it writes
   // §7.4: another block follows the held one, so the held one is not the last.
   if (impl_->has_pending) RETURN_IF_ERROR(WritePending(false));
   impl_->pending = h;
@@ -187,17 +196,28 @@ Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Create(ByteSink* sink,
   } else {
     h.time_zone.clear();
   }
-  const std::string header_bytes =
-      internal::EncodeHeader(h, internal::TocHeaderFlags(toc, options.mark_entry_ends), minor);
+  uint32_t flags = internal::TocHeaderFlags(toc, options.mark_entry_ends);
+  std::unique_ptr<internal::BlockCipher> cipher;
+  if (options.encryption.enabled()) {  // §15: 1.7, the flag and the encryption field
+    ASSIGN_OR_RETURN(cipher, internal::BlockCipher::ForWriting(options.encryption, &h.encryption));
+    flags |= layout::kHeaderFlagEncrypted;
+  }
+  const std::string header_bytes = internal::EncodeHeader(h, flags, minor);
   if (header_bytes.size() - layout::kHeaderFixedSize - layout::kChecksumSize >
       layout::kMaxHeaderFields) {
     return Status::InvalidArgument("archive header fields exceed 1 MiB");
   }
-  ASSIGN_OR_RETURN(const std::string toc_block, internal::EncodeTocBlock(cctx.get(), toc));
+  ASSIGN_OR_RETURN(std::string toc_block, internal::EncodeTocBlock(cctx.get(), toc));
+  if (cipher) {
+    cipher->SetHeader(
+        std::string_view(header_bytes).substr(0, header_bytes.size() - layout::kChecksumSize));
+    toc_block = internal::SealWholeBlock(*cipher, toc_block);
+  }
 
   std::unique_ptr<ArchiveWriter> w(new ArchiveWriter());
   w->sink_ = sink;
   w->options_ = options;
+  w->cipher_ = std::move(cipher);
   w->header_checksum_ = internal::LoadU64(internal::Bytes(header_bytes) + header_bytes.size() -
                                           layout::kChecksumSize);
   for (const TocEntry& e : toc) {
@@ -307,17 +327,23 @@ Status ArchiveWriter::Finish() {
   if (options_.compression == layout::kCompressionZstd) {
     ASSIGN_OR_RETURN(cctx, internal::NewCCtx(options_.compression_level));
   }
-  ASSIGN_OR_RETURN(const std::string index_block,
+  ASSIGN_OR_RETURN(std::string index_block,
                    internal::EncodeBlock(cctx.get(), layout::kKindIndex, 0, 0, 0, payload));
 
   // §9: the footer points back at the index.
   internal::Footer f;
   f.index_offset = offset_;
-  f.index_length = index_block.size();
+  f.index_length = index_block.size() + (cipher_ ? internal::kSealOverhead : 0);
   f.block_count = blocks_.size();
   f.header_checksum = header_checksum_;
   uint8_t footer[layout::kFooterSize];
   internal::EncodeFooter(f, footer);
+  if (cipher_) {  // §15.4: the index is sealed with the footer's fields as associated data
+    index_block = internal::SealWholeBlock(
+        *cipher_, index_block,
+        std::string_view(reinterpret_cast<const char*>(footer) + internal::kFooterBoundFrom,
+                         internal::kFooterBoundTo - internal::kFooterBoundFrom));
+  }
 
   RETURN_IF_ERROR(WriteLocked(index_block.data(), index_block.size()));
   RETURN_IF_ERROR(WriteLocked(footer, sizeof footer));

@@ -180,11 +180,17 @@ std::string EncodeHeader(const ArchiveHeader& h, uint32_t flags, uint16_t minor)
   AppendU32Field(&fields, layout::kHdrCompressionLevel, static_cast<uint32_t>(h.compression_level));
   // Since 1.5; left out when empty, so that older archives keep their bytes.
   if (!h.time_zone.empty()) AppendStringField(&fields, layout::kHdrTimeZone, h.time_zone);
+  // Since 1.7, exactly in encrypted archives (§15.3).
+  if ((flags & layout::kHeaderFlagEncrypted) != 0) {
+    AppendStringField(&fields, layout::kHdrEncryption, h.encryption);
+  }
 
   std::string out(reinterpret_cast<const char*>(layout::kHeaderMagic), layout::kMagicSize);
   AppendU16(&out, kFormatMajor);
   // §12: an archive claims the minor version of the newest feature it uses, no more.
-  AppendU16(&out, std::max<uint16_t>(minor, (flags & layout::kHeaderFlagEntryEnds) != 0 ? 1 : 0));
+  if ((flags & layout::kHeaderFlagEntryEnds) != 0) minor = std::max<uint16_t>(minor, 1);
+  if ((flags & layout::kHeaderFlagEncrypted) != 0) minor = std::max<uint16_t>(minor, 7);
+  AppendU16(&out, minor);
   AppendU32(&out, flags);  // §4.3
   AppendU32(&out, static_cast<uint32_t>(fields.size()));
   out += fields;
@@ -233,6 +239,9 @@ Status DecodeHeaderFields(std::string_view fields, ArchiveHeader* h) {
       case layout::kHdrTimeZone:
         h->time_zone = f.value;
         break;
+      case layout::kHdrEncryption:
+        h->encryption = f.value;
+        break;
       default:
         break;  // §12: a newer minor version's field
     }
@@ -269,7 +278,7 @@ bool DecodeBlockHeader(const uint8_t* in, BlockHeader* h) {
   return true;
 }
 
-Status CheckBlockHeader(const BlockHeader& h, std::string_view where) {
+Status CheckBlockHeader(const BlockHeader& h, std::string_view where, uint32_t overhead) {
   if (h.kind != layout::kKindToc && h.kind != layout::kKindData && h.kind != layout::kKindIndex) {
     return Status::Corruption(Cat(where, ": unknown block kind ") + Hex(h.kind));
   }
@@ -283,8 +292,10 @@ Status CheckBlockHeader(const BlockHeader& h, std::string_view where) {
   if (h.kind != layout::kKindData && (h.dump_id != 0 || h.seq != 0 || h.rows != 0)) {
     return Status::Corruption(Cat(where, ": dump id, seq or rows set in a non-data block"));
   }
-  if ((h.flags & layout::kBlockFlagZstd) != 0 ? h.stored_len >= h.raw_len
-                                              : h.stored_len != h.raw_len) {
+  // §15.4: a sealed payload is `overhead` bytes longer than the plain one.
+  const uint64_t plain = uint64_t{h.stored_len} - overhead;
+  if (h.stored_len < overhead ||
+      ((h.flags & layout::kBlockFlagZstd) != 0 ? plain >= h.raw_len : plain != h.raw_len)) {
     return Status::Corruption(Cat(where, ": stored length ") + std::to_string(h.stored_len) +
                               " does not fit raw length " + std::to_string(h.raw_len));
   }

@@ -140,8 +140,9 @@ void EncodeBlockHeader(const BlockHeader& h, uint8_t* out);
 // does not match.
 bool DecodeBlockHeader(const uint8_t* in, BlockHeader* h);
 // The structural rules of §5.1 that do not depend on where the block is. `where` prefixes
-// messages. Unknown flags are kUnsupported, everything else kCorruption.
-Status CheckBlockHeader(const BlockHeader& h, std::string_view where);
+// messages. Unknown flags are kUnsupported, everything else kCorruption. `overhead` is what
+// sealing adds to a payload: 0, or in an encrypted archive kSealOverhead (§15.4).
+Status CheckBlockHeader(const BlockHeader& h, std::string_view where, uint32_t overhead = 0);
 
 // --- §6 TOC ----------------------------------------------------------------------------------
 

@@ -22,7 +22,11 @@ inline constexpr uint32_t kMaxHeaderFields = 1u << 20;
 inline constexpr uint32_t kHeaderFlagEntryEnds = 0x1;
 // Bit 1 (1.4): the archive has BLOBS entries, whose data is large-object contents (§7.5).
 inline constexpr uint32_t kHeaderFlagLargeObjects = 0x2;
-inline constexpr uint32_t kKnownHeaderFlags = kHeaderFlagEntryEnds | kHeaderFlagLargeObjects;
+// Bit 3 (1.7): every block's payload is sealed with the archive's file key (§15). Bit 2 (1.6)
+// is the cluster flag, layout::kHeaderFlagCluster (cluster_layout.h).
+inline constexpr uint32_t kHeaderFlagEncrypted = 0x8;
+inline constexpr uint32_t kKnownHeaderFlags =
+    kHeaderFlagEntryEnds | kHeaderFlagLargeObjects | kHeaderFlagEncrypted;
 
 // §4.2 header field tags.
 inline constexpr uint16_t kHdrToolVersion = 1;
@@ -33,7 +37,8 @@ inline constexpr uint16_t kHdrEncoding = 5;
 inline constexpr uint16_t kHdrCreated = 6;
 inline constexpr uint16_t kHdrCompression = 7;
 inline constexpr uint16_t kHdrCompressionLevel = 8;
-inline constexpr uint16_t kHdrTimeZone = 9;  // since 1.5
+inline constexpr uint16_t kHdrTimeZone = 9;     // since 1.5
+inline constexpr uint16_t kHdrEncryption = 10;  // since 1.7 (§15.3)
 
 // §2.5, §4.2 compression methods.
 inline constexpr uint8_t kCompressionNone = 0;

@@ -653,7 +653,7 @@ TEST(CompatibilityTest, LargeObjectDataMakesAVersion14ArchiveWithItsFlag) {
     ASSERT_TRUE((*r)->Verify(&rep).ok());
     EXPECT_EQ(rep.blocks, 2u);
   }
-  // This reader knows bit 1 (a 1.3 reader refuses it as it refuses 0x4 below): what stops it
+  // This reader knows bit 1 (a 1.3 reader refuses it as it refuses 0x10 below): what stops it
   // here is the missing TOC, not the flag.
   MemorySource flagged(HeaderBytes(1, 4, 0x2));
   auto r = ArchiveReader::Open(&flagged);
@@ -662,8 +662,13 @@ TEST(CompatibilityTest, LargeObjectDataMakesAVersion14ArchiveWithItsFlag) {
 }
 
 TEST(CompatibilityTest, UnknownFlagsAreRefused) {
-  MemorySource flagged(HeaderBytes(1, 0, 0x4));
+  // Bit 3 (0x8) is encryption since 1.7 (§15); bit 4 is the first no reader knows. Bit 2 (0x4),
+  // the cluster flag of 1.6 (§14), is the cluster reader's: this reader refuses it too.
+  MemorySource flagged(HeaderBytes(1, 0, 0x10));
   EXPECT_ERROR(ArchiveReader::Open(&flagged), StatusCode::kUnsupported,
+               "unsupported archive header flags 0x10");
+  MemorySource cluster(HeaderBytes(1, 0, 0x4));
+  EXPECT_ERROR(ArchiveReader::Open(&cluster), StatusCode::kUnsupported,
                "unsupported archive header flags 0x4");
 
   // A data block with an unknown flag bit.

@@ -122,6 +122,18 @@ int DumpPlain(const libdump::DumpOptions& options, libdump::ByteSink* out,
   return ndump_cli::kExitOk;
 }
 
+// --keygen FILE: a new key pair in FILE (secret, 0600) and FILE.pub; prints the public key's id.
+int KeyGen(const std::string& path) {
+  auto pair = libdump::format::GenerateKeyPair();
+  if (!pair.ok()) return ndump_cli::ReportError("ndump", pair.status());
+  const libdump::Status st = libdump::format::WriteKeyPairFiles(*pair, path, path + ".pub");
+  if (!st.ok()) return ndump_cli::ReportError("ndump", st);
+  std::printf(
+      "secret key: %s (keep it off the machine that dumps)\npublic key: %s.pub\nkey id: %s\n",
+      path.c_str(), path.c_str(), libdump::format::KeyId(pair->public_key).c_str());
+  return std::fflush(stdout) == 0 ? ndump_cli::kExitOk : ndump_cli::kExitError;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,6 +184,22 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "binary"}))
       ->capture_default_str();
+  std::string encrypt_to;
+  std::string encrypt_passphrase_file;
+  std::string keygen;
+  app.add_option("--encrypt-to", encrypt_to,
+                 "encrypt the archive to the public key in this file (from ndump --keygen): only "
+                 "its secret key can read the archive")
+      ->type_name("KEYFILE");
+  app.add_option("--encrypt-passphrase-file", encrypt_passphrase_file,
+                 "encrypt the archive with the passphrase on the first line of this file (which "
+                 "only its owner may read)")
+      ->type_name("FILE")
+      ->excludes("--encrypt-to");
+  app.add_option("--keygen", keygen,
+                 "write a new key pair, the secret key to FILE (mode 0600) and the public key to "
+                 "FILE.pub, and exit")
+      ->type_name("FILE");
   bool no_row_fingerprints = false;
   app.add_flag("--no-row-fingerprints", no_row_fingerprints,
                "do not record each table's row fingerprint, with which nrestore --check proves "
@@ -318,9 +346,9 @@ int main(int argc, char** argv) {
       ->type_name("METHOD")
       ->check(CLI::IsMember({"fsync", "syncfs"}));
   AddConnectionOptions(app, &conn);
-  SetHelpGroup(
-      app, "Output options",
-      {"--file", "--format", "--compress", "--compress-level", "--no-sync", "--sync-method"});
+  SetHelpGroup(app, "Output options",
+               {"--file", "--format", "--compress", "--compress-level", "--no-sync",
+                "--sync-method", "--encrypt-to", "--encrypt-passphrase-file", "--keygen"});
   SetHelpGroup(app, "Selection options",
                {"--schema",
                 "--exclude-schema",
@@ -361,6 +389,7 @@ int main(int argc, char** argv) {
                 "--use-set-session-authorization", "--binary-upgrade", "--disable-dollar-quoting"});
 
   if (const int code = ParseCommandLine(app, "ndump", argc, argv); code >= 0) return code;
+  if (!keygen.empty()) return KeyGen(keygen);
   if (!positional_db.empty()) {
     if (!conn.dbname.empty()) {
       std::cerr << "ndump: error: database given twice (-d and DBNAME)\n";
@@ -472,6 +501,19 @@ int main(int argc, char** argv) {
     return usage(
         "--copy-format binary cannot be used with -F p: a psql script carries COPY "
         "data in text form only");
+  } else if (!encrypt_to.empty() || !encrypt_passphrase_file.empty()) {
+    return usage("encryption applies to the archive (-F c): a plain script is not encrypted");
+  }
+  if (!encrypt_to.empty()) {
+    auto key = libdump::format::ReadPublicKeyFile(encrypt_to);
+    if (!key.ok()) return ReportError("ndump", key.status());
+    options.encryption.mode = libdump::format::Encryption::Mode::kRecipient;
+    options.encryption.recipient = *key;
+  } else if (!encrypt_passphrase_file.empty()) {
+    auto phrase = libdump::format::ReadPassphraseFile(encrypt_passphrase_file);
+    if (!phrase.ok()) return ReportError("ndump", phrase.status());
+    options.encryption.mode = libdump::format::Encryption::Mode::kPassphrase;
+    options.encryption.passphrase = *phrase;
   }
   for (const auto& [given, name] :
        {std::pair{!include_foreign_data.empty(), "--include-foreign-data"},

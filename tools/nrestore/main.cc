@@ -48,14 +48,14 @@ libdump::Result<bool> OpenArchive(const std::string& file,
   return cluster;
 }
 
-int List(const std::string& file) {
+int List(const std::string& file, const libdump::format::Keyring& keys) {
   std::unique_ptr<libdump::ByteSource> file_source, replay;
   libdump::ByteSource* in = nullptr;
   auto cluster = OpenArchive(file, &file_source, &replay, &in);
   if (!cluster.ok()) return ndump_cli::ReportError("nrestore", cluster.status());
   if (*cluster) return nrestore_cli::ListCluster(in, file);
   libdump::format::ArchiveHeader header;
-  auto toc = libdump::ListArchive(in, &header);
+  auto toc = libdump::ListArchive(in, &header, &keys);
   if (!toc.ok()) return ndump_cli::ReportError("nrestore", toc.status());
   char when[64] = "?";
   std::time_t t = static_cast<std::time_t>(header.created_unix_seconds);
@@ -67,6 +67,9 @@ int List(const std::string& file) {
       ";     Compression: %s\n;     Format version: %u.%u\n",
       header.compression ? ("zstd:" + std::to_string(header.compression_level)).c_str() : "none",
       header.format_major, header.format_minor);
+  if (header.encrypted) {
+    std::printf(";     Encryption: %s\n", DescribeEncryption(header).c_str());
+  }
   std::printf(";     Dumped from database version: %s\n;     Dumped by: %s\n;\n",
               ListSafe(header.server_version).c_str(), ListSafe(header.tool_version).c_str());
   for (const auto& e : *toc) {
@@ -78,14 +81,15 @@ int List(const std::string& file) {
 
 // --verify: every checksum and structure, no server. Damage goes to stderr as one error line
 // naming the block and entry (exit 4); a valid archive gets its totals on stdout.
-int Verify(const std::string& file) {
+// An encrypted archive without its key: structure and checksums only, said on stdout.
+int Verify(const std::string& file, const libdump::format::Keyring& keys) {
   std::unique_ptr<libdump::ByteSource> file_source, replay;
   libdump::ByteSource* in = nullptr;
   auto cluster = OpenArchive(file, &file_source, &replay, &in);
   if (!cluster.ok()) return ndump_cli::ReportError("nrestore", cluster.status());
   if (*cluster) return nrestore_cli::VerifyCluster(in, file);
   libdump::format::VerifyReport r;
-  const libdump::Status st = libdump::VerifyArchive(in, &r);
+  const libdump::Status st = libdump::VerifyArchive(in, &r, &keys);
   if (!st.ok()) return ndump_cli::ReportError("nrestore", st);
   const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   const double ratio =
@@ -95,6 +99,11 @@ int Verify(const std::string& file) {
   std::printf("data blocks: %llu\nraw bytes: %llu\nstored bytes: %llu\n", u(r.blocks),
               u(r.raw_bytes), u(r.stored_bytes));
   std::printf("compression ratio: %.2f\narchive bytes: %llu\n", ratio, u(r.archive_bytes));
+  if (r.encrypted) {
+    std::printf("encryption: %s\n",
+                r.authenticated ? "every block authenticated"
+                                : "not authenticated (no key given: structure and checksums only)");
+  }
   return std::fflush(stdout) == 0 ? ndump_cli::kExitOk : ndump_cli::kExitError;
 }
 
@@ -284,6 +293,15 @@ int main(int argc, char** argv) {
                  "out by itself)")
       ->type_name("c");
   app.add_flag("-v,--verbose", verbose, "verbose mode");
+  std::string decrypt_key;
+  std::string decrypt_passphrase_file;
+  app.add_option("--decrypt-key", decrypt_key,
+                 "the secret key file of an archive encrypted to its public key (ndump "
+                 "--encrypt-to)")
+      ->type_name("FILE");
+  app.add_option("--decrypt-passphrase-file", decrypt_passphrase_file,
+                 "the passphrase of an archive encrypted with one, on the first line of this file")
+      ->type_name("FILE");
   bool keep_char_padding = false;
   app.add_flag("--keep-char-padding", keep_char_padding,
                "send char(n) values with their trailing spaces; by default they go without "
@@ -389,9 +407,9 @@ int main(int argc, char** argv) {
   app.add_flag("--use-set-session-authorization", set_session_auth,
                "not supported by nrestore: an error (ownership is set with ALTER ... OWNER TO)");
   app.add_flag("--enable-row-security", content.enable_row_security, "enable row security");
-  SetHelpGroup(
-      app, "Output options",
-      {"--list", "--verify", "--check", "--test-restore", "--file", "--format", "--restrict-key"});
+  SetHelpGroup(app, "Output options",
+               {"--list", "--verify", "--check", "--test-restore", "--file", "--format",
+                "--restrict-key", "--decrypt-key", "--decrypt-passphrase-file"});
   SetHelpGroup(app, "Selection options",
                {"--use-list", "--schema", "--exclude-schema", "--table", "--trigger", "--index",
                 "--function", "--section", "--data-only", "--schema-only", "--no-data",
@@ -437,8 +455,19 @@ int main(int argc, char** argv) {
                    "\"; please specify \"c\", \"d\", or \"t\"");
     }
   }
-  if (list) return List(file);
-  if (verify) return Verify(file);
+  libdump::format::Keyring keys;
+  if (!decrypt_key.empty()) {
+    auto key = libdump::format::ReadSecretKeyFile(decrypt_key);
+    if (!key.ok()) return ReportError("nrestore", key.status());
+    keys.secret_key = *key;
+  }
+  if (!decrypt_passphrase_file.empty()) {
+    auto phrase = libdump::format::ReadPassphraseFile(decrypt_passphrase_file);
+    if (!phrase.ok()) return ReportError("nrestore", phrase.status());
+    keys.passphrase = *phrase;
+  }
+  if (list) return List(file, keys);
+  if (verify) return Verify(file, keys);
   if ((check || test_restore) && (verify || app.count("--file") > 0)) {
     return usage("options --check and --test-restore cannot be used with --verify or -f/--file");
   }
@@ -534,6 +563,7 @@ int main(int argc, char** argv) {
       options.connection = ToConnectionOptions(conn, "nrestore");
       options.content = content;
       options.jobs = jobs;
+      options.keys = keys;
       return Check(file, options, &observer, &cancel);
     }
     libdump::TestRestoreOptions options;
@@ -542,6 +572,7 @@ int main(int argc, char** argv) {
     options.restore.content = content;
     options.restore.trim_char_padding = !keep_char_padding;
     options.restore.check_blocks_first = !no_verify_first;
+    options.restore.keys = keys;
     options.use_database = !conn.dbname.empty();
     return TestRestoreCommand(file, options, &observer, &cancel);
   }
@@ -561,6 +592,7 @@ int main(int argc, char** argv) {
     if (!out.ok()) return ReportError("nrestore", out.status());
     libdump::ScriptOptions script_options;
     script_options.restrict_key = restrict_key;
+    script_options.keys = keys;
     libdump::Status st = libdump::WriteScript(in->get(), out->get(), content, script_options);
     if (!st.ok()) {
       out->reset();  // no partial script left behind
@@ -588,6 +620,7 @@ int main(int argc, char** argv) {
   options.trim_char_padding = !keep_char_padding;
   options.check_blocks_first = !no_verify_first;
   options.resume = resume;
+  options.keys = keys;
   ProgressReporter observer("nrestore", verbose, ParseProgressMode(progress_mode));
   if (*cluster) {
     libdump::ClusterRestoreOptions cluster_options;

@@ -32,6 +32,8 @@ struct CheckOptions {
   // Connections reading tables at the same time, >= 1 (else kInvalidArgument). All read under
   // one snapshot, exported by the first.
   int jobs = 1;
+  // The key of an encrypted archive (archive_format.md §15), as for RestoreOptions::keys.
+  format::Keyring keys;
 };
 
 // One table that is not proven: its data differs from the archive's, or it is not there.

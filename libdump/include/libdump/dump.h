@@ -24,6 +24,7 @@
 #include "libdump/cancel.h"
 #include "libdump/connection.h"
 #include "libdump/format/byte_io.h"
+#include "libdump/format/crypto.h"
 #include "libdump/observer.h"
 #include "libdump/status.h"
 
@@ -186,6 +187,11 @@ struct DumpOptions {
   // server deparses (indexes, constraints, views, defaults, ...) quote every identifier, as
   // ndump's own SQL always does.
   bool quote_all_identifiers = false;
+  // Encrypt the archive (--encrypt-to, --encrypt-passphrase-file; archive_format.md §15): to a
+  // recipient's public key, so that the machine that dumps cannot read the archive back, or with
+  // a passphrase. Every block is sealed by the worker that writes it. kNone (the default): a
+  // plain archive.
+  format::Encryption encryption;
 };
 
 // Adds the rules of a pg_dump 17 --filter file (its whole text in `text`; `source_name` names it

@@ -147,6 +147,8 @@ struct ScriptOptions {
   bool column_inserts = false;
   // With rows_per_insert: add ON CONFLICT DO NOTHING to each INSERT (--on-conflict-do-nothing).
   bool on_conflict_do_nothing = false;
+  // The key of an encrypted archive (archive_format.md §15), as for RestoreOptions::keys.
+  format::Keyring keys;
 };
 
 // Reads a list in the format of `nrestore -l` (and pg_restore -l): one entry per line starting
@@ -200,6 +202,12 @@ struct RestoreOptions {
   // database that holds one is kInvalidArgument without resume. Where the user may not create a
   // schema, the restore runs without a journal (a warning says it cannot be resumed).
   bool resume = false;
+  // The key of an encrypted archive (archive_format.md §15): its recipient's secret key or its
+  // passphrase. Without the fitting key such an archive is kInvalidArgument (which key it needs);
+  // with a wrong one kCorruption, before the server is contacted. Every block is authenticated
+  // before any of its bytes is sent; from a pipe, data that must wait for a connection is
+  // spilled to the temporary file encrypted (with a key that lives only in memory).
+  format::Keyring keys;
 };
 
 struct RestoreSummary {
@@ -281,8 +289,11 @@ Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source
 // "incomplete archive"), kUnsupported for another major format version, the source's own error if
 // reading fails. Data blocks are not read; VerifyArchive checks those. `header`, when not null,
 // receives the archive header.
+// An encrypted archive's TOC needs its key, `keys` (may be null): without it kInvalidArgument
+// says which key, a wrong one is kCorruption.
 Result<std::vector<format::TocEntry>> ListArchive(ByteSource* source,
-                                                  format::ArchiveHeader* header = nullptr);
+                                                  format::ArchiveHeader* header = nullptr,
+                                                  const format::Keyring* keys = nullptr);
 
 // Checks a whole archive without a server: every checksum, the structure, the index and footer,
 // and each entry's content hash (format::ArchiveReader::Verify, archive_format.md §11.4). Reads
@@ -292,7 +303,12 @@ Result<std::vector<format::TocEntry>> ListArchive(ByteSource* source,
 // and entry, e.g. `block 3 of entry 42 (TABLE DATA public.t): payload checksum mismatch at offset
 // 1234`; a file without its footer is "incomplete archive", wherever it was cut), kUnsupported
 // (another major version, unknown flags) or the source's kIoError.
-Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr);
+// An encrypted archive (archive_format.md §15.6): with `keys` (may be null) holding its key,
+// every block is also authenticated (a wrong key is kCorruption); without, the archive is read
+// locked: structure and every checksum are checked, nothing is authenticated or decrypted, and
+// the index (which is sealed) cannot be compared with the blocks.
+Status VerifyArchive(ByteSource* source, format::VerifyReport* report = nullptr,
+                     const format::Keyring* keys = nullptr);
 
 // Writes the archive as a psql script to `out`, in restore order (pre-data, table data as
 // COPY ... FROM stdin blocks, post-data, sequence values), like pg_restore without -d. The script

@@ -214,6 +214,7 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   wopts.compression = options.compression_level > 0 ? 1 : 0;
   wopts.compression_level = options.compression_level > 0 ? options.compression_level : 0;
   wopts.fingerprint_rows = options.row_fingerprints;
+  wopts.encryption = options.encryption;
   header.compression = wopts.compression;
   header.compression_level = wopts.compression_level;
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveWriter> writer,

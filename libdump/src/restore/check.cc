@@ -242,8 +242,10 @@ Result<CheckReport> CheckRestoreOf(const CheckOptions& options, const format::Ar
 Result<CheckReport> CheckRestore(const CheckOptions& options, ByteSource* source,
                                  Observer* observer, const CancelToken* cancel) {
   if (source == nullptr) return Status::InvalidArgument("no archive source");
+  format::ReadOptions ro;
+  ro.keys = &options.keys;
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
-                   format::ArchiveReader::Open(source));
+                   format::ArchiveReader::Open(source, ro));
   if (source->Seekable()) {
     RETURN_IF_ERROR(reader->LoadIndex());
   } else {

@@ -160,7 +160,9 @@ Status Restorer::Open(ByteSource* source) {
   // foreign or damaged file never touches the target database. A pipe is read once, as it comes
   // (StreamLoader): header and TOC before the server is contacted, the rest while loading.
   streaming_ = !source->Seekable();
-  ASSIGN_OR_RETURN(reader_, format::ArchiveReader::Open(source));
+  format::ReadOptions ro;
+  ro.keys = &options_.keys;
+  ASSIGN_OR_RETURN(reader_, format::ArchiveReader::Open(source, ro));
   if (!streaming_) RETURN_IF_ERROR(reader_->LoadIndex());
   ASSIGN_OR_RETURN(plan_, restore::Select(reader_->toc(), content_));
   if (!streaming_ && options_.check_blocks_first) {
@@ -457,10 +459,13 @@ Result<RestoreSummary> Restorer::Finish() {
 
 }  // namespace
 
-Result<std::vector<TocEntry>> ListArchive(ByteSource* source, format::ArchiveHeader* header) {
+Result<std::vector<TocEntry>> ListArchive(ByteSource* source, format::ArchiveHeader* header,
+                                          const format::Keyring* keys) {
   if (source == nullptr) return Status::InvalidArgument("no input source");
+  format::ReadOptions ro;
+  ro.keys = keys;
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
-                   format::ArchiveReader::Open(source));
+                   format::ArchiveReader::Open(source, ro));
   // A file is complete only with a valid footer and index (archive_format.md §3): a list of a
   // truncated or damaged file must not look like the list of a good one. Both are read from the
   // end of the file, whatever its size.
@@ -469,13 +474,19 @@ Result<std::vector<TocEntry>> ListArchive(ByteSource* source, format::ArchiveHea
   return reader->toc();
 }
 
-Status VerifyArchive(ByteSource* source, format::VerifyReport* report) {
+Status VerifyArchive(ByteSource* source, format::VerifyReport* report,
+                     const format::Keyring* keys) {
   if (source == nullptr) return Status::InvalidArgument("no input source");
+  // Without a key an encrypted archive is read locked (archive_format.md §15.6).
+  format::ReadOptions ro;
+  ro.keys = keys;
+  ro.allow_locked = keys == nullptr || keys->empty();
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
-                   format::ArchiveReader::Open(source));
+                   format::ArchiveReader::Open(source, ro));
   // A file cut short (a killed dump's leftover) is first of all incomplete: say so, rather than
-  // which structure the cut happens to fall in.
-  if (source->Seekable()) RETURN_IF_ERROR(reader->LoadIndex());
+  // which structure the cut happens to fall in. (A locked reader cannot read the sealed index:
+  // its Verify finds the cut.)
+  if (source->Seekable() && !reader->locked()) RETURN_IF_ERROR(reader->LoadIndex());
   return reader->Verify(report);
 }
 Result<RestoreSummary> Restore(const RestoreOptions& options, ByteSource* source,

@@ -270,8 +270,10 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
     return Status::Unsupported(
         "writing a script needs a seekable archive file; save the stream to a file first");
   }
+  format::ReadOptions ro;
+  ro.keys = &script.keys;
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
-                   format::ArchiveReader::Open(source));
+                   format::ArchiveReader::Open(source, ro));
   RETURN_IF_ERROR(reader->LoadIndex());
   const auto& header = reader->header();
   ASSIGN_OR_RETURN(const restore::Plan plan, restore::Select(reader->toc(), requested));

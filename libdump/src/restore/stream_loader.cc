@@ -45,7 +45,9 @@ using format::TocEntry;
 // The spill file: unlinked as soon as it is created, so nothing is left behind whatever happens.
 // Appended by the dispatcher, read back by workers with pread (safe concurrently with appends to
 // other ranges). Every extent keeps the checksum of its bytes, so what comes back from the disk is
-// checked before it is sent, like a block read from an archive.
+// checked before it is sent, like a block read from an archive. The data of an encrypted archive
+// is sealed before it goes to the file, with a key that exists only in this process's memory
+// (archive_format.md §15.5: nothing decrypted is written to disk).
 class SpillFile {
  public:
   struct Extent {
@@ -63,8 +65,15 @@ class SpillFile {
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
 
+  // Seal what is written from now on (before the first Append).
+  void set_sealed(bool sealed) { sealed_ = sealed; }
+
   Result<Extent> Append(std::string_view data, uint32_t rows, uint32_t stored) {
     if (fd_ < 0) RETURN_IF_ERROR(Create());
+    if (sealer_) {
+      sealer_->Seal(end_, data, &sealed_buf_);
+      data = sealed_buf_;
+    }
     Extent e;
     e.offset = end_;
     e.length = static_cast<uint32_t>(data.size());
@@ -100,6 +109,14 @@ class SpillFile {
       return Status::IoError("the spill file " + path_ + " changed on disk at offset " +
                              std::to_string(e.offset));
     }
+    if (sealer_) {
+      thread_local std::string plain;
+      if (!sealer_->Open(e.offset, *out, &plain)) {
+        return Status::IoError("the spill file " + path_ + " changed on disk at offset " +
+                               std::to_string(e.offset));
+      }
+      out->swap(plain);
+    }
     return Status::Ok();
   }
 
@@ -121,10 +138,16 @@ class SpillFile {
       return Status::IoError("cannot create a spill file " + path_ + ": " + ErrnoText(errno));
     }
     ::unlink(path_.c_str());
+    if (sealed_) {
+      ASSIGN_OR_RETURN(sealer_, format::ScratchSealer::Create());
+    }
     return Status::Ok();
   }
 
   int fd_ = -1;
+  bool sealed_ = false;
+  std::unique_ptr<format::ScratchSealer> sealer_;
+  std::string sealed_buf_;  // Append's, on the dispatcher thread
   uint64_t end_ = 0;
   std::string path_;
 };
@@ -151,6 +174,7 @@ class StreamLoader {
       workers_.push_back(std::make_unique<Worker>());
       workers_.back()->conn = c;
     }
+    spill_.set_sealed(reader->header().encrypted);
   }
 
   // Loads the data of every entry; returns the first failure (the reader's, a worker's, or

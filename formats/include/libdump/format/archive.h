@@ -16,19 +16,25 @@
 #include <vector>
 
 #include "libdump/format/byte_io.h"
+#include "libdump/format/crypto.h"
 #include "libdump/format/fingerprint.h"
 #include "libdump/status.h"
 
 namespace libdump::format {
+
+namespace internal {
+class BlockCipher;  // formats/src/cipher.h
+struct Footer;      // formats/src/codec.h
+}  // namespace internal
 
 // Archive format version written by this library (archive_format.md §1, §12).
 inline constexpr uint16_t kFormatMajor = 1;
 // 1.1 added end-of-entry marks (archive_format.md §7.4), 1.2 the index_sql and attach_sql of TOC
 // entries (§6.2), 1.3 their char_columns, 1.4 BLOBS entries (large-object contents, §7.5), 1.5
 // row fingerprints (§7.6), 1.6 cluster archives (§14, libdump/format/cluster.h; a
-// single-database archive never claims it). An archive claims the minor version of the newest
-// feature it uses (§12).
-inline constexpr uint16_t kFormatMinor = 6;
+// single-database archive never claims it), 1.7 encryption (§15). An archive claims the minor
+// version of the newest feature it uses (§12).
+inline constexpr uint16_t kFormatMinor = 7;
 
 // The one entry kind the format itself gives a meaning to: an entry of this kind with data holds
 // large objects' contents (§7.5). libdump's registry of kinds (libdump/src/common/kinds.h) names
@@ -98,7 +104,17 @@ struct ArchiveHeader {
   // values in the data was written; a reader that reads a restored copy back in COPY text to
   // compare row fingerprints (§7.6) sets it. Empty when unknown.
   std::string time_zone;
+  // Header flag bit 2 (§4.3, since 1.7): the archive is encrypted (§15). Set by the reader; the
+  // writer takes it from WriterOptions::encryption.
+  bool encrypted = false;
+  // Since 1.7 (§4.2, §15.3): the encryption field as stored (how the file key is wrapped). Set by
+  // the reader; the writer makes it. DescribeEncryption() says it in words.
+  std::string encryption;
 };
+
+// For humans: how the archive `h` is encrypted ("X25519 public key 1a2b3c4d5e6f7081",
+// "passphrase (Argon2id, 2 passes over 64 MiB)"), or empty when it is not.
+std::string DescribeEncryption(const ArchiveHeader& h);
 
 // Where one data block lives; from the trailing index.
 struct BlockInfo {
@@ -139,6 +155,10 @@ struct WriterOptions {
   // blocks as they are appended, in the appending thread (Dump() turns it on). false writes the
   // archive an older writer wrote (1.4 or lower), byte for byte.
   bool fingerprint_rows = false;
+  // Encrypt the archive (format 1.7, §15): every block sealed with a random file key, wrapped
+  // for a recipient's public key or with a passphrase. Each stream seals its blocks in its own
+  // thread. kNone (the default) writes the archive as without it, byte for byte.
+  Encryption encryption;
 };
 
 class ArchiveWriter;
@@ -221,6 +241,8 @@ class ArchiveWriter {
   Status EndStream(uint32_t dump_id, uint64_t content_hash, RowForm form,
                    const RowFingerprint& fingerprint);
   Status WriteLocked(const void* data, size_t n);  // requires mu_; records a sticky failure
+  // The archive's cipher, or null when it is not encrypted; set at Create, immutable after.
+  const internal::BlockCipher* cipher() const { return cipher_.get(); }
 
   mutable std::mutex mu_;
   ByteSink* sink_ = nullptr;
@@ -234,6 +256,7 @@ class ArchiveWriter {
   std::vector<RowForm> forms_;         // parallel to stats_: the fingerprint each stream makes
   std::unordered_map<uint32_t, size_t> stats_index_;  // dump_id -> position in stats_
   bool finished_ = false;
+  std::unique_ptr<internal::BlockCipher> cipher_;
 };
 
 // What a full verification found.
@@ -244,6 +267,19 @@ struct VerifyReport {
   uint64_t raw_bytes = 0;
   uint64_t stored_bytes = 0;  // data block payload bytes as stored
   uint64_t archive_bytes = 0;
+  bool encrypted = false;      // the archive is encrypted (§15)
+  bool authenticated = false;  // ... and every block was authenticated (read with its key)
+};
+
+// How to open an archive.
+struct ReadOptions {
+  // Keys for an encrypted archive (§15); may be null. Borrowed for the call to Open only.
+  const Keyring* keys = nullptr;
+  // An encrypted archive opened without a fitting key: false (the default) fails Open with
+  // kInvalidArgument saying which key it needs. true opens it "locked": no TOC (toc() is empty),
+  // no index, no block contents; only Verify works, and checks the structure and every checksum
+  // without authenticating anything (§15.6).
+  bool allow_locked = false;
 };
 
 // Reads an archive. Open() reads and checks the header and TOC only, so listing is cheap.
@@ -253,7 +289,14 @@ struct VerifyReport {
 class ArchiveReader {
  public:
   // The source must outlive the reader.
-  static Result<std::unique_ptr<ArchiveReader>> Open(ByteSource* source);
+  // An encrypted archive (§15) needs options.keys to hold the key that unwraps its file key: a
+  // wrong key or passphrase is kCorruption naming which. Every block is then authenticated
+  // before any byte of its content is returned or decompressed.
+  static Result<std::unique_ptr<ArchiveReader>> Open(ByteSource* source,
+                                                     const ReadOptions& options = {});
+  ~ArchiveReader();
+  // Opened without the key of an encrypted archive (ReadOptions::allow_locked).
+  bool locked() const { return locked_; }
 
   const ArchiveHeader& header() const { return header_; }
   const std::vector<TocEntry>& toc() const { return toc_; }
@@ -296,10 +339,11 @@ class ArchiveReader {
  private:
   struct SeqState;  // a sequential pass: cursor, per-entry progress, blocks seen
   ArchiveReader() = default;
-  Status ReadHeaderAndToc(SeqState* s);
+  Status ReadHeaderAndToc(SeqState* s, const ReadOptions& options);
   Result<bool> ScanNext(SeqState* s, BlockInfo* info, std::string* raw);
   Result<bool> ScanNextUnchecked(SeqState* s, BlockInfo* info, std::string* raw);
   Status FinishScan(SeqState* s, uint64_t index_offset, const uint8_t* index_block_header);
+  Status FinishLockedScan(SeqState* s, const internal::Footer& footer);
   Status CheckIndex(const std::vector<BlockInfo>& blocks, const std::vector<EntryStats>& stats,
                     uint64_t index_offset) const;
   void AdoptIndex(std::vector<BlockInfo> blocks, std::vector<EntryStats> stats);
@@ -321,6 +365,10 @@ class ArchiveReader {
   bool index_loaded_ = false;
   uint64_t data_start_ = 0;        // offset of the first byte after the TOC
   std::shared_ptr<SeqState> seq_;  // NextBlock's pass
+  // §15: the archive's cipher when it is encrypted and unlocked; immutable after Open.
+  std::unique_ptr<internal::BlockCipher> cipher_;
+  bool locked_ = false;
+  uint32_t overhead() const { return header_.encrypted ? 16 : 0; }  // §15.4 kSealOverhead
 };
 
 // XXH3-64 with seed 0 of `bytes`: the checksum the format uses everywhere (§2.4). For callers
