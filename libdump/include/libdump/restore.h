@@ -147,6 +147,9 @@ struct ScriptOptions {
   bool column_inserts = false;
   // With rows_per_insert: add ON CONFLICT DO NOTHING to each INSERT (--on-conflict-do-nothing).
   bool on_conflict_do_nothing = false;
+  // Quote every name the script's own statements write (ndump -F p --quote-all-identifiers);
+  // the archive's statements are written as they were dumped.
+  bool quote_all_identifiers = false;
 };
 
 // Reads a list in the format of `nrestore -l` (and pg_restore -l): one entry per line starting

@@ -8,6 +8,7 @@
 #include "common/events.h"
 #include "libdump/restore.h"
 #include "pg/pg.h"
+#include "pg/quote.h"
 #include "restore/entry_sql.h"
 #include "restore/precheck.h"
 #include "restore/selection.h"
@@ -270,6 +271,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
     return Status::Unsupported(
         "writing a script needs a seekable archive file; save the stream to a file first");
   }
+  const pg::QuoteAllIdentifiersScope quote_all(script.quote_all_identifiers);
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
                    format::ArchiveReader::Open(source));
   RETURN_IF_ERROR(reader->LoadIndex());
