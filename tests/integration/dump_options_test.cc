@@ -344,11 +344,12 @@ TEST(DumpOptions, FoundationWithHostileNamesByPattern) {
   // Quoted parts are literal: `"No *"` names no table (so "No Columns" stays); `""` is a quote,
   // `\`, `$` and `.` inside quotes are plain characters; non-ASCII names match as typed.
   const std::string ours = CompareWithPgDump(
-      src, {"--exclude-table-data", "we\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\"", "-T",
+      src, {"--exclude-table-data", "\"we\"\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\"", "-T",
             "\"Mixed Case\".\"No *\"", "-T", "\"Ünïcødé 表\".\"séquence\""});
-  EXPECT_EQ(Cluster().Query(
-                ours, "SELECT count(*) FROM we\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\""),
-            "0");
+  EXPECT_EQ(
+      Cluster().Query(
+          ours, "SELECT count(*) FROM \"we\"\"ird.sch\\ema $1\".\"Tab \"\"le\"\".with.dots\""),
+      "0");
   EXPECT_EQ(Cluster().Query(ours,
                             "SELECT count(*) FROM pg_class WHERE relname IN "
                             "('No Columns', 'séquence')"),
@@ -417,7 +418,7 @@ TEST(DumpOptions, NoMatchingTablesOrSchemas) {
   CommandResult strict =
       Ndump({"-d", conn, "-f", out, "-t", "plain", "-t", "nothing", "--strict-names"});
   EXPECT_TRUE(IsToolError(strict, "ndump", kExitError,
-                          {"no matching tables were found for pattern nothing"}));
+                          {"no matching tables were found for pattern \"nothing\""}));
   CommandResult strict_n =
       Ndump({"-d", conn, "-f", out, "-n", "app", "-n", "Nope", "--strict-names"});
   EXPECT_TRUE(IsToolError(strict_n, "ndump", kExitError,
@@ -453,11 +454,11 @@ TEST(DumpOptions, UsageErrorsNameTheOption) {
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-a", "-s"}), "ndump", kExitUsage,
                           {"-s/--schema-only and -a/--data-only cannot be used together"}));
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "--section", "middle"}), "ndump",
-                          kExitUsage, {"--section: unrecognized section name: middle"}));
+                          kExitUsage, {"--section: unrecognized section name: \"middle\""}));
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "gzip"}), "ndump", kExitUsage,
-                          {"-Z/--compress: compression method gzip is not supported"}));
+                          {"-Z/--compress: compression method \"gzip\" is not supported"}));
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "lz4:3"}), "ndump", kExitUsage,
-                          {"lz4 is not supported"}));
+                          {"\"lz4\" is not supported"}));
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "zstd:99"}), "ndump", kExitUsage,
                           {"-Z/--compress", "out of range"}));
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "-Z", "fast"}), "ndump", kExitUsage,
@@ -479,7 +480,7 @@ TEST(DumpOptions, FilterFileErrors) {
   const std::string syntax = dir.File("syntax.filter");
   std::ofstream(syntax) << "include tabel plain\n";
   EXPECT_TRUE(IsToolError(Ndump({"-d", conn, "-f", out, "--filter", syntax}), "ndump", kExitUsage,
-                          {"on line 1: unsupported filter object type: tabel"}));
+                          {"on line 1: unsupported filter object type: \"tabel\""}));
 }
 
 // --- behaviour --------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "pg/pg.h"
 
 namespace libdump::ddl {
@@ -80,6 +82,7 @@ TEST(CreateTable, ColumnsInOrderWithoutDroppedOnes) {
   catalog::Sequence seq;
   seq.schema = "My Schema";
   seq.name = "ids";
+  seq.type = "integer";
   seq.start = 10;
   seq.increment = 5;
   seq.min = 1;
@@ -89,7 +92,7 @@ TEST(CreateTable, ColumnsInOrderWithoutDroppedOnes) {
   EXPECT_EQ(CreateTable(t, identity),
             "CREATE TABLE \"My Schema\".\"Order \"\"Items\"\"\" (\n"
             "    id integer NOT NULL GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
-            "\"My Schema\".ids START WITH 10 INCREMENT BY 5 MINVALUE 1 MAXVALUE 2147483647 "
+            "\"My Schema\".ids START WITH 10 INCREMENT BY 5 NO MINVALUE NO MAXVALUE "
             "CACHE 1),\n"
             "    \"Name\" character varying(40) COLLATE pg_catalog.\"C\" DEFAULT "
             "'x'::character varying,\n"
@@ -162,6 +165,30 @@ TEST(Sequence, AllOptionsSpelledOut) {
             "CREATE SEQUENCE public.s1\n    AS smallint\n    START WITH 50\n"
             "    INCREMENT BY -2\n    MINVALUE -100\n    MAXVALUE 100\n    CACHE 5\n    CYCLE;\n");
   EXPECT_EQ(SequenceSet(s), "SELECT pg_catalog.setval('public.s1', 42, true);\n");
+}
+
+// As pg_dump: bounds that are the defaults of the type and direction are NO MINVALUE/MAXVALUE.
+TEST(Sequence, DefaultBoundsWrittenAsNoMinMaxValue) {
+  catalog::Sequence s;
+  s.schema = "public";
+  s.name = "up";
+  s.type = "integer";
+  s.min = 1;
+  s.max = 2147483647;
+  EXPECT_EQ(CreateSequence(s),
+            "CREATE SEQUENCE public.up\n    AS integer\n    START WITH 1\n"
+            "    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n");
+  s.name = "down";
+  s.type = "bigint";
+  s.increment = -1;
+  s.start = -1;
+  s.min = std::numeric_limits<int64_t>::min();
+  s.max = -1;
+  EXPECT_EQ(CreateSequence(s),
+            "CREATE SEQUENCE public.down\n    START WITH -1\n"
+            "    INCREMENT BY -1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n");
+  s.max = 5;  // not the default any more
+  EXPECT_NE(CreateSequence(s).find("    MAXVALUE 5\n"), std::string::npos);
 }
 
 TEST(Comment, QuotesText) {

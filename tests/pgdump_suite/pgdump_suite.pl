@@ -71,7 +71,7 @@ for my $test (sort keys %wildcard_failed) {
 }
 # Expectations naming runs or checks that no longer exist, or no longer fail, are stale too.
 for my $key (sort keys %{ $expect->{unused} }) {
-	push @report, "stale expectation (no such run or check): $key";
+	push @report, "stale expectation (no such run or check, or it no longer fails): $key";
 	$bad = 1;
 }
 print "$_\n" for @report;
