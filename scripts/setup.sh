@@ -52,5 +52,9 @@ if [ "${1:-}" = "--with-pg18" ]; then
   pg18=(-DNDUMP_PG18_BINDIR="$pg18_bindir")
 fi
 
+# PostgreSQL's own pg_dump test scripts of 15 and 18, for tests/pgdump_suite (a cache under
+# /var/cache/ndump, filled once per machine; needs root the first time).
+bash scripts/pgsrc.sh >/dev/null
+
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNDUMP_WERROR=ON "${pg18[@]}"
 cmake --build build -j2

@@ -147,9 +147,8 @@ TEST(PlainFormatInserts, RowsPerInsertGroupsRows) {
     const CommandResult r =
         Ndump({"-F", "p", "-a", "--rows-per-insert", n, "-d", Cluster().ConnInfo(src)});
     ASSERT_EQ(r.exit_code, 0) << r.Describe();
-    EXPECT_EQ(
-        Count(r.out, "INSERT INTO \"public\".\"r7\" (\"i\", \"t\") OVERRIDING SYSTEM VALUE VALUES"),
-        statements)
+    EXPECT_EQ(Count(r.out, "INSERT INTO public.r7 (i, t) OVERRIDING SYSTEM VALUE VALUES"),
+              statements)
         << n << "\n"
         << r.out;
     EXPECT_EQ(Count(r.out, "'row "), 7u);

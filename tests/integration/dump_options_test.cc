@@ -711,9 +711,8 @@ TEST(DumpOptions, SelectedPartitionKeepsItsIndexAttach) {
   // The same statement (ndump quotes every name).
   ASSERT_TRUE(Has(PgDumpScript(src, {"-s", "-t", "public.parted_1"}),
                   "ALTER INDEX public.parted_b ATTACH PARTITION public.parted_1_b_idx;"));
-  EXPECT_TRUE(
-      Has(NdumpScript(src, {"-s", "-t", "public.parted_1"}),
-          "ALTER INDEX \"public\".\"parted_b\" ATTACH PARTITION \"public\".\"parted_1_b_idx\";"));
+  EXPECT_TRUE(Has(NdumpScript(src, {"-s", "-t", "public.parted_1"}),
+                  "ALTER INDEX public.parted_b ATTACH PARTITION public.parted_1_b_idx;"));
 }
 
 }  // namespace

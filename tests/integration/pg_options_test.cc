@@ -84,23 +84,22 @@ TEST(PgDumpOptions, ContentOptionsLeaveOutWhatPgDumpLeavesOut) {
     std::string gone;  // in the script without the flag, not with it
   };
   const std::vector<Case> cases = {
-      {"--no-tablespaces", "SET default_tablespace = \"opt_ts\";"},
-      {"--no-table-access-method", "SET default_table_access_method = \"heap_alt\";"},
+      {"--no-tablespaces", "SET default_tablespace = opt_ts;"},
+      {"--no-table-access-method", "SET default_table_access_method = heap_alt;"},
       {"--no-toast-compression", "SET COMPRESSION pglz;"},
-      {"--no-policies", "CREATE POLICY \"placed_odd\""},
+      {"--no-policies", "CREATE POLICY placed_odd"},
       {"--no-policies", "ENABLE ROW LEVEL SECURITY"},
-      {"--no-unlogged-table-data",
-       "COPY \"public\".\"scratch\" (\"n\") FROM stdin;\n41\n42\n\\.\n"},
-      {"--no-comments", "COMMENT ON TABLE \"public\".\"placed\""},
-      {"--no-publications", "CREATE PUBLICATION \"opt_pub\""},
-      {"--no-publications", "COMMENT ON PUBLICATION \"opt_pub\""},
+      {"--no-unlogged-table-data", "COPY public.scratch (n) FROM stdin;\n41\n42\n\\.\n"},
+      {"--no-comments", "COMMENT ON TABLE public.placed"},
+      {"--no-publications", "CREATE PUBLICATION opt_pub"},
+      {"--no-publications", "COMMENT ON PUBLICATION opt_pub"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.flag + ": " + c.gone);
     EXPECT_TRUE(Contains(full, c.gone));
     const std::string without = PlainScript(db, {c.flag});
     EXPECT_FALSE(Contains(without, c.gone));
-    EXPECT_TRUE(Contains(without, "CREATE TABLE \"public\".\"placed\""));
+    EXPECT_TRUE(Contains(without, "CREATE TABLE public.placed"));
   }
   // --quote-all-identifiers: the server's deparsed definitions quote every name too.
   EXPECT_TRUE(Contains(full, " USING btree (v)"));
@@ -109,6 +108,9 @@ TEST(PgDumpOptions, ContentOptionsLeaveOutWhatPgDumpLeavesOut) {
   EXPECT_TRUE(Contains(
       quoted, "CREATE INDEX \"placed_v\" ON \"public\".\"placed\" USING \"btree\" (\"v\")"))
       << quoted;
+  // ndump's own statements quote every name too; without the option only what needs it.
+  EXPECT_TRUE(Contains(quoted, "CREATE TABLE \"public\".\"placed\"")) << quoted;
+  EXPECT_TRUE(Contains(full, "CREATE TABLE public.placed")) << full;
   // The unlogged table itself stays; only its rows go.
   EXPECT_TRUE(Contains(PlainScript(db, {"--no-unlogged-table-data"}), "CREATE UNLOGGED TABLE"));
 }
@@ -151,20 +153,20 @@ TEST(PgRestoreOptions, ContentOptionsLeaveOutWhatPgRestoreLeavesOut) {
     std::string gone;
   };
   const std::vector<Case> cases = {
-      {"--no-tablespaces", "SET default_tablespace = \"opt_ts\";"},
-      {"--no-table-access-method", "SET default_table_access_method = \"heap_alt\";"},
-      {"--no-policies", "CREATE POLICY \"placed_odd\""},
-      {"--no-comments", "COMMENT ON TABLE \"public\".\"placed\""},
-      {"--no-publications", "CREATE PUBLICATION \"opt_pub\""},
-      {"--no-publications", "COMMENT ON PUBLICATION \"opt_pub\""},
-      {"--no-publications", "ALTER PUBLICATION \"opt_pub\" ADD TABLE"},
+      {"--no-tablespaces", "SET default_tablespace = opt_ts;"},
+      {"--no-table-access-method", "SET default_table_access_method = heap_alt;"},
+      {"--no-policies", "CREATE POLICY placed_odd"},
+      {"--no-comments", "COMMENT ON TABLE public.placed"},
+      {"--no-publications", "CREATE PUBLICATION opt_pub"},
+      {"--no-publications", "COMMENT ON PUBLICATION opt_pub"},
+      {"--no-publications", "ALTER PUBLICATION opt_pub ADD TABLE"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.flag + ": " + c.gone);
     EXPECT_TRUE(Contains(full, c.gone));
     const std::string without = RestoreScript(archive, {c.flag});
     EXPECT_FALSE(Contains(without, c.gone));
-    EXPECT_TRUE(Contains(without, "CREATE TABLE \"public\".\"placed\""));
+    EXPECT_TRUE(Contains(without, "CREATE TABLE public.placed"));
   }
   // --no-table-access-method: the session leaves the target's default alone, too.
   EXPECT_TRUE(Contains(full, "SET default_table_access_method = heap;"));
@@ -194,10 +196,10 @@ TEST(PgRestoreOptions, NoSubscriptionsLeavesThemOut) {
   ScopedTempDir dir;
   const std::string archive = dir.File("subs.ndump");
   ASSERT_TRUE(DumpTo(db, archive));
-  EXPECT_TRUE(Contains(RestoreScript(archive, {}), "CREATE SUBSCRIPTION \"opt_sub\""));
+  EXPECT_TRUE(Contains(RestoreScript(archive, {}), "CREATE SUBSCRIPTION opt_sub"));
   EXPECT_FALSE(Contains(RestoreScript(archive, {"--no-subscriptions"}), "CREATE SUBSCRIPTION"));
-  EXPECT_TRUE(Contains(RestoreScript(archive, {"--no-security-labels"}),
-                       "CREATE SUBSCRIPTION \"opt_sub\""));
+  EXPECT_TRUE(
+      Contains(RestoreScript(archive, {"--no-security-labels"}), "CREATE SUBSCRIPTION opt_sub"));
   EXPECT_FALSE(Contains(PlainScript(db, {"--no-subscriptions"}), "CREATE SUBSCRIPTION"));
 }
 
@@ -205,12 +207,12 @@ TEST(PgRestoreOptions, NoSubscriptionsLeavesThemOut) {
 // -s and -a.
 TEST(PgDumpOptions, SequenceDataNoDataNoSchema) {
   const std::string db = ContentDatabase();
-  const std::string setval = "SELECT pg_catalog.setval('\"public\".\"counter\"', 77, true);";
+  const std::string setval = "SELECT pg_catalog.setval('public.counter', 77, true);";
   EXPECT_TRUE(Contains(PlainScript(db, {}), setval));
   EXPECT_FALSE(Contains(PlainScript(db, {"-s"}), setval));
   const std::string with = PlainScript(db, {"-s", "--sequence-data"});
   EXPECT_TRUE(Contains(with, setval));
-  EXPECT_FALSE(Contains(with, "COPY \"public\".\"placed\""));
+  EXPECT_FALSE(Contains(with, "COPY public.placed"));
   EXPECT_EQ(PlainScript(db, {"--no-data", "--restrict-key", "k"}),
             PlainScript(db, {"-s", "--restrict-key", "k"}));
   EXPECT_EQ(PlainScript(db, {"--no-schema", "--restrict-key", "k"}),
@@ -289,14 +291,14 @@ TEST(PgRestoreOptions, SuperuserAndStrictNames) {
   EXPECT_FALSE(Contains(plain, "SET SESSION AUTHORIZATION"));
   const std::string su = RestoreScript(archive, {"-a", "--disable-triggers", "-S", "Su Per"});
   EXPECT_TRUE(Contains(su,
-                       "SET SESSION AUTHORIZATION \"Su Per\";\nALTER TABLE \"public\".\"placed\" "
+                       "SET SESSION AUTHORIZATION \"Su Per\";\nALTER TABLE public.placed "
                        "DISABLE TRIGGER ALL;\n"));
   EXPECT_TRUE(Contains(su,
-                       "SET SESSION AUTHORIZATION \"Su Per\";\nALTER TABLE \"public\".\"placed\" "
+                       "SET SESSION AUTHORIZATION \"Su Per\";\nALTER TABLE public.placed "
                        "ENABLE TRIGGER ALL;\n"));
   // ndump -F p passes -S to its script the same way.
   EXPECT_TRUE(Contains(PlainScript(db, {"-a", "--disable-triggers", "-S", "Su Per"}),
-                       "SET SESSION AUTHORIZATION \"Su Per\";\nALTER TABLE \"public\".\"placed\" "
+                       "SET SESSION AUTHORIZATION \"Su Per\";\nALTER TABLE public.placed "
                        "DISABLE TRIGGER ALL;\n"));
 
   EXPECT_EQ(Nrestore({"-t", "nosuch", "-f", dir.File("s.sql"), archive}).exit_code, kExitOk);
@@ -350,7 +352,7 @@ TEST(PgDumpOptions, Formats) {
   for (const std::string f : {"p", "plain", "P"}) {
     const CommandResult r = Ndump({"-F", f, "-d", conn});
     EXPECT_EQ(r.exit_code, kExitOk) << r.Describe();
-    EXPECT_TRUE(Contains(r.out, "COPY \"public\".\"t\" (\"i\") FROM stdin;\n1\n\\.\n")) << f;
+    EXPECT_TRUE(Contains(r.out, "COPY public.t (i) FROM stdin;\n1\n\\.\n")) << f;
   }
   for (const std::string f : {"d", "directory", "t", "tar"}) {
     EXPECT_TRUE(IsToolError(Ndump({"-F", f, "-f", dir.File("x"), "-d", conn}), "ndump", kExitUsage,

@@ -18,7 +18,7 @@ constexpr int kV18 = 180006;
 
 std::string Sql(std::string_view kind, std::string_view acl, int version = kV15,
                 std::string_view column = "") {
-  auto r = AclSql(kind, "\"s\".\"t\"", "alice", acl, std::nullopt, version, column);
+  auto r = AclSql(kind, "s.t", "alice", acl, std::nullopt, version, column);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : "";
 }
@@ -34,10 +34,10 @@ TEST(AclSql, DefaultPrivilegesNeedNoStatement) {
 
 TEST(AclSql, GrantsOnlyWhatTheDefaultsLack) {
   EXPECT_EQ(Sql("TABLE", "{alice=arwdDxt/alice,bob=r/alice}"),
-            "GRANT SELECT ON TABLE \"s\".\"t\" TO \"bob\";\n");
+            "GRANT SELECT ON TABLE s.t TO bob;\n");
   EXPECT_EQ(Sql("TABLE", "{alice=arwdDxt/alice,=r*w/alice}"),
-            "GRANT UPDATE ON TABLE \"s\".\"t\" TO PUBLIC;\n"
-            "GRANT SELECT ON TABLE \"s\".\"t\" TO PUBLIC WITH GRANT OPTION;\n");
+            "GRANT UPDATE ON TABLE s.t TO PUBLIC;\n"
+            "GRANT SELECT ON TABLE s.t TO PUBLIC WITH GRANT OPTION;\n");
 }
 
 // A table of a 15 server whose owner kept the defaults says nothing of the owner, so a 17+
@@ -46,49 +46,47 @@ TEST(AclSql, GrantsOnlyWhatTheDefaultsLack) {
 // pg_dump 18 writes it.
 TEST(AclSql, OwnerRevokesKeepPrivilegesTheSourceDidNotHave) {
   const std::string revoke_15 =
-      "REVOKE INSERT, SELECT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE \"s\".\"t\" "
-      "FROM \"alice\";\n";
+      "REVOKE INSERT, SELECT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE s.t "
+      "FROM alice;\n";
   EXPECT_EQ(Sql("TABLE", "{alice=ar/alice}"),
-            revoke_15 + "GRANT INSERT, SELECT ON TABLE \"s\".\"t\" TO \"alice\";\n");
+            revoke_15 + "GRANT INSERT, SELECT ON TABLE s.t TO alice;\n");
   EXPECT_EQ(Sql("TABLE", "{}"), revoke_15);
   // On 18 the owner's default holds MAINTAIN, so the full list is ALL.
   EXPECT_EQ(Sql("TABLE", "{alice=ar/alice}", kV18),
-            "REVOKE ALL ON TABLE \"s\".\"t\" FROM \"alice\";\n"
-            "GRANT INSERT, SELECT ON TABLE \"s\".\"t\" TO \"alice\";\n");
+            "REVOKE ALL ON TABLE s.t FROM alice;\n"
+            "GRANT INSERT, SELECT ON TABLE s.t TO alice;\n");
   // An 18 owner without MAINTAIN only: everything else is granted back by name.
   EXPECT_EQ(Sql("TABLE", "{alice=arwdDxt/alice}", kV18),
-            "REVOKE ALL ON TABLE \"s\".\"t\" FROM \"alice\";\n"
+            "REVOKE ALL ON TABLE s.t FROM alice;\n"
             "GRANT INSERT, SELECT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE "
-            "\"s\".\"t\" TO \"alice\";\n");
+            "s.t TO alice;\n");
 }
 
 TEST(AclSql, PublicDefaultsRevoked) {
-  EXPECT_EQ(Sql("FUNCTION", "{alice=X/alice}"),
-            "REVOKE ALL ON FUNCTION \"s\".\"t\" FROM PUBLIC;\n");
+  EXPECT_EQ(Sql("FUNCTION", "{alice=X/alice}"), "REVOKE ALL ON FUNCTION s.t FROM PUBLIC;\n");
   // PUBLIC's default on a database is TEMPORARY and CONNECT, not every database privilege.
   EXPECT_EQ(Sql("DATABASE", "{alice=CTc/alice}"),
-            "REVOKE TEMPORARY, CONNECT ON DATABASE \"s\".\"t\" FROM PUBLIC;\n");
+            "REVOKE TEMPORARY, CONNECT ON DATABASE s.t FROM PUBLIC;\n");
   EXPECT_EQ(Sql("DATABASE", "{=c/alice,alice=CTc/alice}"),
-            "REVOKE TEMPORARY, CONNECT ON DATABASE \"s\".\"t\" FROM PUBLIC;\n"
-            "GRANT CONNECT ON DATABASE \"s\".\"t\" TO PUBLIC;\n");
+            "REVOKE TEMPORARY, CONNECT ON DATABASE s.t FROM PUBLIC;\n"
+            "GRANT CONNECT ON DATABASE s.t TO PUBLIC;\n");
 }
 
 TEST(AclSql, OwnersOwnGrantsComeFirstAndOtherGrantorsGrantAsThemselves) {
   EXPECT_EQ(Sql("TABLE", "{bob=r*/alice,carol=r/bob,alice=r/alice}"),
             "REVOKE INSERT, SELECT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE "
-            "\"s\".\"t\" FROM \"alice\";\n"
-            "GRANT SELECT ON TABLE \"s\".\"t\" TO \"alice\";\n"
-            "GRANT SELECT ON TABLE \"s\".\"t\" TO \"bob\" WITH GRANT OPTION;\n"
-            "SET ROLE \"bob\";\n"
-            "GRANT SELECT ON TABLE \"s\".\"t\" TO \"carol\";\n"
+            "s.t FROM alice;\n"
+            "GRANT SELECT ON TABLE s.t TO alice;\n"
+            "GRANT SELECT ON TABLE s.t TO bob WITH GRANT OPTION;\n"
+            "SET ROLE bob;\n"
+            "GRANT SELECT ON TABLE s.t TO carol;\n"
             "RESET ROLE;\n");
 }
 
 TEST(AclSql, ColumnsHaveNoDefaults) {
   EXPECT_EQ(Sql("TABLE", "{bob=r/alice}", kV15, "c 1"),
-            "GRANT SELECT (\"c 1\") ON TABLE \"s\".\"t\" TO \"bob\";\n");
-  EXPECT_EQ(Sql("TABLE", "{bob=arwx/alice}", kV15, "c"),
-            "GRANT ALL (\"c\") ON TABLE \"s\".\"t\" TO \"bob\";\n");
+            "GRANT SELECT (\"c 1\") ON TABLE s.t TO bob;\n");
+  EXPECT_EQ(Sql("TABLE", "{bob=arwx/alice}", kV15, "c"), "GRANT ALL (c) ON TABLE s.t TO bob;\n");
 }
 
 TEST(AclSql, ABaseOfInitialPrivilegesReplacesTheDefaults) {
@@ -98,16 +96,16 @@ TEST(AclSql, ABaseOfInitialPrivilegesReplacesTheDefaults) {
   auto r = AclSql("FUNCTION", "pg_catalog.f()", "postgres", "{postgres=X/postgres,bob=X/postgres}",
                   *base, kV15);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, "GRANT ALL ON FUNCTION pg_catalog.f() TO \"bob\";\n");
+  EXPECT_EQ(*r, "GRANT ALL ON FUNCTION pg_catalog.f() TO bob;\n");
   // The public schema: the owner's UC and PUBLIC's U are its initial privileges.
-  r = AclSql("SCHEMA", "\"public\"", "pg_database_owner",
+  r = AclSql("SCHEMA", "public", "pg_database_owner",
              "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}",
              PublicSchemaAcl("pg_database_owner"), kV15);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, "");
-  r = AclSql("SCHEMA", "\"public\"", "alice", "{alice=UC/alice}", PublicSchemaAcl("alice"), kV15);
+  r = AclSql("SCHEMA", "public", "alice", "{alice=UC/alice}", PublicSchemaAcl("alice"), kV15);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, "REVOKE USAGE ON SCHEMA \"public\" FROM PUBLIC;\n");
+  EXPECT_EQ(*r, "REVOKE USAGE ON SCHEMA public FROM PUBLIC;\n");
 }
 
 TEST(AclSql, UnknownPrivilegeIsAnError) {

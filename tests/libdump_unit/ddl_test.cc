@@ -2,18 +2,34 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "pg/pg.h"
 
 namespace libdump::ddl {
 namespace {
 
-TEST(Quoting, IdentifiersAreAlwaysQuotedAndQuotesDoubled) {
-  EXPECT_EQ(pg::QuoteIdent("plain"), "\"plain\"");
+TEST(Quoting, IdentifiersQuotedOnlyWhenNeededAndQuotesDoubled) {
+  EXPECT_EQ(pg::QuoteIdent("plain"), "plain");
+  EXPECT_EQ(pg::QuoteIdent("_x9"), "_x9");
   EXPECT_EQ(pg::QuoteIdent("Mixed Case"), "\"Mixed Case\"");
   EXPECT_EQ(pg::QuoteIdent("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(pg::QuoteIdent("9lives"), "\"9lives\"");
+  EXPECT_EQ(pg::QuoteIdent("a$b"), "\"a$b\"");
+  EXPECT_EQ(pg::QuoteIdent(""), "\"\"");
+  // Reserved and other non-unreserved keywords are quoted; unreserved ones are not.
   EXPECT_EQ(pg::QuoteIdent("select"), "\"select\"");
-  EXPECT_EQ(pg::QualifiedName("s.x", "t"), "\"s.x\".\"t\"");
-  EXPECT_EQ(pg::QualifiedName("", "t"), "\"t\"");
+  EXPECT_EQ(pg::QuoteIdent("integer"), "\"integer\"");
+  EXPECT_EQ(pg::QuoteIdent("json_table"), "\"json_table\"");
+  EXPECT_EQ(pg::QuoteIdent("abort"), "abort");
+  EXPECT_EQ(pg::QualifiedName("s.x", "t"), "\"s.x\".t");
+  EXPECT_EQ(pg::QualifiedName("", "t"), "t");
+  {
+    const pg::QuoteAllIdentifiersScope all(true);
+    const pg::QuoteAllIdentifiersScope nested(false);
+    EXPECT_EQ(pg::QuoteIdent("plain"), "\"plain\"");
+  }
+  EXPECT_EQ(pg::QuoteIdent("plain"), "plain");
 }
 
 TEST(Quoting, LiteralsDoubleQuotesAndKeepBackslashes) {
@@ -66,6 +82,7 @@ TEST(CreateTable, ColumnsInOrderWithoutDroppedOnes) {
   catalog::Sequence seq;
   seq.schema = "My Schema";
   seq.name = "ids";
+  seq.type = "integer";
   seq.start = 10;
   seq.increment = 5;
   seq.min = 1;
@@ -74,13 +91,13 @@ TEST(CreateTable, ColumnsInOrderWithoutDroppedOnes) {
   std::map<int, const catalog::Sequence*> identity = {{1, &seq}};
   EXPECT_EQ(CreateTable(t, identity),
             "CREATE TABLE \"My Schema\".\"Order \"\"Items\"\"\" (\n"
-            "    \"id\" integer NOT NULL GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
-            "\"My Schema\".\"ids\" START WITH 10 INCREMENT BY 5 MINVALUE 1 MAXVALUE 2147483647 "
+            "    id integer NOT NULL GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "
+            "\"My Schema\".ids START WITH 10 INCREMENT BY 5 NO MINVALUE NO MAXVALUE "
             "CACHE 1),\n"
             "    \"Name\" character varying(40) COLLATE pg_catalog.\"C\" DEFAULT "
             "'x'::character varying,\n"
-            "    \"g\" integer GENERATED ALWAYS AS ((id * 2)) STORED,\n"
-            "    CONSTRAINT \"pos\" CHECK ((id > 0))\n"
+            "    g integer GENERATED ALWAYS AS ((id * 2)) STORED,\n"
+            "    CONSTRAINT pos CHECK ((id > 0))\n"
             ")\nWITH (fillfactor='70', autovacuum_enabled='false');\n");
 }
 
@@ -89,16 +106,15 @@ TEST(CreateTable, NoColumns) {
   t.schema = "s";
   t.name = "t";
   t.persistence = 'u';
-  EXPECT_EQ(CreateTable(t, {}), "CREATE UNLOGGED TABLE \"s\".\"t\" ();\n");
-  EXPECT_EQ(CopyOutSql(t), "COPY \"s\".\"t\" TO STDOUT");
-  EXPECT_EQ(CopyInSql(t), "COPY \"s\".\"t\" FROM stdin;");
+  EXPECT_EQ(CreateTable(t, {}), "CREATE UNLOGGED TABLE s.t ();\n");
+  EXPECT_EQ(CopyOutSql(t), "COPY s.t TO STDOUT");
+  EXPECT_EQ(CopyInSql(t), "COPY s.t FROM stdin;");
 }
 
 TEST(Copy, GeneratedAndDroppedColumnsAreNotCopied) {
   catalog::Table t = SampleTable();
-  EXPECT_EQ(CopyColumnList(t), "(\"id\", \"Name\")");
-  EXPECT_EQ(CopyOutSql(t),
-            "COPY \"My Schema\".\"Order \"\"Items\"\"\" (\"id\", \"Name\") TO STDOUT");
+  EXPECT_EQ(CopyColumnList(t), "(id, \"Name\")");
+  EXPECT_EQ(CopyOutSql(t), "COPY \"My Schema\".\"Order \"\"Items\"\"\" (id, \"Name\") TO STDOUT");
 }
 
 TEST(Copy, CharNPositionsCountOnlyCopiedColumns) {
@@ -114,13 +130,13 @@ TEST(Copy, CharNPositionsCountOnlyCopiedColumns) {
   };
   EXPECT_TRUE(FixedCharPositions(t).empty());
   add("c8", "character(8)", 1042);
-  add("free", "bpchar", 1042);          // no length: its spaces are data
-  add("arr", "character(3)[]", 1042);   // an array's type_oid is its element type's
-  add("dom", "\"s\".\"code\"", 16400);  // a domain over char(n)
+  add("free", "bpchar", 1042);         // no length: its spaces are data
+  add("arr", "character(3)[]", 1042);  // an array's type_oid is its element type's
+  add("dom", "s.code", 16400);         // a domain over char(n)
   add("gone", "character(2)", 1042)->dropped = true;
   add("gen", "character(2)", 1042)->generated = 's';
   add("c1", "character(1)", 1042);
-  EXPECT_EQ(CopyColumnList(t), "(\"id\", \"Name\", \"c8\", \"free\", \"arr\", \"dom\", \"c1\")");
+  EXPECT_EQ(CopyColumnList(t), "(id, \"Name\", c8, free, arr, dom, c1)");
   EXPECT_EQ(FixedCharPositions(t), (std::vector<uint32_t>{2, 6}));
   // An inheritance child: only its own (local) columns; a partition: all; a typed table: none.
   t.parents = {4242};
@@ -128,7 +144,7 @@ TEST(Copy, CharNPositionsCountOnlyCopiedColumns) {
   EXPECT_EQ(FixedCharPositions(t), (std::vector<uint32_t>{2}));
   t.is_partition = true;
   EXPECT_EQ(FixedCharPositions(t), (std::vector<uint32_t>{2, 6}));
-  t.of_type = "\"s\".\"ct\"";
+  t.of_type = "s.ct";
   EXPECT_TRUE(FixedCharPositions(t).empty());
 }
 
@@ -146,13 +162,37 @@ TEST(Sequence, AllOptionsSpelledOut) {
   s.last_value = 42;
   s.is_called = true;
   EXPECT_EQ(CreateSequence(s),
-            "CREATE SEQUENCE \"public\".\"s1\"\n    AS smallint\n    START WITH 50\n"
+            "CREATE SEQUENCE public.s1\n    AS smallint\n    START WITH 50\n"
             "    INCREMENT BY -2\n    MINVALUE -100\n    MAXVALUE 100\n    CACHE 5\n    CYCLE;\n");
-  EXPECT_EQ(SequenceSet(s), "SELECT pg_catalog.setval('\"public\".\"s1\"', 42, true);\n");
+  EXPECT_EQ(SequenceSet(s), "SELECT pg_catalog.setval('public.s1', 42, true);\n");
+}
+
+// As pg_dump: bounds that are the defaults of the type and direction are NO MINVALUE/MAXVALUE.
+TEST(Sequence, DefaultBoundsWrittenAsNoMinMaxValue) {
+  catalog::Sequence s;
+  s.schema = "public";
+  s.name = "up";
+  s.type = "integer";
+  s.min = 1;
+  s.max = 2147483647;
+  EXPECT_EQ(CreateSequence(s),
+            "CREATE SEQUENCE public.up\n    AS integer\n    START WITH 1\n"
+            "    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n");
+  s.name = "down";
+  s.type = "bigint";
+  s.increment = -1;
+  s.start = -1;
+  s.min = std::numeric_limits<int64_t>::min();
+  s.max = -1;
+  EXPECT_EQ(CreateSequence(s),
+            "CREATE SEQUENCE public.down\n    START WITH -1\n"
+            "    INCREMENT BY -1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n");
+  s.max = 5;  // not the default any more
+  EXPECT_NE(CreateSequence(s).find("    MAXVALUE 5\n"), std::string::npos);
 }
 
 TEST(Comment, QuotesText) {
-  EXPECT_EQ(Comment("TABLE \"s\".\"t\"", "it's"), "COMMENT ON TABLE \"s\".\"t\" IS 'it''s';\n");
+  EXPECT_EQ(Comment("TABLE s.t", "it's"), "COMMENT ON TABLE s.t IS 'it''s';\n");
 }
 
 TEST(RelOptions, ValuesQuoted) {

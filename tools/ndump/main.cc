@@ -278,6 +278,9 @@ int main(int argc, char** argv) {
                "wait until the dump can run without anomalies");
   bool no_sync = false;
   app.add_flag("--no-sync", no_sync, "do not wait for the archive to be written safely to disk");
+  // pg_dump still takes -R (--no-reconnect) and ignores it, for old scripts: so does ndump.
+  bool no_reconnect = false;
+  app.add_flag("-R,--no-reconnect", no_reconnect, "obsolete, accepted and ignored (as pg_dump)");
   // pg_dump's content options that ndump takes as pg_dump does.
   bool no_data = false, no_schema = false;
   app.add_flag("--no-data", no_data, "do not dump data (as -s)");
@@ -379,11 +382,11 @@ int main(int argc, char** argv) {
       app, "Plain format options",
       {"--clean", "--if-exists", "--disable-triggers", "--superuser", "--inserts",
        "--column-inserts", "--rows-per-insert", "--on-conflict-do-nothing", "--restrict-key"});
-  SetHelpGroup(
-      app, "Behaviour options",
-      {"--jobs", "--split-size", "--copy-format", "--no-row-fingerprints", "--snapshot",
-       "--lock-wait-timeout", "--serializable-deferrable", "--encoding", "--extra-float-digits",
-       "--enable-row-security", "--role", "--verbose", "--progress", "--help", "--version"});
+  SetHelpGroup(app, "Behaviour options",
+               {"--jobs", "--split-size", "--copy-format", "--no-row-fingerprints", "--snapshot",
+                "--lock-wait-timeout", "--serializable-deferrable", "--encoding",
+                "--extra-float-digits", "--enable-row-security", "--role", "--verbose",
+                "--progress", "--no-reconnect", "--help", "--version"});
   SetHelpGroup(app, "Options ndump does not support",
                {"--include-foreign-data", "--load-via-partition-root",
                 "--use-set-session-authorization", "--binary-upgrade", "--disable-dollar-quoting"});
@@ -424,6 +427,7 @@ int main(int argc, char** argv) {
   if ((inserts || column_inserts) && script.rows_per_insert == 0) script.rows_per_insert = 1;
   script.column_inserts = column_inserts;
   script.on_conflict_do_nothing = on_conflict;
+  script.quote_all_identifiers = options.quote_all_identifiers;
   // pg_dump's checks, in its order and words.
   if (data_only && schema_only) {
     return usage("options -s/--schema-only and -a/--data-only cannot be used together");

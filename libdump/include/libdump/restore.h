@@ -149,6 +149,9 @@ struct ScriptOptions {
   bool on_conflict_do_nothing = false;
   // The key of an encrypted archive (archive_format.md §15), as for RestoreOptions::keys.
   format::Keyring keys;
+  // Quote every name the script's own statements write (ndump -F p --quote-all-identifiers);
+  // the archive's statements are written as they were dumped.
+  bool quote_all_identifiers = false;
 };
 
 // Reads a list in the format of `nrestore -l` (and pg_restore -l): one entry per line starting

@@ -1,6 +1,8 @@
 #include "ddl/ddl.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "pg/quote.h"
 
@@ -12,14 +14,29 @@ using pg::QuoteLiteral;
 
 namespace {
 
-// The options of CREATE SEQUENCE, each preceded by `sep`.
+// The options of CREATE SEQUENCE, each preceded by `sep`. As pg_dump: a bound that is the
+// default for the sequence's type and direction is written NO MINVALUE / NO MAXVALUE.
 std::string SequenceOptions(const catalog::Sequence& s, bool with_type, const char* sep) {
   std::string out;
   if (with_type && s.type != "bigint") out += sep + ("AS " + s.type);
   out += sep + ("START WITH " + std::to_string(s.start));
   out += sep + ("INCREMENT BY " + std::to_string(s.increment));
-  out += sep + ("MINVALUE " + std::to_string(s.min));
-  out += sep + ("MAXVALUE " + std::to_string(s.max));
+  int64_t type_min = std::numeric_limits<int64_t>::min();
+  int64_t type_max = std::numeric_limits<int64_t>::max();
+  if (s.type == "integer") {
+    type_min = std::numeric_limits<int32_t>::min();
+    type_max = std::numeric_limits<int32_t>::max();
+  } else if (s.type == "smallint") {
+    type_min = std::numeric_limits<int16_t>::min();
+    type_max = std::numeric_limits<int16_t>::max();
+  }
+  const bool ascending = s.increment > 0;
+  const int64_t default_min = ascending ? 1 : type_min;
+  const int64_t default_max = ascending ? type_max : -1;
+  out += sep +
+         (s.min == default_min ? std::string("NO MINVALUE") : "MINVALUE " + std::to_string(s.min));
+  out += sep +
+         (s.max == default_max ? std::string("NO MAXVALUE") : "MAXVALUE " + std::to_string(s.max));
   out += sep + ("CACHE " + std::to_string(s.cache));
   if (s.cycle) out += sep + std::string("CYCLE");
   return out;

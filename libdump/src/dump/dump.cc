@@ -17,6 +17,7 @@
 #include "libdump/version.h"
 #include "pg/cancel_watch.h"
 #include "pg/pg.h"
+#include "pg/quote.h"
 #include "pg/server_versions.h"
 #include "sched/task_graph.h"
 
@@ -163,6 +164,9 @@ Result<DumpSummary> Dump(const DumpOptions& options, ByteSink* sink, Observer* o
   format::ArchiveHeader header;
   dump::BuiltToc toc;
   {
+    // Every name the TOC's statements write is quoted with --quote-all-identifiers (the leader
+    // builds them all on this thread).
+    const pg::QuoteAllIdentifiersScope quote_all(options.quote_all_identifiers);
     // The catalog model is only needed to build the TOC; it is freed before the TOC is encoded
     // (on 10,000 tables each is tens of MB, and the dump's peak memory is where they meet).
     catalog::ReadOptions read;

@@ -8,6 +8,7 @@
 #include "common/events.h"
 #include "libdump/restore.h"
 #include "pg/pg.h"
+#include "pg/quote.h"
 #include "restore/entry_sql.h"
 #include "restore/precheck.h"
 #include "restore/selection.h"
@@ -272,6 +273,7 @@ Status WriteScript(ByteSource* source, ByteSink* out, const RestoreContent& requ
   }
   format::ReadOptions ro;
   ro.keys = &script.keys;
+  const pg::QuoteAllIdentifiersScope quote_all(script.quote_all_identifiers);
   ASSIGN_OR_RETURN(std::unique_ptr<format::ArchiveReader> reader,
                    format::ArchiveReader::Open(source, ro));
   RETURN_IF_ERROR(reader->LoadIndex());
