@@ -24,11 +24,11 @@ catalog::RoleMembership Grant(std::string role, std::string member, std::string 
 
 TEST(GlobalsSql, ListSettingsAreWrittenAsListsOfLiterals) {
   EXPECT_EQ(ddl::AlterSetSql("ROLE \"r\"", "search_path=a, \"B c\", \"d\"\"e\""),
-            "ALTER ROLE \"r\" SET \"search_path\" TO 'a', 'B c', 'd\"e';\n");
+            "ALTER ROLE \"r\" SET search_path TO 'a', 'B c', 'd\"e';\n");
   EXPECT_EQ(ddl::AlterSetSql("ROLE \"r\"", "work_mem=8MB"),
-            "ALTER ROLE \"r\" SET \"work_mem\" TO '8MB';\n");
+            "ALTER ROLE \"r\" SET work_mem TO '8MB';\n");
   EXPECT_EQ(ddl::AlterSetSql("ROLE \"r\"", "search_path="),
-            "ALTER ROLE \"r\" SET \"search_path\" TO '';\n");
+            "ALTER ROLE \"r\" SET search_path TO '';\n");
   EXPECT_EQ(ddl::AlterSetSql("ROLE \"r\"", "no equals sign"), "");
 }
 
@@ -46,10 +46,9 @@ TEST(GlobalsSql, MembershipsWaitForTheirGrantorsAdmin) {
   EXPECT_EQ((*ordered)[1].member, "a");
   EXPECT_EQ((*ordered)[1].role, "grp");
   EXPECT_EQ(ddl::MembershipSql((*ordered)[0], 160000),
-            "GRANT \"grp\" TO \"b\" WITH ADMIN OPTION, INHERIT TRUE GRANTED BY \"postgres\";\n");
+            "GRANT grp TO b WITH ADMIN OPTION, INHERIT TRUE GRANTED BY postgres;\n");
   // Before 16: no options and no grantor, in input order.
-  EXPECT_EQ(ddl::MembershipSql((*ordered)[0], 150000),
-            "GRANT \"grp\" TO \"b\" WITH ADMIN OPTION;\n");
+  EXPECT_EQ(ddl::MembershipSql((*ordered)[0], 150000), "GRANT grp TO b WITH ADMIN OPTION;\n");
   // A grantor that never gets ADMIN: no order exists.
   g.memberships = {Grant("grp", "a", "nobody", 30, false)};
   EXPECT_EQ(ddl::OrderMemberships(g).status().code(), StatusCode::kInternal);
