@@ -457,7 +457,8 @@ int main(int argc, char** argv) {
   if (schema_only && no_schema) {
     return usage("options -s/--schema-only and --no-schema cannot be used together");
   }
-  if (no_data && no_schema) {
+  // pg_dump 18: --no-data --no-schema leaves the statistics, when they are asked for.
+  if (no_data && no_schema && !statistics) {
     return usage("options --no-data and --no-schema leave nothing to dump");
   }
   if (schema_only && !include_foreign_data.empty()) {
@@ -533,9 +534,10 @@ int main(int argc, char** argv) {
     return usage("invalid restrict key");
   }
   script.restrict_key = restrict_key;
-  options.content = data_only || no_schema   ? libdump::DumpOptions::Content::kDataOnly
+  options.content = statistics_only || (no_data && no_schema)
+                        ? libdump::DumpOptions::Content::kStatisticsOnly
+                    : data_only || no_schema ? libdump::DumpOptions::Content::kDataOnly
                     : schema_only || no_data ? libdump::DumpOptions::Content::kSchemaOnly
-                    : statistics_only        ? libdump::DumpOptions::Content::kStatisticsOnly
                                              : libdump::DumpOptions::Content::kAll;
   options.statistics = statistics || statistics_only;
   options.unlogged_table_data = !no_unlogged;
