@@ -16,19 +16,8 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: scripts/fuzz.sh [SECONDS]" >&2
   exit 2
 fi
-cxx=${CXX_FUZZ:-}
-if [ -z "$cxx" ]; then
-  for c in clang++-14 clang++; do
-    if command -v "$c" >/dev/null; then
-      cxx=$c
-      break
-    fi
-  done
-fi
-if [ -z "$cxx" ]; then
-  echo "fuzz: clang++ not found (install clang-14 and libclang-rt-14-dev)" >&2
-  exit 1
-fi
+source scripts/clang.sh
+find_clang "${CXX_FUZZ:-}" fuzz "install clang-14 and libclang-rt-14-dev"
 
 build=${NDUMP_FUZZ_BUILD:-build-fuzz}
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"

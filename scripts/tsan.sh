@@ -12,19 +12,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 regex=${1:-'^(TaskGraph|Schedule|ApiConcurrency|SplitTables|StreamRestore\.Parallel|RoundTrip|Consistency)'}
-cxx=${CXX_TSAN:-}
-if [ -z "$cxx" ]; then
-  for c in clang++-14 clang++; do
-    if command -v "$c" >/dev/null; then
-      cxx=$c
-      break
-    fi
-  done
-fi
-if [ -z "$cxx" ]; then
-  echo "tsan: clang++ not found (install clang-14)" >&2
-  exit 1
-fi
+source scripts/clang.sh
+find_clang "${CXX_TSAN:-}" tsan "install clang-14"
 build=${NDUMP_TSAN_BUILD:-build-tsan}
 flags="-fsanitize=thread -fno-omit-frame-pointer -g"
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

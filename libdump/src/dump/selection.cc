@@ -52,19 +52,27 @@ Result<Resolved> Qualify(const std::string& pattern, int max_parts, const std::s
 
 std::string TextLiteral(const std::string& s) { return pg::QuoteLiteral(s) + "::pg_catalog.text"; }
 
+// The VALUES rows (pattern number, regex of the name) of patterns that name one object with at
+// most `max_parts` dotted parts, as the schema and extension queries join them.
+Result<std::string> NameValues(const std::vector<std::string>& patterns, int max_parts,
+                               const std::string& dbname) {
+  std::string values;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    ASSIGN_OR_RETURN(Resolved r, Qualify(patterns[i], max_parts, dbname));
+    if (!values.empty()) values += ", ";
+    values.append("(").append(std::to_string(i)).append(", ").append(TextLiteral(r.name));
+    values.append(")");
+  }
+  return values;
+}
+
 // Matches schema patterns; returns, per pattern, the names of the schemas it matched.
 Result<std::vector<std::vector<std::string>>> MatchSchemas(pg::PgConn& conn,
                                                            const std::vector<std::string>& patterns,
                                                            const std::string& dbname) {
   std::vector<std::vector<std::string>> out(patterns.size());
   if (patterns.empty()) return out;
-  std::string values;
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    ASSIGN_OR_RETURN(Resolved r, Qualify(patterns[i], 2, dbname));
-    if (!values.empty()) values += ", ";
-    values.append("(").append(std::to_string(i)).append(", ").append(TextLiteral(r.name));
-    values.append(")");
-  }
+  ASSIGN_OR_RETURN(const std::string values, NameValues(patterns, 2, dbname));
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT p.i, n.nspname FROM (VALUES " + values +
@@ -82,13 +90,7 @@ Result<std::vector<std::vector<Oid>>> MatchExtensions(pg::PgConn& conn,
                                                       const std::string& dbname) {
   std::vector<std::vector<Oid>> out(patterns.size());
   if (patterns.empty()) return out;
-  std::string values;
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    ASSIGN_OR_RETURN(Resolved r, Qualify(patterns[i], 1, dbname));
-    if (!values.empty()) values += ", ";
-    values.append("(").append(std::to_string(i)).append(", ").append(TextLiteral(r.name));
-    values.append(")");
-  }
+  ASSIGN_OR_RETURN(const std::string values, NameValues(patterns, 1, dbname));
   ASSIGN_OR_RETURN(
       pg::PgResult r,
       conn.Query("SELECT p.i, x.oid FROM (VALUES " + values +
